@@ -1,0 +1,32 @@
+"""Entry point: page config, the shared sidebar, and routing. No page content lives here."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.ui.shell import draw_sidebar, problems_panel, translator
+
+t = translator()
+st.set_page_config(
+    page_title=t("app.title"),
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+# st.navigation turns off Streamlit's automatic discovery of pages/, so every page is listed here.
+navigation = st.navigation(
+    [
+        st.Page("pages/overview.py", title=t("overview.nav"), url_path="overview", default=True),
+    ]
+)
+
+state = draw_sidebar()
+problems_panel(state, t)
+if state.dataset is None:
+    st.stop()
+if state.dataset["agreements"].empty:
+    st.info(t("app.no_agreements"))
+    st.stop()
+
+navigation.run()

@@ -1,0 +1,154 @@
+"""Reading a data directory into a validated, typed dataset (no Streamlit here)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from components.contract import Contract, load_contract
+from components.problems import Problem, Severity, has_errors
+from components.table_files import read_table_bytes
+from components.validation import ProblemLog, check_references, check_table
+
+DATA_DIR_VARIABLE = "PARTNERSHIP_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """`PARTNERSHIP_DATA_DIR` when set, else the repository's `data/` folder."""
+    configured = os.environ.get(DATA_DIR_VARIABLE, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables of one data folder; shared, so treat the frames as read-only."""
+
+    data_dir: Path
+    tables: Mapping[str, pd.DataFrame]
+    # When the newest of the data files was last changed.
+    files_changed_at: datetime
+    signature: tuple = field(repr=False)
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    @property
+    def status_as_of(self) -> pd.Timestamp | None:
+        """The newest date on which a source confirmed an initiative's status."""
+        dates = self.tables["initiatives"]["status_as_of"].dropna()
+        return dates.max() if len(dates) else None
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    # None when the files have errors: nothing half-valid is ever handed to the pages.
+    dataset: Dataset | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None
+
+
+def file_signature(data_dir: Path, contract: Contract | None = None) -> tuple:
+    """A cheap fingerprint of the data files (name, size, change time, inode).
+
+    Any edit, and any atomic swap of a file, changes it, so a cache keyed on it picks up new data
+    on the next rerun without reading every byte of a large file.
+    """
+    contract = contract or load_contract()
+    parts = []
+    for table in contract.tables:
+        path = Path(data_dir) / table.filename
+        try:
+            stat = path.stat()
+            parts.append((table.filename, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except OSError:
+            parts.append((table.filename, None, None, None))
+    return (str(Path(data_dir).resolve()), tuple(parts))
+
+
+def load_dataset(
+    data_dir: Path | str | None = None, contract: Contract | None = None
+) -> LoadResult:
+    """Read every table of `data_dir`, check it against the contract and convert its types."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    contract = contract or load_contract()
+    signature = file_signature(data_dir, contract)
+    problems: list[Problem] = []
+    log = ProblemLog()
+    frames: dict[str, pd.DataFrame] = {}
+    files = {table.name: table.filename for table in contract.tables}
+    newest_change = 0.0
+
+    if not data_dir.is_dir():
+        problem = Problem(
+            Severity.FATAL,
+            str(data_dir),
+            None,
+            None,
+            None,
+            "The data folder does not exist.",
+            f"Check the path, or set {DATA_DIR_VARIABLE} to the folder that holds the CSV files.",
+        )
+        return LoadResult(None, [problem])
+
+    for table in contract.tables:
+        path = data_dir / table.filename
+        try:
+            data = path.read_bytes()
+            newest_change = max(newest_change, path.stat().st_mtime)
+        except FileNotFoundError:
+            problems.append(
+                Problem(
+                    Severity.FATAL,
+                    table.filename,
+                    None,
+                    None,
+                    None,
+                    f"The {table.title.lower()} table's file is missing from the data folder.",
+                    f"Restore {table.filename}, or create it with this header on line 1: "
+                    f"{','.join(table.column_names)}",
+                )
+            )
+            continue
+        except OSError as error:
+            problems.append(
+                Problem(
+                    Severity.FATAL,
+                    table.filename,
+                    None,
+                    None,
+                    None,
+                    f"The file cannot be opened: {error.strerror}.",
+                    "Close it in any program that has it locked, check its permissions, "
+                    "then try again.",
+                )
+            )
+            continue
+        raw, read_problems = read_table_bytes(data, table, table.filename)
+        problems.extend(read_problems)
+        if raw is None:
+            continue
+        frames[table.name] = check_table(raw, table.filename, log)
+
+    check_references(frames, contract, files, log)
+    problems.extend(log.finish())
+    if has_errors(problems):
+        return LoadResult(None, problems)
+
+    tables = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+    dataset = Dataset(
+        data_dir=data_dir,
+        tables=tables,
+        files_changed_at=datetime.fromtimestamp(newest_change, tz=UTC),
+        signature=signature,
+    )
+    return LoadResult(dataset, problems)

@@ -1,0 +1,18 @@
+"""Making data text safe to pass to Streamlit's Markdown-rendering elements."""
+
+from __future__ import annotations
+
+import re
+
+# CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defuses
+# Streamlit's own extensions (`:red[...]`, `:material/...:`, emoji short codes, `$` for LaTeX).
+_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def escape_markdown(text: object) -> str:
+    """`text` as literal characters: no links, images, HTML, formatting or LaTeX."""
+    if text is None:
+        return ""
+    escaped = _PUNCTUATION.sub(r"\\\1", str(text))
+    # Line breaks would start new Markdown blocks (lists, headings); show them as spaces.
+    return re.sub(r"\s*\n\s*", " ", escaped)

@@ -1,0 +1,181 @@
+"""What the Overview shows: the agreement card, headline figures, focus areas and sources.
+
+Every figure carries the rows it was counted from, so the page can show where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from components.contract import load_contract
+from components.loader import Dataset
+
+
+def initiative_statuses() -> tuple[str, ...]:
+    """The statuses an initiative can have, in the contract's order."""
+    return load_contract().table("initiatives").column("status").enum
+
+
+def localised(row: pd.Series | dict, base: str, language: str) -> tuple[str, bool]:
+    """The `base_<language>` text of a row, falling back to the other language.
+
+    Returns the text and whether it is a fallback (so the UI can mark it as untranslated).
+    """
+    other = "zh" if language == "en" else "en"
+    own = row.get(f"{base}_{language}", "") or ""
+    if own:
+        return own, False
+    fallback = row.get(f"{base}_{other}", "") or ""
+    return fallback, bool(fallback)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number and the rows it was counted from."""
+
+    key: str
+    value: int | None
+    rows: pd.DataFrame
+    # Extra values for the figure's caption (e.g. the date of the next milestone).
+    detail: dict
+
+
+def agreements(dataset: Dataset) -> pd.DataFrame:
+    """Agreements, newest signing first (unknown dates last)."""
+    return dataset["agreements"].sort_values("signed_on", ascending=False, na_position="last")
+
+
+def for_agreement(dataset: Dataset, table: str, agreement_id: str) -> pd.DataFrame:
+    frame = dataset[table]
+    return frame[frame["agreement_id"] == agreement_id]
+
+
+def agreement_row(dataset: Dataset, agreement_id: str) -> pd.Series:
+    frame = dataset["agreements"]
+    return frame[frame["agreement_id"] == agreement_id].iloc[0]
+
+
+def place_name(dataset: Dataset, place_id: str, language: str) -> str:
+    places = dataset["places"]
+    match = places[places["place_id"] == place_id]
+    if not place_id or match.empty:
+        return ""
+    return localised(match.iloc[0], "name", language)[0]
+
+
+def parties_by_side(dataset: Dataset, agreement_id: str) -> dict[str, pd.DataFrame]:
+    """The agreement's parties grouped by country (empty country: 'unknown'), signatories first."""
+    parties = for_agreement(dataset, "parties", agreement_id).copy()
+    role_order = {
+        role: i for i, role in enumerate(("signatory", "partner", "supporter", "delegation"))
+    }
+    parties["_order"] = parties["role"].map(role_order)
+    parties = parties.sort_values(["_order", "name_en"]).drop(columns="_order")
+    sides = {}
+    for country, group in parties.groupby(parties["country"].replace("", "unknown"), sort=False):
+        sides[country] = group
+    return sides
+
+
+def people_for_agreement(dataset: Dataset, agreement_id: str) -> pd.DataFrame:
+    """People named for the agreement, with the organisation each represented."""
+    parties = for_agreement(dataset, "parties", agreement_id)[["party_id", "name_en", "name_zh"]]
+    people = dataset["people"].merge(
+        parties.rename(columns={"name_en": "party_name_en", "name_zh": "party_name_zh"}),
+        on="party_id",
+    )
+    return people
+
+
+def _with_sources(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
+    sources = dataset["sources"][["source_id", "title"]].rename(columns={"title": "source_title"})
+    return rows.merge(sources, on="source_id", how="left")
+
+
+def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[Figure]:
+    """Initiatives by status, milestones done and planned, days since signing, next milestone."""
+    initiatives = _with_sources(dataset, for_agreement(dataset, "initiatives", agreement_id))
+    milestones = _with_sources(dataset, for_agreement(dataset, "milestones", agreement_id))
+    agreement = agreement_row(dataset, agreement_id)
+    today_ts = pd.Timestamp(today)
+    initiative_columns = [
+        "initiative_id",
+        "title_en",
+        "status",
+        "status_as_of",
+        "source_id",
+        "source_title",
+    ]
+    milestone_columns = ["milestone_id", "title_en", "date", "status", "source_id", "source_title"]
+
+    figures = [
+        Figure("initiatives_total", len(initiatives), initiatives[initiative_columns], {}),
+    ]
+    for status in initiative_statuses():
+        rows = initiatives[initiatives["status"] == status]
+        if len(rows):
+            figures.append(Figure(f"initiatives_{status}", len(rows), rows[initiative_columns], {}))
+
+    done = milestones[milestones["status"] == "done"]
+    planned = milestones[milestones["status"] == "planned"]
+    overdue = planned[planned["date"] < today_ts]
+    figures.append(Figure("milestones_done", len(done), done[milestone_columns], {}))
+    figures.append(
+        Figure(
+            "milestones_planned",
+            len(planned),
+            planned[milestone_columns],
+            {"overdue": len(overdue)},
+        )
+    )
+
+    signed_on = agreement["signed_on"]
+    agreement_rows = _with_sources(
+        dataset, dataset["agreements"][dataset["agreements"]["agreement_id"] == agreement_id]
+    )[["agreement_id", "title_en", "signed_on", "source_id", "source_title"]]
+    days = None if pd.isna(signed_on) else (today_ts - signed_on).days
+    figures.append(Figure("days_since_signing", days, agreement_rows, {"signed_on": signed_on}))
+
+    upcoming = planned[planned["date"] >= today_ts].sort_values("date")
+    next_rows = upcoming.head(1)[milestone_columns]
+    detail = {"overdue": len(overdue)}
+    if len(next_rows):
+        detail["date"] = next_rows.iloc[0]["date"]
+        detail["title_en"] = next_rows.iloc[0]["title_en"]
+    days_to_next = None if next_rows.empty else (next_rows.iloc[0]["date"] - today_ts).days
+    figures.append(Figure("next_milestone", days_to_next, next_rows, detail))
+    return figures
+
+
+def focus_areas_with_initiatives(
+    dataset: Dataset, agreement_id: str
+) -> list[tuple[pd.Series | None, pd.DataFrame]]:
+    """Each focus area (in its sort order) with its initiatives; last, those serving the whole
+    agreement (no focus area), as `(None, initiatives)` when there are any."""
+    areas = for_agreement(dataset, "focus_areas", agreement_id).sort_values(
+        ["sort_order", "name_en"], na_position="last"
+    )
+    initiatives = _with_sources(dataset, for_agreement(dataset, "initiatives", agreement_id))
+    result = []
+    for _, area in areas.iterrows():
+        serves = initiatives["focus_area_ids"].map(lambda ids, a=area["focus_area_id"]: a in ids)
+        result.append((area, initiatives[serves.astype(bool)]))
+    whole = initiatives[initiatives["focus_area_ids"].map(len) == 0]
+    if len(whole):
+        result.append((None, whole))
+    return result
+
+
+def sources_cited(dataset: Dataset) -> pd.DataFrame:
+    """Every source with how many rows of the dataset cite it."""
+    counts = pd.Series(0, index=dataset["sources"]["source_id"], dtype="int64")
+    for name, frame in dataset.tables.items():
+        if name == "sources" or "source_id" not in frame:
+            continue
+        counts = counts.add(frame["source_id"].value_counts(), fill_value=0).astype("int64")
+    sources = dataset["sources"].copy()
+    sources["rows_citing"] = sources["source_id"].map(counts).fillna(0).astype("int64")
+    return sources

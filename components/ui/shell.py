@@ -1,0 +1,119 @@
+"""The frame every page shares: the sidebar (agreement, data freshness, data problems) and the
+context a page reads (dataset, chosen agreement, language, today)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import DEFAULT_LANGUAGE, format_date, translate
+from components.loader import Dataset
+from components.markdown_text import escape_markdown
+from components.overview import agreements, localised
+from components.problems import REPORT_COLUMNS, Severity, sort_key
+from components.ui.data import DataState, current_data
+
+# Widget keys and query parameters: named once, so a shared link and the widgets agree.
+AGREEMENT_KEY = "agreement"
+TODAY_VARIABLE = "PARTNERSHIP_TODAY"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    dataset: Dataset
+    agreement_id: str
+    language: str
+    today: date
+    t: Callable[..., str]
+
+
+def today() -> date:
+    """Today, or the date in PARTNERSHIP_TODAY (for reproducible demos, screenshots and tests)."""
+    configured = os.environ.get(TODAY_VARIABLE, "").strip()
+    return date.fromisoformat(configured) if configured else datetime.now(UTC).date()
+
+
+def language() -> str:
+    return DEFAULT_LANGUAGE
+
+
+def translator() -> Callable[..., str]:
+    return partial(translate, language=language())
+
+
+def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
+    rows = agreements(dataset)
+    ids = rows["agreement_id"].tolist()
+    titles = {
+        row["agreement_id"]: localised(row, "title", language())[0] for _, row in rows.iterrows()
+    }
+    requested = st.query_params.get(AGREEMENT_KEY)
+    if st.session_state.get(AGREEMENT_KEY) not in ids:
+        if requested and requested not in ids:
+            st.sidebar.info(t("shell.unknown_agreement_in_link", value=escape_markdown(requested)))
+        st.session_state[AGREEMENT_KEY] = requested if requested in ids else ids[0]
+    choice = st.sidebar.selectbox(
+        t("shell.agreement"),
+        ids,
+        key=AGREEMENT_KEY,
+        format_func=titles.get,
+        disabled=len(ids) == 1,
+    )
+    st.query_params[AGREEMENT_KEY] = choice
+    return choice
+
+
+def _freshness(dataset: Dataset, t: Callable[..., str]) -> None:
+    status_as_of = dataset.status_as_of
+    st.sidebar.caption(
+        t("shell.status_as_of", date=format_date(status_as_of, language()))
+        + "  \n"
+        + t(
+            "shell.files_changed",
+            date=format_date(dataset.files_changed_at, language()),
+            time=dataset.files_changed_at.strftime("%H:%M UTC"),
+        )
+    )
+
+
+def problems_panel(state: DataState, t: Callable[..., str]) -> None:
+    """Tell users, in plain words, that the data files have problems and what is shown instead."""
+    errors = [p for p in state.problems if p.severity is not Severity.WARNING]
+    if not errors:
+        return
+    if state.showing_last_valid:
+        st.warning(t("shell.files_invalid_showing_last", count=len(errors)))
+    else:
+        st.error(t("shell.files_invalid_nothing_to_show", count=len(errors)))
+    with st.expander(t("shell.problems_details"), expanded=not state.showing_last_valid):
+        report = pd.DataFrame(
+            [p.as_row() for p in sorted(errors, key=sort_key)], columns=REPORT_COLUMNS
+        )
+        st.dataframe(report, hide_index=True, width="stretch")
+
+
+def draw_sidebar() -> DataState:
+    """Draw the shared sidebar once per run (from app.py) and return the data state."""
+    t = translator()
+    state = current_data()
+    if state.dataset is not None:
+        _agreement_choice(state.dataset, t)
+        _freshness(state.dataset, t)
+    return state
+
+
+def page_context() -> PageContext:
+    """What a page needs; the sidebar drawn by app.py has already chosen the agreement."""
+    state = current_data()
+    dataset = state.dataset
+    agreement_id = st.session_state.get(AGREEMENT_KEY)
+    ids = set(dataset["agreements"]["agreement_id"])
+    if agreement_id not in ids:
+        agreement_id = agreements(dataset)["agreement_id"].iloc[0]
+    return PageContext(dataset, agreement_id, language(), today(), translator())

@@ -1,0 +1,23 @@
+"""Overview: the agreement, its headline figures, its focus areas and the sources behind them."""
+
+import streamlit as st
+
+from components import overview
+from components.ui import overview_view as view
+from components.ui.shell import page_context
+
+ctx = page_context()
+t = ctx.t
+
+st.title(t("overview.title"))
+view.agreement_card(ctx)
+
+st.header(t("overview.figures_heading"))
+view.headline_figures(ctx, overview.headline_figures(ctx.dataset, ctx.agreement_id, ctx.today))
+
+st.header(t("overview.focus_areas_heading"))
+view.focus_areas(ctx)
+
+st.header(t("overview.sources_heading"))
+st.caption(t("overview.sources_help"))
+view.sources(ctx)

@@ -1,0 +1,66 @@
+"""Shared fixtures: copies of the shipped data in a temporary folder, edited cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_DATA = REPO / "data"
+
+
+class DataDir:
+    """A copy of a data folder that a test can break one cell at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        with (self.path / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def header(self, table: str) -> list[str]:
+        with (self.path / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            return next(csv.reader(handle))
+
+    def write(
+        self, table: str, rows: list[dict[str, str]], header: list[str] | None = None
+    ) -> None:
+        header = header or self.header(table)
+        with (self.path / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def set_cell(self, table: str, line: int, column: str, value: str) -> None:
+        """Change one cell; `line` counts as a spreadsheet does (header is line 1)."""
+        rows = self.rows(table)
+        rows[line - 2][column] = value
+        self.write(table, rows)
+
+    def append(self, table: str, row: dict[str, str]) -> int:
+        """Add a row (missing columns empty) and return the line it is on."""
+        rows = self.rows(table)
+        rows.append({name: row.get(name, "") for name in self.header(table)})
+        self.write(table, rows)
+        return len(rows) + 1
+
+    def line_of(self, table: str, column: str, value: str) -> int:
+        for line, row in enumerate(self.rows(table), start=2):
+            if row[column] == value:
+                return line
+        raise LookupError(f"{value!r} not in {table}.{column}")
+
+    def write_bytes(self, table: str, data: bytes) -> None:
+        (self.path / f"{table}.csv").write_bytes(data)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    """A fresh copy of the shipped data (never the real data/ folder)."""
+    target = tmp_path / "data"
+    shutil.copytree(SHIPPED_DATA, target)
+    return DataDir(target)

@@ -1,0 +1,328 @@
+"""Loader and validator: the shipped data is valid; each mistake is reported where it is."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from components.contract import load_contract
+from components.loader import load_dataset
+from components.problems import Problem, Severity, has_errors
+from tests.conftest import SHIPPED_DATA, DataDir
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is not Severity.WARNING]
+
+
+def only_error(problems: list[Problem]) -> Problem:
+    found = errors(problems)
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def test_shipped_data_is_valid_without_warnings():
+    """The shipped data loads with no error and no warning."""
+    result = load_dataset(SHIPPED_DATA)
+    assert result.problems == []
+    assert result.ok
+
+
+def test_shipped_tables_match_the_files_row_for_row():
+    """Every table is loaded with exactly the rows and columns its CSV file holds."""
+    dataset = load_dataset(SHIPPED_DATA).dataset
+    for table in load_contract().tables:
+        with (SHIPPED_DATA / table.filename).open(encoding="utf-8", newline="") as handle:
+            records = list(csv.reader(handle))
+        frame = dataset[table.name]
+        assert list(frame.columns) == records[0] == table.column_names
+        assert len(frame) == len(records) - 1
+
+
+def test_types_are_converted():
+    """Dates become datetimes, numbers floats, lists tuples of ids."""
+    dataset = load_dataset(SHIPPED_DATA).dataset
+    places = dataset["places"]
+    assert places["lat"].dtype == "float64"
+    assert pd.api.types.is_datetime64_any_dtype(dataset["agreements"]["signed_on"])
+    assert dataset["agreements"]["signed_on"].iloc[0] == pd.Timestamp("2018-07-04")
+    assert all(isinstance(ids, tuple) for ids in dataset["initiatives"]["place_ids"])
+
+
+def test_broken_foreign_key_names_file_line_column_and_closest_id(data_dir: DataDir):
+    """An unknown place id is reported with its line and the closest valid id."""
+    line = data_dir.line_of("parties", "party_id", "langfang-government")
+    data_dir.set_cell("parties", line, "place_id", "langfnag")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("parties.csv", line, "place_id")
+    assert problem.value == "langfnag"
+    assert "'langfang'" in problem.fix
+
+
+def test_unknown_id_inside_a_list_is_reported(data_dir: DataDir):
+    """Each id inside a ';'-separated list must exist."""
+    line = data_dir.line_of("initiatives", "initiative_id", "student-project-2018")
+    data_dir.set_cell("initiatives", line, "focus_area_ids", "higher-education;smart-cities")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == (
+        "initiatives.csv",
+        line,
+        "focus_area_ids",
+    )
+    assert problem.value == "smart-cities"
+    assert "smart-sustainable-cities" in problem.fix
+
+
+def test_self_reference_to_parent_place_is_checked(data_dir: DataDir):
+    """parent_place_id must be a place of the same table."""
+    line = data_dir.line_of("places", "place_id", "baoding")
+    data_dir.set_cell("places", line, "parent_place_id", "hebie")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("places.csv", line, "parent_place_id")
+    assert "'hebei'" in problem.fix
+
+
+def test_duplicate_id_names_both_lines(data_dir: DataDir):
+    """A repeated primary key is reported on the repeat, naming the line that has it first."""
+    first = data_dir.line_of("places", "place_id", "oxford")
+    row = data_dir.rows("places")[first - 2]
+    line = data_dir.append("places", {**row, "name_en": "Oxford again"})
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("places.csv", line, "place_id")
+    assert f"line {first}" in problem.problem
+
+
+def test_composite_key_duplicates_are_found(data_dir: DataDir):
+    """indicator_values may not hold two values for one indicator on one date."""
+    data_dir.append(
+        "indicators",
+        {
+            "indicator_id": "students",
+            "initiative_id": "student-project-2018",
+            "name_en": "Students",
+            "direction": "increase",
+            "source_id": "press-release-2018-07-20",
+        },
+    )
+    value = {
+        "indicator_id": "students",
+        "date": "2018-08-31",
+        "value": "3",
+        "source_id": "press-release-2018-07-20",
+    }
+    data_dir.append("indicator_values", value)
+    line = data_dir.append("indicator_values", {**value, "value": "4"})
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == (
+        "indicator_values.csv",
+        line,
+        "indicator_id+date",
+    )
+
+
+def test_end_date_before_start_date(data_dir: DataDir):
+    """end_date earlier than start_date is an error on end_date."""
+    line = data_dir.line_of("initiatives", "initiative_id", "student-project-2018")
+    data_dir.set_cell("initiatives", line, "end_date", "2018-07-31")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("initiatives.csv", line, "end_date")
+    assert problem.value == "2018-07-31"
+
+
+def test_missing_required_value(data_dir: DataDir):
+    """A required cell left empty is reported with what to put there."""
+    data_dir.set_cell("focus_areas", 3, "name_en", "")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("focus_areas.csv", 3, "name_en")
+    assert "required" in problem.problem
+
+
+def test_value_outside_enum(data_dir: DataDir):
+    """A status that is not allowed lists the allowed ones."""
+    data_dir.set_cell("initiatives", 2, "status", "in progress")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("initiatives.csv", 2, "status")
+    assert "planned, active, completed" in problem.fix
+
+
+def test_enum_in_other_capitals_is_normalised_with_a_warning(data_dir: DataDir):
+    """'Planned' is read as 'planned' and the change is listed as a warning."""
+    data_dir.set_cell("initiatives", 2, "status", "Planned")
+    result = load_dataset(data_dir.path)
+    assert result.ok
+    (warning,) = result.problems
+    assert (warning.severity, warning.line, warning.column) == (Severity.WARNING, 2, "status")
+    assert result.dataset["initiatives"]["status"].iloc[0] == "planned"
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("04/07/2018", "2018-07-04"),
+        ("43285", "Excel day number"),
+        ("4/7/18", "Two-digit years"),
+        ("2018-02-30", "does not exist"),
+        ("July 2018", "YYYY-MM-DD"),
+    ],
+)
+def test_dates_must_be_iso(data_dir: DataDir, value: str, hint: str):
+    """A date not written YYYY-MM-DD is rejected with a fix that fits the mistake."""
+    data_dir.set_cell("agreements", 2, "signed_on", value)
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("agreements.csv", 2, "signed_on")
+    assert hint in problem.fix
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "NaN", "1e999"])
+def test_non_finite_numbers_are_rejected(data_dir: DataDir, value: str):
+    """inf, NaN and overflowing numbers are not figures."""
+    data_dir.set_cell("places", 2, "lon", value)
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("places.csv", 2, "lon")
+
+
+def test_text_in_a_number_column(data_dir: DataDir):
+    """'51.75 N' is not a number."""
+    data_dir.set_cell("places", 2, "lat", "51.75 N")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.line, problem.column, problem.value) == (2, "lat", "51.75 N")
+
+
+def test_latitude_out_of_range_hints_at_a_swap(data_dir: DataDir):
+    """A latitude of 116.7 with a longitude of 39.5 suggests the two were swapped."""
+    line = data_dir.line_of("places", "place_id", "langfang")
+    data_dir.set_cell("places", line, "lat", "116.7036")
+    data_dir.set_cell("places", line, "lon", "39.5234")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("places.csv", line, "lat")
+    assert "swapped" in problem.fix
+
+
+def test_id_pattern(data_dir: DataDir):
+    """Ids are lower case with hyphens; 'Oxford Town Hall' is not an id."""
+    chengdu = data_dir.rows("places")[data_dir.line_of("places", "place_id", "chengdu") - 2]
+    line = data_dir.append("places", {**chengdu, "place_id": "Chengdu City"})
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.line, problem.column, problem.value) == (line, "place_id", "Chengdu City")
+
+
+def test_missing_column(data_dir: DataDir):
+    """A column missing from the header is named, on line 1."""
+    rows = data_dir.rows("sources")
+    header = [name for name in data_dir.header("sources") if name != "publisher"]
+    data_dir.write(
+        "sources", [{k: v for k, v in r.items() if k != "publisher"} for r in rows], header
+    )
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line, problem.column) == ("sources.csv", 1, "publisher")
+
+
+def test_extra_column_is_a_warning_and_kept(data_dir: DataDir):
+    """An unknown column is kept and reported as a warning, not an error."""
+    rows = [{**row, "comment": "checked"} for row in data_dir.rows("sources")]
+    data_dir.write("sources", rows, [*data_dir.header("sources"), "comment"])
+    result = load_dataset(data_dir.path)
+    assert result.ok
+    assert [p.column for p in result.problems] == ["comment"]
+    assert result.dataset["sources"]["comment"].iloc[0] == "checked"
+
+
+def test_row_with_wrong_number_of_cells(data_dir: DataDir):
+    """A row with an unquoted comma has too many cells and is named by its line."""
+    text = (data_dir.path / "focus_areas.csv").read_text(encoding="utf-8").splitlines()
+    text.append("broken-row,oxford-hebei-mou-2018,Name, with a comma,,,,,press-release-2018-07-20")
+    (data_dir.path / "focus_areas.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.file, problem.line) == ("focus_areas.csv", len(text))
+    assert "cells" in problem.problem
+
+
+def test_line_numbers_count_records_like_a_spreadsheet(data_dir: DataDir):
+    """A quoted cell spanning two lines still counts as one spreadsheet row."""
+    data_dir.set_cell("focus_areas", 2, "description_en", "first line\nsecond line")
+    data_dir.set_cell("focus_areas", 4, "name_en", "")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert problem.line == 4
+
+
+def test_not_utf8_is_fatal_and_says_how_to_save(data_dir: DataDir):
+    """A Windows-1252 file cannot be read; the fix says how to save as CSV UTF-8."""
+    text = (data_dir.path / "people.csv").read_text(encoding="utf-8")
+    data_dir.write_bytes(
+        "people", text.replace("Colin Cook", "Colin Cöok").encode("cp1252", "replace")
+    )
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert problem.severity is Severity.FATAL
+    assert problem.file == "people.csv"
+    assert problem.line == 2
+    assert "CSV UTF-8" in problem.fix
+
+
+def test_bom_is_accepted_with_a_warning(data_dir: DataDir):
+    """Excel's 'CSV UTF-8' byte order mark is ignored."""
+    data = (data_dir.path / "sources.csv").read_bytes()
+    data_dir.write_bytes("sources", b"\xef\xbb\xbf" + data)
+    result = load_dataset(data_dir.path)
+    assert result.ok
+    assert [p.severity for p in result.problems] == [Severity.WARNING]
+
+
+def test_missing_file_is_fatal(data_dir: DataDir):
+    """A table whose file is missing is named with the header it needs."""
+    (data_dir.path / "milestones.csv").unlink()
+    result = load_dataset(data_dir.path)
+    assert not result.ok
+    problem = only_error(result.problems)
+    assert problem.severity is Severity.FATAL
+    assert problem.file == "milestones.csv"
+    assert "milestone_id" in problem.fix
+
+
+def test_empty_file_is_fatal(data_dir: DataDir):
+    data_dir.write_bytes("people", b"")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.severity, problem.file, problem.line) == (Severity.FATAL, "people.csv", 1)
+
+
+def test_control_characters_are_rejected(data_dir: DataDir):
+    """A NUL or other control character in a cell is an error on its line."""
+    data_dir.set_cell("people", 3, "note_en", "pasted\x00text")
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.line, problem.column) == (3, "note_en")
+    assert "\\x00" in problem.value
+
+
+def test_cell_longer_than_allowed(data_dir: DataDir):
+    data_dir.set_cell("places", 2, "name_en", "x" * 500)
+    problem = only_error(load_dataset(data_dir.path).problems)
+    assert (problem.line, problem.column) == (2, "name_en")
+    assert "200" in problem.problem
+
+
+def test_many_identical_mistakes_are_folded(data_dir: DataDir):
+    """Thousands of lines with one mistake give a bounded report with a count of the rest."""
+    rows = [
+        {
+            "indicator_id": "missing-indicator",
+            "date": f"2019-01-{day:02d}",
+            "value": "1",
+            "source_id": "press-release-2018-07-20",
+        }
+        for day in range(1, 29)
+    ] * 1
+    many = []
+    for year in range(2000, 2100):
+        many.extend({**row, "date": row["date"].replace("2019", str(year))} for row in rows)
+    data_dir.write("indicator_values", many)
+    problems = errors(load_dataset(data_dir.path).problems)
+    assert len(problems) <= 60
+    assert any("more line(s) have the same problem" in p.problem for p in problems)
+    assert has_errors(problems)
+
+
+def test_dataset_reports_status_as_of():
+    """The newest status_as_of is what the sidebar calls 'as of'."""
+    dataset = load_dataset(SHIPPED_DATA).dataset
+    assert dataset.status_as_of == dataset["initiatives"]["status_as_of"].max()
