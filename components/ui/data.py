@@ -43,14 +43,15 @@ class _LastValid:
 
 
 @st.cache_resource(show_spinner=False)
-def _last_valid() -> _LastValid:
+def _last_valid(data_dir: str) -> _LastValid:
+    """One memory per data folder, shared by every session."""
     return _LastValid()
 
 
 def current_data() -> DataState:
     data_dir = default_data_dir()
     result = _load(file_signature(data_dir), str(data_dir))
-    memory = _last_valid()
+    memory = _last_valid(str(data_dir))
     if result.ok:
         memory.remember(result.dataset)
         return DataState(result.dataset, result.problems, showing_last_valid=False)

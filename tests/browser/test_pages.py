@@ -1,0 +1,42 @@
+"""Every page in a real browser: it loads, finishes its run, shows its headings, no exception,
+and asks nothing of the internet."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.i18n import translate
+from tests.browser.conftest import open_page
+
+pytestmark = pytest.mark.browser
+
+# (url path, headings the page must show)
+PAGES = [
+    (
+        "overview",
+        [
+            "overview.title",
+            "overview.figures_heading",
+            "overview.focus_areas_heading",
+            "overview.sources_heading",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "headings"), PAGES, ids=[p for p, _ in PAGES])
+def test_page_loads_offline_with_its_headings(app_server, page, offline, path, headings):
+    """The page finishes its run with its headings, no exception and no outside request."""
+    open_page(page, f"{app_server.url}/{path}")
+    for key in headings:
+        heading = page.get_by_role("heading", name=translate(key))
+        heading.first.wait_for(state="visible")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert offline.blocked == []
+
+
+def test_root_opens_the_overview(app_server, page):
+    """The bare address opens the Overview with the agreement card."""
+    open_page(page, app_server.url)
+    page.get_by_role("heading", name=translate("overview.title")).wait_for()
+    page.get_by_text("Oxford Town Hall").first.wait_for()
