@@ -24,6 +24,12 @@ def localised(row: pd.Series | dict, base: str, language: str) -> tuple[str, boo
 
     Returns the text and whether it is a fallback (so the UI can mark it as untranslated).
     """
+    if language == "both":
+        english = row.get(f"{base}_en", "") or ""
+        chinese = row.get(f"{base}_zh", "") or ""
+        if english and chinese and english != chinese:
+            return f"{english} · {chinese}", False
+        return english or chinese, False
     other = "zh" if language == "en" else "en"
     own = row.get(f"{base}_{language}", "") or ""
     if own:
@@ -109,7 +115,15 @@ def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[F
         "source_id",
         "source_title",
     ]
-    milestone_columns = ["milestone_id", "title_en", "date", "status", "source_id", "source_title"]
+    milestone_columns = [
+        "milestone_id",
+        "title_en",
+        "title_zh",
+        "date",
+        "status",
+        "source_id",
+        "source_title",
+    ]
 
     figures = [
         Figure("initiatives_total", len(initiatives), initiatives[initiative_columns], {}),
@@ -141,10 +155,10 @@ def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[F
 
     upcoming = planned[planned["date"] >= today_ts].sort_values("date")
     next_rows = upcoming.head(1)[milestone_columns]
-    detail = {"overdue": len(overdue)}
+    detail = {"overdue": len(overdue), "undated": int(planned["date"].isna().sum())}
     if len(next_rows):
         detail["date"] = next_rows.iloc[0]["date"]
-        detail["title_en"] = next_rows.iloc[0]["title_en"]
+        detail["milestone"] = upcoming.iloc[0]
     days_to_next = None if next_rows.empty else (next_rows.iloc[0]["date"] - today_ts).days
     figures.append(Figure("next_milestone", days_to_next, next_rows, detail))
     return figures

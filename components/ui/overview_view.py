@@ -7,7 +7,7 @@ import streamlit as st
 from babel import Locale
 
 from components import overview
-from components.i18n import BABEL_LOCALES, format_date, format_number
+from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_number
 from components.markdown_text import escape_markdown as md
 from components.overview import Figure, localised
 from components.ui.shell import PageContext
@@ -27,7 +27,8 @@ def _text(row: pd.Series, base: str, ctx: PageContext) -> str:
 def _country_name(code: str, ctx: PageContext) -> str:
     if code == "unknown":
         return ctx.t("overview.country_unknown")
-    return Locale.parse(BABEL_LOCALES[ctx.language]).territories.get(code, code)
+    locale = Locale.parse(BABEL_LOCALES[FORMAT_LANGUAGE[ctx.language]])
+    return locale.territories.get(code, code)
 
 
 def _source_line(dataset, source_id: str, ctx: PageContext) -> str:
@@ -121,11 +122,13 @@ def headline_figures(ctx: PageContext, figures: list[Figure]) -> None:
     )
     if upcoming.value is None:
         columns[4].metric(t("figures.next_milestone"), t("figures.none_scheduled"))
+        if upcoming.detail["undated"]:
+            columns[4].caption(t("figures.undated", count=upcoming.detail["undated"]))
     else:
         columns[4].metric(
             t("figures.next_milestone"), format_date(upcoming.detail["date"], ctx.language)
         )
-        columns[4].caption(md(upcoming.detail["title_en"]))
+        columns[4].caption(_text(upcoming.detail["milestone"], "title", ctx))
 
     _stale_status_notice(ctx)
     with st.expander(t("figures.where_from")):

@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from components.i18n import DEFAULT_LANGUAGE, format_date, translate
+from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, translate
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
 from components.overview import agreements, localised
@@ -21,6 +21,9 @@ from components.ui.data import DataState, current_data
 
 # Widget keys and query parameters: named once, so a shared link and the widgets agree.
 AGREEMENT_KEY = "agreement"
+LANGUAGE_KEY = "lang"
+# How each language choice is named in the switch, in its own script.
+LANGUAGE_NAMES = {"en": "English", "zh": "中文", "both": "English + 中文"}
 TODAY_VARIABLE = "PARTNERSHIP_TODAY"
 
 
@@ -40,7 +43,26 @@ def today() -> date:
 
 
 def language() -> str:
-    return DEFAULT_LANGUAGE
+    """The chosen language: the switch's value, else ?lang= from the link, else English."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    requested = st.query_params.get(LANGUAGE_KEY)
+    return requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _language_switch() -> None:
+    """English, 中文 or both; kept in the URL (?lang=) so it survives page changes and links."""
+    if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = language()
+    st.sidebar.radio(
+        "Language · 语言",
+        LANGUAGES,
+        key=LANGUAGE_KEY,
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+    )
+    st.query_params[LANGUAGE_KEY] = language()
 
 
 def translator() -> Callable[..., str]:
@@ -100,6 +122,7 @@ def problems_panel(state: DataState, t: Callable[..., str]) -> None:
 
 def draw_sidebar() -> DataState:
     """Draw the shared sidebar once per run (from app.py) and return the data state."""
+    _language_switch()
     t = translator()
     state = current_data()
     if state.dataset is not None:
