@@ -51,13 +51,48 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"the folder of CSV files (default: ${DATA_DIR_VARIABLE} or data/)",
     )
+    sample = commands.add_parser(
+        "sample",
+        help="write an illustrative dataset of any size (every row marked as not real)",
+        description="Write a complete, valid illustrative dataset: about SCALE times the shipped "
+        "number of initiatives, with milestones, indicators and indicator values in proportion. "
+        "The same seed always gives the same files. --scale 2500 is the benchmarks' large size.",
+    )
+    sample.add_argument("--scale", type=int, required=True, help="multiple of the shipped size")
+    sample.add_argument("--out", type=Path, required=True, help="folder to write the CSV files to")
+    sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sample.add_argument(
+        "--indicator-values",
+        type=int,
+        default=None,
+        help="number of indicator values to write (default: 200 per indicator)",
+    )
     return parser
+
+
+def write_sample(args: argparse.Namespace) -> int:
+    # Imported here so `partnership validate` does not pay for numpy's start-up.
+    from components.sample import RefusedToOverwrite
+    from components.sample import write_sample as write
+
+    try:
+        summary = write(
+            args.out, args.scale, seed=args.seed, indicator_values=args.indicator_values
+        )
+    except (ValueError, RefusedToOverwrite) as error:
+        print(f"partnership sample: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    counts = ", ".join(f"{count} {name}" for name, count in summary.rows.items())
+    print(f"{summary.out_dir}: illustrative dataset written ({counts}).")
+    return EXIT_VALID
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.data_dir or default_data_dir())
+    if args.command == "sample":
+        return write_sample(args)
     return EXIT_PROBLEMS
 
 
