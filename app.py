@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.ui.illustrative_banner import illustrative_banner
 from components.ui.shell import draw_sidebar, problems_panel, translator
 
 t = translator()
@@ -23,6 +24,7 @@ navigation = st.navigation(
 
 state = draw_sidebar()
 problems_panel(state, t)
+illustrative_banner(state.dataset, t)
 if state.dataset is None:
     st.stop()
 if state.dataset["agreements"].empty:
