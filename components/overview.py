@@ -73,17 +73,27 @@ def place_name(dataset: Dataset, place_id: str, language: str) -> str:
 
 
 def parties_by_side(dataset: Dataset, agreement_id: str) -> dict[str, pd.DataFrame]:
-    """The agreement's parties grouped by country (empty country: 'unknown'), signatories first."""
-    parties = for_agreement(dataset, "parties", agreement_id).copy()
-    role_order = {
-        role: i for i, role in enumerate(("signatory", "partner", "supporter", "delegation"))
+    """The agreement's parties grouped by country, signatories first within each side.
+
+    The host side (the country where it was signed) comes first, unknown countries last.
+    """
+    parties = for_agreement(dataset, "parties", agreement_id)
+    roles = ("signatory", "partner", "supporter", "delegation")
+    parties = parties.assign(
+        _role=parties["role"].map({role: i for i, role in enumerate(roles)}),
+        _country=parties["country"].replace("", "unknown"),
+    ).sort_values(["_role", "name_en"])
+    places = dataset["places"]
+    signed_at = places[places["place_id"] == agreement_row(dataset, agreement_id)["place_id"]]
+    host = signed_at["country"].iloc[0] if len(signed_at) else None
+    countries = sorted(
+        parties["_country"].unique(),
+        key=lambda c: (c == "unknown", c != host, c),
+    )
+    return {
+        country: parties[parties["_country"] == country].drop(columns=["_role", "_country"])
+        for country in countries
     }
-    parties["_order"] = parties["role"].map(role_order)
-    parties = parties.sort_values(["_order", "name_en"]).drop(columns="_order")
-    sides = {}
-    for country, group in parties.groupby(parties["country"].replace("", "unknown"), sort=False):
-        sides[country] = group
-    return sides
 
 
 def people_for_agreement(dataset: Dataset, agreement_id: str) -> pd.DataFrame:

@@ -131,8 +131,24 @@ def draw_sidebar() -> DataState:
     return state
 
 
+def _route_through_app() -> None:
+    """Make a first visit straight to a page's address run app.py, not the page alone.
+
+    Streamlit treats an app with a `pages/` folder as an old-style multipage app until
+    st.navigation has run once in the server process, so the very first request for e.g.
+    /overview would run pages/overview.py without app.py (no sidebar, no shared frame).
+    Clearing that flag and rerunning lets app.py route the request like any other.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_context() -> PageContext:
     """What a page needs; the sidebar drawn by app.py has already chosen the agreement."""
+    _route_through_app()
     state = current_data()
     dataset = state.dataset
     agreement_id = st.session_state.get(AGREEMENT_KEY)

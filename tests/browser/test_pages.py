@@ -40,3 +40,23 @@ def test_root_opens_the_overview(app_server, page):
     open_page(page, app_server.url)
     page.get_by_role("heading", name=translate("overview.title")).wait_for()
     page.get_by_text("Oxford Town Hall").first.wait_for()
+
+
+def test_first_visit_straight_to_a_page_gets_the_shared_frame(tmp_path, browser):
+    """On a fresh server, a shared link to /overview still runs app.py (sidebar, language)."""
+    import shutil
+
+    from tests.browser.conftest import start_server, stop_server
+    from tests.conftest import SHIPPED_DATA
+
+    shutil.copytree(SHIPPED_DATA, tmp_path / "data")
+    server = start_server(tmp_path / "data", tmp_path / "streamlit.log")
+    try:
+        page = browser.new_page()
+        open_page(page, f"{server.url}/overview?lang=zh")
+        page.get_by_role("heading", name=translate("overview.title", "zh")).wait_for()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Language · 语言").wait_for()
+        page.close()
+    finally:
+        stop_server(server)
