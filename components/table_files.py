@@ -66,20 +66,18 @@ def decode_utf8(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
         return None, problems
 
 
-def read_table_text(
-    text: str, table: Table, filename: str
-) -> tuple[RawTable | None, list[Problem]]:
-    """Split CSV text into cells and check its header and row lengths against the contract."""
+def split_records(
+    text: str, filename: str, delimiter: str = ","
+) -> tuple[list[list[str]] | None, list[Problem]]:
+    """Split CSV text into records; record N is the row a spreadsheet shows as line N."""
     problems: list[Problem] = []
     records: list[list[str]] = []
-    lines: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         # A spreadsheet shows one row per record, even when a quoted cell spans several lines,
         # so the record count (not the reader's physical line) is the line the analyst sees.
-        for line, record in enumerate(reader, start=1):
+        for record in reader:
             records.append(record)
-            lines.append(line)
     except csv.Error as error:
         line = len(records) + 1
         problems.append(
@@ -95,7 +93,26 @@ def read_table_text(
             )
         )
         return None, problems
+    return records, problems
 
+
+def read_table_text(
+    text: str, table: Table, filename: str, delimiter: str = ","
+) -> tuple[RawTable | None, list[Problem]]:
+    """Split CSV text into cells and check its header and row lengths against the contract."""
+    records, problems = split_records(text, filename, delimiter)
+    if records is None:
+        return None, problems
+    raw, more = read_table_records(records, table, filename)
+    return raw, problems + more
+
+
+def read_table_records(
+    records: list[list[str]], table: Table, filename: str
+) -> tuple[RawTable | None, list[Problem]]:
+    """Check a table's records (CSV or spreadsheet rows, header first) and index them by line."""
+    problems: list[Problem] = []
+    lines = list(range(1, len(records) + 1))
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(
             Problem(
