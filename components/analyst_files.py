@@ -964,6 +964,34 @@ def _text_cells(raw: RawTable, typed: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
+def _keep_number_text(cells: pd.DataFrame, old: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Keep a number's stored text when the upload has the same value written differently.
+
+    A workbook gives 38.9 back for the stored 38.9000; that is no change, and the preview
+    should not show one.
+    """
+    key = list(table.primary_key)
+    if not key or any(name not in cells or name not in old for name in key) or not len(old):
+        return cells
+    old_by_key = old.set_index(key)
+    if not old_by_key.index.is_unique:
+        return cells
+    cells = cells.copy()
+    new_keys = pd.MultiIndex.from_frame(cells[key]) if len(key) > 1 else pd.Index(cells[key[0]])
+    for column in table.columns:
+        if column.type not in ("number", "integer") or column.name not in cells:
+            continue
+        if column.name not in old_by_key:
+            continue
+        before = old_by_key[column.name].reindex(new_keys)
+        before.index = cells.index
+        new_numbers = pd.to_numeric(cells[column.name], errors="coerce")
+        old_numbers = pd.to_numeric(before, errors="coerce")
+        same = (new_numbers == old_numbers).fillna(False) & (cells[column.name] != before)
+        cells.loc[same, column.name] = before[same]
+    return cells
+
+
 def _stored_records(raw: RawTable, cells: pd.DataFrame) -> list[list[str]]:
     # The contract's columns in its order, then any extra columns as the analyst named them.
     names = [name for name in raw.table.column_names if name in cells] + raw.extra_columns
@@ -1018,6 +1046,8 @@ def validate_upload(
             raw = raws[name]
             table = contract.table(name)
             cells = _text_cells(raw, frames[name])
+            if name in old_raws:
+                cells = _keep_number_text(cells, old_raws[name].cells, table)
             new_bytes = records_to_csv(_stored_records(raw, cells))
             if new_bytes == before.get(table.filename):
                 continue
