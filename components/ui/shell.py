@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from components.filters import Filters
 from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, translate
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
 from components.overview import agreements, localised
 from components.problems import REPORT_COLUMNS, Severity, sort_key
 from components.ui.data import DataState, current_data
+from components.ui.filters_ui import current_filters, draw_filters
 
 # Widget keys and query parameters: named once, so a shared link and the widgets agree.
 AGREEMENT_KEY = "agreement"
@@ -34,6 +36,8 @@ class PageContext:
     language: str
     today: date
     t: Callable[..., str]
+    # The sidebar's shared filters (focus areas, statuses, places, dates) for this agreement.
+    filters: Filters = field(default_factory=Filters)
 
 
 def today() -> date:
@@ -126,8 +130,9 @@ def draw_sidebar() -> DataState:
     t = translator()
     state = current_data()
     if state.dataset is not None:
-        _agreement_choice(state.dataset, t)
+        agreement_id = _agreement_choice(state.dataset, t)
         _freshness(state.dataset, t)
+        draw_filters(state.dataset, agreement_id, language(), t)
     return state
 
 
@@ -155,4 +160,6 @@ def page_context() -> PageContext:
     ids = set(dataset["agreements"]["agreement_id"])
     if agreement_id not in ids:
         agreement_id = agreements(dataset)["agreement_id"].iloc[0]
-    return PageContext(dataset, agreement_id, language(), today(), translator())
+    return PageContext(
+        dataset, agreement_id, language(), today(), translator(), current_filters(agreement_id)
+    )

@@ -1,0 +1,628 @@
+"""The Progress page's figures: indicators against their targets, initiatives by status in each
+focus area, milestones done against planned (a burn-up), and what has "gone quiet"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.charting import (
+    Chart,
+    Translate,
+    as_of,
+    base_layout,
+    date_text,
+    day_line,
+    hover_safe,
+    localised_column,
+    names,
+    short_label,
+    source_ids,
+)
+from components.filters import CLOSED_STATUSES, Notice, Selection
+from components.loader import Dataset
+from components.status_palette import (
+    INITIATIVE_STATUS_STYLES,
+    MILESTONE_STATUS_STYLES,
+    StatusStyle,
+    initiative_style,
+)
+
+# How an indicator stands against its target (the direction decides which way is good).
+TARGET_MET, ON_TRACK, BEHIND, WRONG_WAY, NO_TARGET, NO_VALUES = (
+    "target_met",
+    "on_track",
+    "behind",
+    "wrong_direction",
+    "no_target",
+    "no_values",
+)
+# Verdicts borrow the shared palette's styles, so a colour means the same thing on every page.
+VERDICT_STYLES: dict[str, StatusStyle] = {
+    TARGET_MET: MILESTONE_STATUS_STYLES["done"],
+    ON_TRACK: INITIATIVE_STATUS_STYLES["active"],
+    BEHIND: INITIATIVE_STATUS_STYLES["paused"],
+    WRONG_WAY: MILESTONE_STATUS_STYLES["missed"],
+    NO_TARGET: INITIATIVE_STATUS_STYLES["unknown"],
+    NO_VALUES: INITIATIVE_STATUS_STYLES["unknown"],
+}
+# More bullets than this on one chart cannot be read; the page lets the user choose which.
+MAX_BULLETS = 8
+DEFAULT_QUIET_MONTHS = 12
+BAND_COLOUR = "#d9dee5"
+NEUTRAL = "#1b1f24"
+# Dates as whole days, offset so they sort after the indicator's number in one int64 key.
+_DAY_BITS = 24
+_DAY_OFFSET = 1 << 23
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    return dates.astype("datetime64[D]").astype("int64") + _DAY_OFFSET
+
+
+class IndicatorValues:
+    """All indicator values sorted by indicator and date, built once per dataset, so that the
+    latest value of thousands of indicators, or one indicator's series, costs a binary search and
+    not a pass over a million rows on every rerun."""
+
+    def __init__(self, values: pd.DataFrame) -> None:
+        ordered = values.sort_values(["indicator_id", "date"], kind="stable").reset_index(drop=True)
+        self.frame = ordered
+        ids = ordered["indicator_id"].to_numpy(dtype="object")
+        self.ids, starts = np.unique(ids, return_index=True)
+        self.starts = starts.astype("int64")
+        self.ends = np.append(self.starts[1:], len(ordered)).astype("int64")
+        self.position = {indicator: i for i, indicator in enumerate(self.ids)}
+        codes = np.repeat(np.arange(len(self.ids), dtype="int64"), self.ends - self.starts)
+        self.keys = (codes << _DAY_BITS) | _days(ordered["date"].to_numpy())
+
+    def _bounds(self, codes: np.ndarray, date_from: date | None, date_to: date | None):
+        low = self.starts[codes]
+        high = self.ends[codes]
+        if date_from is not None:
+            day = _days(np.array([np.datetime64(date_from, "D")]))[0]
+            low = np.searchsorted(self.keys, (codes << _DAY_BITS) | day, side="left")
+        if date_to is not None:
+            day = _days(np.array([np.datetime64(date_to, "D")]))[0]
+            high = np.searchsorted(self.keys, (codes << _DAY_BITS) | day, side="right")
+        return low, high
+
+    def series(
+        self, indicator_id: str, date_from: date | None = None, date_to: date | None = None
+    ) -> pd.DataFrame:
+        """One indicator's values in the date range, oldest first."""
+        code = self.position.get(indicator_id)
+        if code is None:
+            return self.frame.iloc[0:0]
+        low, high = self._bounds(np.array([code]), date_from, date_to)
+        return self.frame.iloc[int(low[0]) : int(high[0])]
+
+    def summary(
+        self, indicator_ids: pd.Series, date_from: date | None = None, date_to: date | None = None
+    ) -> pd.DataFrame:
+        """First and latest value (in the range) and how many values each indicator has."""
+        known = indicator_ids[indicator_ids.isin(self.position)]
+        codes = known.map(self.position).to_numpy(dtype="int64")
+        low, high = self._bounds(codes, date_from, date_to)
+        count = np.maximum(high - low, 0)
+        has = count > 0
+        first = np.where(has, low, 0)
+        last = np.where(has, high - 1, 0)
+        frame = self.frame
+        result = pd.DataFrame(
+            {
+                "indicator_id": known.to_numpy(),
+                "values_count": count,
+                "first_date": frame["date"].to_numpy()[first],
+                "first_value": frame["value"].to_numpy()[first],
+                "latest_date": frame["date"].to_numpy()[last],
+                "latest_value": frame["value"].to_numpy()[last],
+                "latest_source_id": frame["source_id"].to_numpy()[last],
+            }
+        )
+        for column in ("first_date", "latest_date"):
+            result[column] = result[column].where(has)
+        for column in ("first_value", "latest_value"):
+            result[column] = result[column].where(has)
+        result["latest_source_id"] = result["latest_source_id"].where(has, "")
+        return result[has].reset_index(drop=True)
+
+    def last_dates(self, today: date) -> pd.Series:
+        """Each indicator's newest value dated today or earlier."""
+        codes = np.arange(len(self.ids), dtype="int64")
+        low, high = self._bounds(codes, None, today)
+        has = high > low
+        dates = self.frame["date"].to_numpy()[np.where(has, high - 1, 0)]
+        return pd.Series(dates, index=self.ids).where(has).dropna()
+
+
+def verdicts(table: pd.DataFrame) -> pd.Series:
+    """How each indicator stands. The reference is the baseline, or the first value when there is
+    none; progress is the share of the way from there to the target, in the indicator's direction.
+    On track means at least as far along as the time elapsed between the reference date and the
+    target date (or, without a target date, any progress the right way)."""
+    reference = table["baseline"].where(table["baseline"].notna(), table["first_value"])
+    reference_date = table["baseline_date"].where(
+        table["baseline_date"].notna(), table["first_date"]
+    )
+    latest = table["latest_value"]
+    sign = np.where(table["direction"] == "decrease", -1.0, 1.0)
+    met = (latest - table["target"]) * sign >= 0
+    gap = table["target"] - reference
+    progress = (latest - reference) / gap.where(gap != 0)
+    span = (table["target_date"] - reference_date).dt.days
+    elapsed = (table["latest_date"] - reference_date).dt.days
+    expected = (elapsed / span.where(span > 0)).clip(0, 1).fillna(0)
+    wrong = (latest - reference) * sign < 0
+    verdict = pd.Series(BEHIND, index=table.index, dtype="str")
+    verdict = verdict.where(~(progress >= expected), ON_TRACK)
+    verdict = verdict.where(~wrong, WRONG_WAY)
+    verdict = verdict.where(~met.fillna(False).astype(bool), TARGET_MET)
+    verdict = verdict.where(table["target"].notna(), NO_TARGET)
+    return verdict.where(latest.notna(), NO_VALUES)
+
+
+def indicator_table(
+    dataset: Dataset, selection: Selection, values: IndicatorValues, language: str
+) -> pd.DataFrame:
+    """Every indicator in scope with its baseline, target, latest value in the date range and
+    verdict; indicators with no values in the range are kept (verdict "no_values")."""
+    filters = selection.filters
+    indicators = selection.indicators
+    summary = values.summary(indicators["indicator_id"], filters.date_from, filters.date_to)
+    table = indicators.merge(summary, on="indicator_id", how="left")
+    initiatives = dataset["initiatives"]
+    titles = dict(
+        zip(
+            initiatives["initiative_id"],
+            localised_column(initiatives, "title", language),
+            strict=True,
+        )
+    )
+    table["name"] = localised_column(table, "name", language)
+    table["initiative"] = table["initiative_id"].map(titles)
+    table["values_count"] = table["values_count"].fillna(0).astype("int64")
+    table["latest_source_id"] = table["latest_source_id"].fillna("")
+    table["verdict"] = verdicts(table)
+    return table[
+        [
+            "indicator_id",
+            "name",
+            "initiative_id",
+            "initiative",
+            "unit",
+            "direction",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "first_value",
+            "first_date",
+            "latest_value",
+            "latest_date",
+            "values_count",
+            "verdict",
+            "source_id",
+            "latest_source_id",
+        ]
+    ]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.10g}" if pd.notna(value) else "–"
+
+
+def bullet_chart(
+    dataset: Dataset, table: pd.DataFrame, indicator_ids: list[str], language: str, t: Translate
+) -> Chart:
+    """Baseline, target and latest value of each chosen indicator, each on its own scale."""
+    shown = table[table["indicator_id"].isin(indicator_ids[:MAX_BULLETS])]
+    shown = shown[shown["latest_value"].notna()]
+    if shown.empty:
+        return Chart(None, shown, (), None, (Notice("progress.no_values_for_bullets"),))
+    figure = make_subplots(rows=len(shown), cols=1, vertical_spacing=min(0.12, 0.5 / len(shown)))
+    legend_done: set[str] = set()
+    for number, row in enumerate(shown.itertuples(index=False), start=1):
+        reference = row.baseline if pd.notna(row.baseline) else row.first_value
+        label = short_label(row.name) + (f" ({row.unit})" if row.unit else "")
+        if pd.notna(row.target):
+            low, high = sorted((reference, row.target))
+            figure.add_bar(
+                row=number,
+                col=1,
+                orientation="h",
+                base=[low],
+                x=[high - low if high > low else 0],
+                y=[label],
+                width=0.8,
+                marker={"color": BAND_COLOUR},
+                name=t("progress.band"),
+                legendgroup="band",
+                showlegend=number == 1,
+                hoverinfo="skip",
+            )
+        style = VERDICT_STYLES[row.verdict]
+        verdict = t("progress.verdict." + row.verdict)
+        hover = "<br>".join(
+            [
+                f"<b>{hover_safe(row.name)}</b>",
+                t(
+                    "progress.hover_latest",
+                    value=_number(row.latest_value),
+                    unit=hover_safe(row.unit),
+                    date=date_text(row.latest_date, "day", language),
+                ),
+                t("progress.hover_baseline", value=_number(row.baseline)),
+                t(
+                    "progress.hover_target",
+                    value=_number(row.target),
+                    date=date_text(row.target_date, "day", language),
+                ),
+                t("progress.hover_verdict", verdict=verdict),
+            ]
+        )
+        figure.add_bar(
+            row=number,
+            col=1,
+            orientation="h",
+            base=[reference],
+            x=[row.latest_value - reference],
+            y=[label],
+            width=0.35,
+            marker={
+                "color": style.colour,
+                "pattern": {"shape": style.pattern, "fgcolor": "#ffffff"},
+            },
+            name=verdict,
+            legendgroup=row.verdict,
+            showlegend=row.verdict not in legend_done,
+            hovertext=[hover],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+        legend_done.add(row.verdict)
+        for value, name, symbol in (
+            (row.target, t("progress.target"), "line-ns-open"),
+            (row.baseline, t("progress.baseline"), "line-ns-open"),
+        ):
+            if pd.notna(value):
+                figure.add_scatter(
+                    row=number,
+                    col=1,
+                    x=[value],
+                    y=[label],
+                    mode="markers",
+                    marker={
+                        "symbol": symbol,
+                        "size": 26 if name == t("progress.target") else 16,
+                        "line": {
+                            "width": 3 if name == t("progress.target") else 2,
+                            "color": NEUTRAL,
+                        },
+                    },
+                    name=name,
+                    legendgroup=name,
+                    showlegend=number == 1,
+                    hovertemplate=f"{hover_safe(name)}: {_number(value)}<extra></extra>",
+                )
+        figure.update_xaxes(
+            row=number, col=1, title_text=t("progress.axis_value", unit=row.unit or "–")
+        )
+    base_layout(figure, height=90 + 110 * len(shown))
+    figure.update_layout(barmode="overlay")
+    data = shown[
+        [
+            "indicator_id",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "target_date",
+            "latest_value",
+            "latest_date",
+            "verdict",
+            "source_id",
+            "latest_source_id",
+        ]
+    ]
+    cited = source_ids(data["source_id"], data["latest_source_id"])
+    return Chart(figure, data, cited, as_of(dataset, cited, data["latest_date"]))
+
+
+def values_chart(
+    dataset: Dataset,
+    indicator: pd.Series,
+    series: pd.DataFrame,
+    language: str,
+    t: Translate,
+) -> Chart:
+    """One indicator's values over time, with its baseline, its target and the straight path
+    between them (when both dates are known)."""
+    if series.empty:
+        return Chart(None, series, (), None, (Notice("progress.no_values_for_indicator"),))
+    figure = go.Figure()
+    unit = indicator["unit"] or ""
+    hover = [
+        t(
+            "progress.hover_value",
+            value=_number(v),
+            unit=hover_safe(unit),
+            date=date_text(d, "day", language),
+        )
+        for v, d in zip(series["value"], series["date"], strict=True)
+    ]
+    figure.add_scatter(
+        x=series["date"].dt.strftime("%Y-%m-%d").tolist(),
+        y=series["value"].tolist(),
+        mode="lines+markers",
+        name=t("progress.actual"),
+        line={"color": NEUTRAL},
+        marker={"symbol": "circle", "size": 7},
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+    if pd.notna(indicator["target"]):
+        # The target runs across the whole period drawn: the values and the target date.
+        ends = [series["date"].min(), series["date"].max(), indicator["target_date"]]
+        ends = [end for end in ends if pd.notna(end)]
+        target_label = hover_safe(t("progress.target"))
+        figure.add_scatter(
+            x=[min(ends).strftime("%Y-%m-%d"), max(ends).strftime("%Y-%m-%d")],
+            y=[indicator["target"]] * 2,
+            mode="lines",
+            name=t("progress.target"),
+            line={"color": VERDICT_STYLES[TARGET_MET].colour, "dash": "dash", "width": 2},
+            hovertemplate=f"{target_label}: {_number(indicator['target'])}<extra></extra>",
+        )
+    if (
+        pd.notna(indicator["baseline"])
+        and pd.notna(indicator["baseline_date"])
+        and pd.notna(indicator["target"])
+        and pd.notna(indicator["target_date"])
+    ):
+        figure.add_scatter(
+            x=[
+                indicator["baseline_date"].strftime("%Y-%m-%d"),
+                indicator["target_date"].strftime("%Y-%m-%d"),
+            ],
+            y=[indicator["baseline"], indicator["target"]],
+            mode="lines+markers",
+            name=t("progress.expected_path"),
+            line={"color": "#7F7F7F", "dash": "dot"},
+            marker={"symbol": ["square", "star"], "size": 10},
+            hoverinfo="skip",
+        )
+    base_layout(figure, height=320)
+    figure.update_xaxes(type="date", title_text=t("progress.axis_date"))
+    figure.update_yaxes(
+        title_text=t("progress.axis_value", unit=unit or "–"), showgrid=True, gridcolor="#e5e8ec"
+    )
+    data = series[["indicator_id", "date", "value", "note", "source_id"]]
+    cited = source_ids(data["source_id"], pd.Series([indicator["source_id"]]))
+    return Chart(figure, data, cited, as_of(dataset, cited, data["date"]))
+
+
+def status_by_focus_area(
+    dataset: Dataset, selection: Selection, language: str, t: Translate
+) -> Chart:
+    """How many initiatives of each status serve each focus area (stacked bars). An initiative
+    serving several areas counts once in each."""
+    initiatives = selection.initiatives
+    if initiatives.empty:
+        return Chart(None, initiatives.iloc[:, :0], (), None, (Notice("filters.no_match"),))
+    areas = dataset["focus_areas"]
+    areas = areas[areas["agreement_id"] == selection.filters.agreement_id].sort_values(
+        ["sort_order", "name_en"], na_position="last"
+    )
+    area_names = names(dataset, "focus_areas", "focus_area_id", language)
+    exploded = (
+        initiatives[["initiative_id", "focus_area_ids", "status", "source_id"]]
+        .assign(focus_area_id=initiatives["focus_area_ids"].map(lambda ids: list(ids) or [""]))
+        .explode("focus_area_id")
+    )
+    if selection.filters.focus_area_ids:
+        exploded = exploded[exploded["focus_area_id"].isin(selection.filters.focus_area_ids)]
+    order = [*areas["focus_area_id"], ""]
+    counts = (
+        exploded.groupby(["focus_area_id", "status"]).size().rename("initiatives").reset_index()
+    )
+    counts["focus_area"] = counts["focus_area_id"].map(
+        lambda area: area_names.get(area) or t("timeline.whole_agreement")
+    )
+    counts["_order"] = counts["focus_area_id"].map(order.index)
+    counts = counts.sort_values("_order").drop(columns="_order")
+    figure = go.Figure()
+    statuses = [s for s in INITIATIVE_STATUS_STYLES if s in set(counts["status"])]
+    for status in statuses:
+        part = counts[counts["status"] == status]
+        style = initiative_style(status)
+        figure.add_bar(
+            x=[short_label(a) for a in part["focus_area"]],
+            y=part["initiatives"].tolist(),
+            name=t("status." + status),
+            marker={
+                "color": style.colour,
+                "pattern": {"shape": style.pattern, "fgcolor": "#ffffff"},
+            },
+            hovertext=[
+                t(
+                    "progress.hover_status_count",
+                    area=hover_safe(a),
+                    status=t("status." + status),
+                    count=n,
+                )
+                for a, n in zip(part["focus_area"], part["initiatives"], strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    base_layout(figure, height=380)
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(
+        title_text=t("progress.axis_focus_area"),
+        categoryorder="array",
+        categoryarray=list(dict.fromkeys(short_label(a) for a in counts["focus_area"])),
+    )
+    figure.update_yaxes(
+        title_text=t("progress.axis_initiatives"),
+        showgrid=True,
+        dtick=1 if counts["initiatives"].max() < 10 else None,
+    )
+    cited = source_ids(exploded["source_id"])
+    return Chart(
+        figure,
+        counts[["focus_area_id", "focus_area", "status", "initiatives"]],
+        cited,
+        as_of(dataset, cited, initiatives["status_as_of"]),
+    )
+
+
+def burn_up(dataset: Dataset, selection: Selection, today: date, t: Translate) -> Chart:
+    """Milestones done against all milestones planned, counted up over time by their dates."""
+    milestones = selection.milestones
+    dated = milestones[milestones["date"].notna()]
+    notes = []
+    if len(milestones) > len(dated):
+        notes.append(
+            Notice("progress.undated_milestones", {"count": str(len(milestones) - len(dated))})
+        )
+    if dated.empty:
+        return Chart(
+            None, dated.iloc[:, :0], (), None, (*notes, Notice("progress.no_dated_milestones"))
+        )
+    by_day = (
+        dated.assign(done=dated["status"] == "done")
+        .groupby("date")
+        .agg(planned=("milestone_id", "size"), done=("done", "sum"))
+    )
+    data = pd.DataFrame(
+        {
+            "date": by_day.index,
+            "milestones_planned": by_day["planned"].cumsum().to_numpy(),
+            "milestones_done": by_day["done"].cumsum().astype("int64").to_numpy(),
+        }
+    )
+    figure = go.Figure()
+    x = data["date"].dt.strftime("%Y-%m-%d").tolist()
+    for column, key, style in (
+        ("milestones_planned", "progress.all_milestones", MILESTONE_STATUS_STYLES["planned"]),
+        ("milestones_done", "progress.done_milestones", MILESTONE_STATUS_STYLES["done"]),
+    ):
+        figure.add_scatter(
+            x=x,
+            y=data[column].tolist(),
+            mode="lines+markers",
+            line={
+                "shape": "hv",
+                "color": style.colour,
+                "dash": "dash" if style.pattern else "solid",
+            },
+            marker={"symbol": style.symbol, "size": 9},
+            name=t(key),
+            hovertemplate=f"{hover_safe(t(key))}: %{{y}} (%{{x}})<extra></extra>",
+        )
+    day_line(figure, pd.Timestamp(today), t("timeline.today_line"), "dot")
+    base_layout(figure, height=340)
+    figure.update_xaxes(type="date", title_text=t("progress.axis_date"))
+    figure.update_yaxes(title_text=t("progress.axis_milestones"), showgrid=True, rangemode="tozero")
+    cited = source_ids(dated["source_id"])
+    return Chart(figure, data, cited, as_of(dataset, cited), tuple(notes))
+
+
+@dataclass(frozen=True)
+class Quiet:
+    initiatives: pd.DataFrame
+    focus_areas: pd.DataFrame
+    cutoff: pd.Timestamp
+
+
+def last_activity(dataset: Dataset, values: IndicatorValues, today: date) -> pd.Series:
+    """Each initiative's newest sign of life: a milestone done, or an indicator value, dated
+    today or earlier. Initiatives with neither are absent."""
+    milestones = dataset["milestones"]
+    today_ts = pd.Timestamp(today)
+    done = milestones[
+        (milestones["status"] == "done")
+        & (milestones["initiative_id"] != "")
+        & (milestones["date"] <= today_ts)
+    ]
+    from_milestones = done.groupby("initiative_id")["date"].max()
+    indicator_dates = values.last_dates(today)
+    indicators = dataset["indicators"]
+    owners = indicators.set_index("indicator_id")["initiative_id"]
+    from_values = (
+        pd.DataFrame(
+            {"initiative_id": owners.reindex(indicator_dates.index), "date": indicator_dates}
+        )
+        .groupby("initiative_id")["date"]
+        .max()
+    )
+    both = pd.concat([from_milestones, from_values]).astype("datetime64[ns]")
+    return both.groupby(level=0).max().rename("last_activity")
+
+
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """`values[key]` for each key (missing keys give NaT), aligned with `keys`."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
+def gone_quiet(
+    dataset: Dataset, selection: Selection, activity: pd.Series, today: date, months: int
+) -> Quiet:
+    """Open initiatives (and focus areas) with no activity for more than `months` months.
+
+    With no activity ever recorded, the clock starts at the initiative's start date (a future
+    start is not quiet yet), else at the agreement's signing.
+    """
+    cutoff = pd.Timestamp(today) - pd.DateOffset(months=months)
+    agreements = dataset["agreements"]
+    signed = agreements.loc[
+        agreements["agreement_id"] == selection.filters.agreement_id, "signed_on"
+    ]
+    signed_on = signed.iloc[0] if len(signed) else pd.NaT
+    initiatives = selection.initiatives_in_scope
+    last = _lookup(initiatives["initiative_id"], activity)
+    clock = last.where(last.notna(), initiatives["start_date"]).fillna(signed_on)
+    open_ = ~initiatives["status"].isin(CLOSED_STATUSES)
+    quiet = open_ & (clock.isna() | (clock < cutoff))
+    quiet_initiatives = pd.DataFrame(
+        {
+            "initiative_id": initiatives["initiative_id"],
+            "title_en": initiatives["title_en"],
+            "title_zh": initiatives["title_zh"],
+            "status": initiatives["status"],
+            "last_activity": last,
+            "quiet_since": clock,
+            "source_id": initiatives["source_id"],
+        }
+    )[quiet].sort_values("quiet_since", na_position="first")
+
+    areas = dataset["focus_areas"]
+    areas = areas[areas["agreement_id"] == selection.filters.agreement_id]
+    if selection.filters.focus_area_ids:
+        areas = areas[areas["focus_area_id"].isin(selection.filters.focus_area_ids)]
+    per_area = (
+        pd.DataFrame({"focus_area_id": initiatives["focus_area_ids"], "last": last})
+        .explode("focus_area_id")
+        .dropna(subset=["focus_area_id"])
+        .groupby("focus_area_id")["last"]
+        .max()
+    )
+    area_last = _lookup(areas["focus_area_id"], per_area.astype("datetime64[ns]"))
+    area_clock = area_last.where(area_last.notna(), signed_on)
+    area_quiet = area_clock.isna() | (area_clock < cutoff)
+    quiet_areas = pd.DataFrame(
+        {
+            "focus_area_id": areas["focus_area_id"],
+            "name_en": areas["name_en"],
+            "name_zh": areas["name_zh"],
+            "last_activity": area_last,
+            "quiet_since": area_clock,
+            "source_id": areas["source_id"],
+        }
+    )[area_quiet].sort_values("quiet_since", na_position="first")
+    return Quiet(quiet_initiatives, quiet_areas, cutoff)

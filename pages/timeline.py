@@ -1,0 +1,45 @@
+"""Timeline: what happened when. Initiatives from start to end by focus area, milestones as
+markers, then the milestones as a dated list."""
+
+import streamlit as st
+
+from components import timeline
+from components.filters import select
+from components.ui.charts import draw_chart, draw_table
+from components.ui.filters_ui import filter_summary
+from components.ui.shell import page_context
+
+ctx = page_context()
+t = ctx.t
+selection = select(ctx.dataset, ctx.filters)
+
+st.title(t("timeline.title"))
+st.caption(t("timeline.intro"))
+filter_summary(selection, ctx.dataset, t)
+
+st.header(t("timeline.chart_heading"))
+chart = timeline.timeline_chart(ctx.dataset, selection, ctx.today, ctx.language, t)
+if draw_chart(ctx, chart, "timeline"):
+    st.caption(t("timeline.legend_help"))
+
+st.header(t("timeline.milestones_heading"))
+milestones = timeline.milestone_list(ctx.dataset, selection, ctx.language, t)
+if milestones.empty:
+    st.info(t("timeline.no_milestones"))
+else:
+    sources = tuple(sorted(set(milestones["source_id"])))
+    draw_table(
+        ctx,
+        milestones,
+        "milestones",
+        sources,
+        labels={
+            "date": t("columns.date"),
+            "title": t("columns.title"),
+            "status": t("columns.status"),
+            "kind": t("columns.milestone_kind"),
+            "initiative": t("columns.initiative"),
+            "note": t("columns.note"),
+            "source": t("columns.source"),
+        },
+    )
