@@ -22,12 +22,17 @@ navigation = st.navigation(
         st.Page("pages/timeline.py", title=t("timeline.nav"), url_path="timeline"),
         st.Page("pages/progress.py", title=t("progress.nav"), url_path="progress"),
         st.Page("pages/initiatives.py", title=t("initiatives.nav"), url_path="initiatives"),
+        st.Page("pages/data.py", title=t("data.nav"), url_path="data"),
     ]
 )
 
 state = draw_sidebar()
 problems_panel(state, t)
 illustrative_banner(state.dataset, t)
+# The Data page runs even on broken files: it is where an editor uploads the fix.
+if navigation.url_path == "data":
+    navigation.run()
+    st.stop()
 if state.dataset is None:
     st.stop()
 if state.dataset["agreements"].empty:

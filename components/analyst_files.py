@@ -1105,3 +1105,26 @@ def report_frame(problems: list[Problem]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     frame["line"] = frame["line"].astype("Int64")
     return frame
+
+
+def prepare_rollback(
+    data_dir: Path, number: int, contract: Contract | None = None
+) -> tuple[list[Problem], dict[str, TableChanges]]:
+    """Check that version `number` still passes today's checks, and what restoring it changes.
+
+    Returns the errors (empty when it may be restored) and the changes against the current data.
+    """
+    import tempfile
+
+    from components.changes import diff_files
+    from components.loader import load_dataset
+    from components.publishing import version_files
+
+    contract = contract or load_contract()
+    target = version_files(Path(data_dir), number)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in target.items():
+            (Path(folder) / name).write_bytes(data)
+        problems = load_dataset(Path(folder), contract).problems
+    errors = [p for p in problems if p.severity is not Severity.WARNING]
+    return errors, diff_files(current_files(Path(data_dir), contract), target, contract)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-import tempfile
 from pathlib import Path
 
 from components.analyst_files import current_files, indicator_units, read_upload, validate_upload
-from components.changes import diff_files, row_counts
+from components.changes import row_counts
 from components.contract import load_contract
-from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
-from components.problems import format_report, has_errors
+from components.loader import DATA_DIR_VARIABLE, default_data_dir
+from components.problems import format_report
 
 COMMANDS = ("import", "history", "rollback", "add-editor")
 EXIT_DONE = 0
@@ -136,25 +135,23 @@ def show_history(data_dir: Path) -> int:
 
 
 def roll_back(number: int, note: str, data_dir: Path) -> int:
-    from components.publishing import PublishError, rollback, version_files
+    from components.analyst_files import prepare_rollback
+    from components.publishing import PublishError, recover, rollback
 
-    contract = load_contract()
+    recover(data_dir)
     try:
-        target = version_files(data_dir, number)
+        problems, changes = prepare_rollback(data_dir, number)
     except PublishError as error:
         print(f"partnership rollback: {error}", file=sys.stderr)
         return EXIT_REJECTED
-    with tempfile.TemporaryDirectory() as folder:
-        for name, data in target.items():
-            (Path(folder) / name).write_bytes(data)
-        problems = load_dataset(Path(folder), contract).problems
-    if has_errors(problems):
+    if problems:
         print(format_report(problems))
         print(f"Version {number} does not pass today's checks; nothing was changed.")
         return EXIT_REJECTED
-    rows = row_counts(diff_files(current_files(data_dir, contract), target, contract))
     try:
-        version = rollback(data_dir, number, who=_who(), note=note, rows_changed=rows)
+        version = rollback(
+            data_dir, number, who=_who(), note=note, rows_changed=row_counts(changes)
+        )
     except PublishError as error:
         print(f"partnership rollback: {error}")
         return EXIT_CONFLICT

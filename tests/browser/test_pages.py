@@ -21,6 +21,7 @@ PAGES = [
             "overview.sources_heading",
         ],
     ),
+    ("data", ["data.title", "data.downloads_heading", "data.editors_heading"]),
 ]
 
 

@@ -1,0 +1,333 @@
+"""Drawing the Data page: downloads, upload and in-browser edits, the report, the preview, apply,
+history and rollback. Reading, checking and publishing are in plain modules
+(`analyst_files`, `changes`, `publishing`); every action checks again that an editor is signed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components import publishing
+from components.analyst_files import (
+    Proposal,
+    current_files,
+    indicator_units,
+    prepare_rollback,
+    read_upload,
+    records_to_csv,
+    report_frame,
+    validate_upload,
+)
+from components.changes import row_counts
+from components.contract import Contract
+from components.exports import csv_bytes
+from components.loader import file_signature
+from components.markdown_text import escape_markdown as md
+from components.templates import (
+    data_csv,
+    data_xlsx,
+    data_zip,
+    stored_cells,
+    template_csv,
+    template_xlsx,
+)
+from components.ui.auth import Editor, current_editor
+
+# Widget and session-state keys.
+DOWNLOAD_TABLE_KEY = "data_download_table"
+UPLOAD_KEY = "data_upload"
+UPLOAD_TABLE_KEY = "data_upload_table"
+UPLOAD_ROUND_KEY = "data_upload_round"
+EDIT_TABLE_KEY = "data_edit_table"
+EDIT_GRID_KEY = "data_edit_grid"
+CHECK_EDITS_KEY = "data_check_edits"
+PROPOSAL_KEY = "data_proposal"
+APPLY_FORM = "data_apply_form"
+NOTE_KEY = "data_apply_note"
+RESULT_KEY = "data_last_result"
+VERSION_KEY = "data_history_version"
+CONFIRM_ROLLBACK_KEY = "data_confirm_rollback"
+ROLLBACK_KEY = "data_rollback"
+RECOGNISE = ""  # the upload's table choice meaning "recognise it from the columns"
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MIME = "application/zip"
+MAX_NOTE_LENGTH = 500
+
+
+@dataclass
+class Checked:
+    """A checked change waiting in the session: what was checked, and against which data."""
+
+    proposal: Proposal
+    source: str
+    token: tuple
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _all_data_downloads(
+    signature: tuple, data_dir: str, _contract: Contract
+) -> tuple[bytes, bytes]:
+    files = current_files(Path(data_dir), _contract)
+    return data_zip(files, _contract), data_xlsx(files, _contract)
+
+
+def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+    """The current data and the templates: for everyone, editor or not."""
+    st.header(t("data.downloads_heading"))
+    st.caption(t("data.downloads_help"))
+    names = contract.table_names
+    name = st.selectbox(t("data.table"), names, key=DOWNLOAD_TABLE_KEY)
+    table = contract.table(name)
+    path = data_dir / table.filename
+    columns = st.columns(4)
+    if path.exists():
+        columns[0].download_button(
+            t("data.download_table_csv", file=table.filename),
+            data_csv(path.read_bytes(), table),
+            file_name=table.filename,
+            mime=CSV_MIME,
+        )
+    columns[1].download_button(
+        t("data.download_template_csv"),
+        template_csv(table),
+        file_name=f"{table.name}-template.csv",
+        mime=CSV_MIME,
+    )
+    columns[2].download_button(
+        t("data.download_template_xlsx"),
+        template_xlsx(table),
+        file_name=f"{table.name}-template.xlsx",
+        mime=XLSX_MIME,
+    )
+    everything_zip, everything_xlsx = _all_data_downloads(
+        file_signature(data_dir, contract), str(data_dir), contract
+    )
+    columns[3].download_button(
+        t("data.download_all_zip"), everything_zip, file_name="partnership-data.zip", mime=ZIP_MIME
+    )
+    st.download_button(
+        t("data.download_all_xlsx"),
+        everything_xlsx,
+        file_name="partnership-data.xlsx",
+        mime=XLSX_MIME,
+    )
+
+
+def _store(proposal: Proposal, source: str, token: tuple) -> None:
+    st.session_state[PROPOSAL_KEY] = Checked(proposal, source, token)
+    st.session_state.pop(RESULT_KEY, None)
+
+
+def _check(data: bytes, name: str, table: str | None, data_dir: Path, contract: Contract):
+    units = indicator_units(current_files(data_dir, contract), contract)
+    upload = read_upload(data, name, contract, table, units)
+    return validate_upload(upload, data_dir, contract)
+
+
+def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+    st.header(t("data.upload_heading"))
+    st.caption(t("data.upload_help"))
+    choices = [RECOGNISE, *contract.table_names]
+    chosen = st.selectbox(
+        t("data.upload_table"),
+        choices,
+        key=UPLOAD_TABLE_KEY,
+        format_func=lambda name: name or t("data.upload_table_recognise"),
+    )
+    round_number = st.session_state.get(UPLOAD_ROUND_KEY, 0)
+    # No `type=` filter: the file's bytes decide what it is, and say so when it is neither.
+    uploaded = st.file_uploader(t("data.upload_label"), key=f"{UPLOAD_KEY}-{round_number}")
+    if uploaded is None:
+        return
+    token = ("upload", uploaded.file_id, chosen)
+    checked = st.session_state.get(PROPOSAL_KEY)
+    if checked is None or checked.token != token:
+        with st.spinner(t("data.checking")):
+            proposal = _check(
+                uploaded.getvalue(), uploaded.name, chosen or None, data_dir, contract
+            )
+        _store(proposal, uploaded.name, token)
+
+
+def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+    st.header(t("data.edit_heading"))
+    st.caption(t("data.edit_help"))
+    name = st.selectbox(t("data.table"), contract.table_names, key=EDIT_TABLE_KEY)
+    table = contract.table(name)
+    path = data_dir / table.filename
+    cells = stored_cells(path.read_bytes(), table) if path.exists() else pd.DataFrame()
+    edited = st.data_editor(
+        cells,
+        key=f"{EDIT_GRID_KEY}-{name}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button(t("data.check_edits"), key=CHECK_EDITS_KEY):
+        records = [list(edited.columns)] + [
+            ["" if pd.isna(value) else str(value) for value in row]
+            for row in edited.itertuples(index=False)
+        ]
+        proposal = _check(records_to_csv(records), table.filename, name, data_dir, contract)
+        _store(proposal, t("data.browser_edits", file=table.filename), ("edit", name, id(edited)))
+
+
+def _report(t: Callable[..., str], proposal: Proposal) -> None:
+    if proposal.errors:
+        st.error(t("data.report_rejected", count=len(proposal.errors)))
+        st.dataframe(report_frame(proposal.errors), hide_index=True, width="stretch")
+    if proposal.warnings:
+        st.subheader(t("data.report_warnings", count=len(proposal.warnings)))
+        st.dataframe(report_frame(proposal.warnings), hide_index=True, width="stretch")
+    if proposal.problems:
+        st.download_button(
+            t("data.download_report"),
+            csv_bytes(report_frame(proposal.problems)),
+            file_name="validation-report.csv",
+            mime=CSV_MIME,
+        )
+
+
+def _preview(t: Callable[..., str], proposal: Proposal) -> None:
+    st.subheader(t("data.preview_heading"))
+    for name, change in proposal.changes.items():
+        st.markdown(f"**{md(proposal.labels.get(name, name))}** → {md(name)}")
+        counts = change.counts
+        columns = st.columns(3)
+        columns[0].metric(t("data.rows_added"), counts["added"])
+        columns[1].metric(t("data.rows_removed"), counts["removed"])
+        columns[2].metric(t("data.rows_changed"), counts["changed"])
+        if len(change.added):
+            st.caption(t("data.rows_added"))
+            st.dataframe(change.added, hide_index=True, width="stretch")
+        if len(change.removed):
+            st.caption(t("data.rows_removed"))
+            st.dataframe(change.removed, hide_index=True, width="stretch")
+        if len(change.changed):
+            st.caption(t("data.cells_changed"))
+            st.dataframe(change.changed, hide_index=True, width="stretch")
+
+
+def _refuse_unless_editor(t: Callable[..., str]) -> Editor | None:
+    """Actions run only for a signed-in editor, whatever the page showed."""
+    editor = current_editor()
+    if editor is None:
+        st.error(t("data.refused"))
+    return editor
+
+
+def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Contract) -> None:
+    with st.form(APPLY_FORM):
+        note = st.text_input(t("data.note"), key=NOTE_KEY, max_chars=MAX_NOTE_LENGTH)
+        submitted = st.form_submit_button(t("data.apply"), type="primary")
+    if not submitted:
+        return
+    editor = _refuse_unless_editor(t)
+    if editor is None:
+        return
+    proposal = checked.proposal
+    try:
+        version = publishing.publish(
+            data_dir,
+            proposal.files,
+            who=editor.name,
+            note=note.strip(),
+            kind="edit" if checked.token[0] == "edit" else "import",
+            rows_changed=row_counts(proposal.changes),
+            expected=proposal.base,
+            contract=contract,
+        )
+    except publishing.DataChangedError:
+        st.error(t("data.apply_conflict"))
+        return
+    except publishing.BusyError:
+        st.error(t("data.apply_busy"))
+        return
+    st.session_state.pop(PROPOSAL_KEY, None)
+    st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
+    st.session_state[RESULT_KEY] = t("data.applied", version=version.number)
+    st.rerun()
+
+
+def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+    """The checked upload or edits: report, preview and apply."""
+    if message := st.session_state.get(RESULT_KEY):
+        st.success(message)
+    checked: Checked | None = st.session_state.get(PROPOSAL_KEY)
+    if checked is None:
+        return
+    st.header(t("data.report_heading", source=md(checked.source)))
+    proposal = checked.proposal
+    _report(t, proposal)
+    if not proposal.ok:
+        return
+    if not proposal.has_changes:
+        st.info(t("data.no_changes"))
+        return
+    st.success(t("data.report_valid"))
+    _preview(t, proposal)
+    _apply(t, checked, data_dir, contract)
+
+
+def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+    st.header(t("data.history_heading"))
+    versions = publishing.history(data_dir)
+    if not versions:
+        st.caption(t("data.history_empty"))
+        return
+    rows = [
+        {
+            t("data.history_version"): version.number,
+            t("data.history_when"): version.when.replace("T", " ").replace("+00:00", " UTC"),
+            t("data.history_who"): version.who or "—",
+            t("data.history_kind"): t(f"data.kind.{version.kind}")
+            + (f" {version.restores}" if version.restores else ""),
+            t("data.history_rows"): ", ".join(
+                f"{table}: +{c['added']} −{c['removed']} ~{c['changed']}"
+                for table, c in version.rows_changed.items()
+            ),
+            t("data.history_note"): version.note,
+        }
+        for version in reversed(versions)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    numbers = [version.number for version in reversed(versions)]
+    number = st.selectbox(t("data.history_choose"), numbers, key=VERSION_KEY)
+    files = publishing.version_files(data_dir, number)
+    left, right = st.columns(2)
+    left.download_button(
+        t("data.history_download", version=number),
+        data_zip(files, contract),
+        file_name=f"partnership-data-version-{number}.zip",
+        mime=ZIP_MIME,
+    )
+    confirmed = right.checkbox(t("data.rollback_confirm", version=number), key=CONFIRM_ROLLBACK_KEY)
+    if right.button(t("data.rollback", version=number), key=ROLLBACK_KEY, disabled=not confirmed):
+        _rollback(t, number, data_dir, contract)
+
+
+def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Contract) -> None:
+    editor = _refuse_unless_editor(t)
+    if editor is None:
+        return
+    problems, changes = prepare_rollback(data_dir, number, contract)
+    if problems:
+        st.error(t("data.rollback_invalid", version=number))
+        st.dataframe(report_frame(problems), hide_index=True, width="stretch")
+        return
+    try:
+        version = publishing.rollback(
+            data_dir, number, who=editor.name, rows_changed=row_counts(changes), contract=contract
+        )
+    except publishing.PublishError as error:
+        st.error(t("data.rollback_failed", reason=md(str(error))))
+        return
+    st.session_state.pop(CONFIRM_ROLLBACK_KEY, None)
+    st.session_state[RESULT_KEY] = t("data.rolled_back", version=number, new=version.number)
+    st.rerun()

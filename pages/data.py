@@ -1,0 +1,33 @@
+"""Data: downloads and templates; editors upload or edit, check, preview, apply, roll back."""
+
+import streamlit as st
+
+from components.contract import load_contract
+from components.loader import default_data_dir
+from components.publishing import needs_recovery, recover
+from components.ui import data_page as view
+from components.ui.auth import current_editor, sign_in, signed_in_bar
+from components.ui.shell import translator
+
+t = translator()
+contract = load_contract()
+data_dir = default_data_dir()
+
+st.title(t("data.title"))
+st.caption(t("data.intro"))
+view.downloads(t, data_dir, contract)
+
+editor = current_editor()
+if editor is None:
+    # Viewers get the sign-in prompt and nothing that could change the data.
+    st.header(t("data.editors_heading"))
+    sign_in(t)
+    st.stop()
+
+signed_in_bar(editor, t)
+if needs_recovery(data_dir):
+    recover(data_dir)  # an apply was interrupted after its commit point: finish it
+view.upload_section(t, data_dir, contract)
+view.edit_section(t, data_dir, contract)
+view.change_section(t, data_dir, contract)
+view.history_section(t, data_dir, contract)
