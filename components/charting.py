@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from components.filters import Notice
 from components.i18n import format_date
 from components.loader import Dataset
+from components.status_palette import StatusStyle
 
 Translate = Callable[..., str]
 # Characters past this in an axis label are cut (the hover shows the whole text).
@@ -108,12 +109,25 @@ def as_of(dataset: Dataset, cited: tuple[str, ...], *dates: pd.Series) -> pd.Tim
     return newest(published, *dates)
 
 
+def bar_pattern(style: StatusStyle) -> dict:
+    """The status's pattern laid over its colour, so a bar says its status without colour too."""
+    return {
+        "shape": style.pattern,
+        "fillmode": "overlay",
+        "fgcolor": "#ffffff",
+        "fgopacity": 0.7,
+        "size": 8,
+        "solidity": 0.3,
+    }
+
+
 def base_layout(figure: go.Figure, height: int) -> go.Figure:
     figure.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT_FAMILY, "size": 13},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        # The legend sits right of the plot, clear of the labels of lines drawn across it.
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02},
         hoverlabel={"align": "left"},
         plot_bgcolor="white",
     )

@@ -15,6 +15,7 @@ from components.charting import (
     Chart,
     Translate,
     as_of,
+    bar_pattern,
     base_layout,
     date_text,
     day_line,
@@ -276,7 +277,7 @@ def bullet_chart(
             width=0.35,
             marker={
                 "color": style.colour,
-                "pattern": {"shape": style.pattern, "fgcolor": "#ffffff"},
+                "pattern": bar_pattern(style),
             },
             name=verdict,
             legendgroup=row.verdict,
@@ -297,6 +298,7 @@ def bullet_chart(
                     y=[label],
                     mode="markers",
                     marker={
+                        "color": NEUTRAL,
                         "symbol": symbol,
                         "size": 26 if name == t("progress.target") else 16,
                         "line": {
@@ -447,7 +449,7 @@ def status_by_focus_area(
             name=t("status." + status),
             marker={
                 "color": style.colour,
-                "pattern": {"shape": style.pattern, "fgcolor": "#ffffff"},
+                "pattern": bar_pattern(style),
             },
             hovertext=[
                 t(

@@ -12,6 +12,7 @@ from components.charting import (
     Chart,
     Translate,
     as_of,
+    bar_pattern,
     base_layout,
     date_text,
     day_line,
@@ -29,7 +30,7 @@ from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
 MAX_ROWS = 120
-ROW_HEIGHT = 30
+ROW_HEIGHT = 38
 DAY_MS = 24 * 3600 * 1000
 # How each initiative is drawn.
 SPAN, ONGOING, START_ONLY, UNDATED = "span", "ongoing", "start_only", "undated"
@@ -244,7 +245,7 @@ def _figure(
                 legendgroup=status,
                 marker={
                     "color": style.colour,
-                    "pattern": {"shape": style.pattern, "fgcolor": "#ffffff"},
+                    "pattern": bar_pattern(style),
                     # An ongoing bar is paler: its end is today, not a known date.
                     "opacity": [0.45 if k == ONGOING else 1.0 for k in bars["drawn_as"]],
                     "line": {"color": style.colour, "width": 1},
@@ -287,7 +288,7 @@ def _figure(
         day_line(figure, signed.iloc[0], t("timeline.signed_line"), "solid")
     day_line(figure, today, t("timeline.today_line"), "dot")
     count = len(set(rows["_label"]) | set(marks["_row"]))
-    base_layout(figure, height=140 + ROW_HEIGHT * count)
+    base_layout(figure, height=160 + ROW_HEIGHT * count)
     figure.update_xaxes(type="date", title_text=t("timeline.axis_date"))
     figure.update_yaxes(autorange="reversed", title_text=t("timeline.axis_initiative"))
     figure.update_layout(barmode="overlay")

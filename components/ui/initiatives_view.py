@@ -3,6 +3,7 @@ link opens with `?initiative=<id>`."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components import initiatives, progress
@@ -87,7 +88,11 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
     st.button(t("initiatives.back"), on_click=_close)
     st.header(md(found.title))
     start = format_date(row["start_date"], ctx.language, row["start_date_precision"] or "day")
-    end = format_date(row["end_date"], ctx.language, row["end_date_precision"] or "day")
+    end = (
+        format_date(row["end_date"], ctx.language, row["end_date_precision"] or "day")
+        if pd.notna(row["end_date"])
+        else t("timeline.end_unknown")
+    )
     st.markdown(
         t(
             "initiatives.dates_line",
