@@ -42,6 +42,8 @@ class TableChanges:
 
 
 def _keys(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    if frame.empty:
+        return pd.Series([], dtype="str")
     if not key or any(name not in frame for name in key):
         # No usable key: every distinct row is its own key, so edits show as remove + add.
         return frame.astype("str").agg("\u241f".join, axis=1)

@@ -1,0 +1,227 @@
+"""Analysts' files: the corpus of tricky and broken files gives the outcome its manifest states;
+normalised files are stored cleanly; the command line and the Data page report alike."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from components.analyst_files import (
+    MAX_UPLOAD_BYTES,
+    current_files,
+    guess_table,
+    indicator_units,
+    read_upload,
+    records_to_csv,
+    validate_upload,
+)
+from components.contract import load_contract
+from components.loader import load_dataset
+from components.problems import Problem, Severity
+from tests.conftest import REPO
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def base_dir(tmp_path: Path) -> Path:
+    """A copy of the corpus's frozen dataset."""
+    target = tmp_path / "data"
+    shutil.copytree(CORPUS / "base", target)
+    return target
+
+
+def check(data: bytes, name: str, data_dir: Path, table: str | None = None):
+    contract = load_contract()
+    units = indicator_units(current_files(data_dir, contract), contract)
+    return validate_upload(read_upload(data, name, contract, table, units), data_dir, contract)
+
+
+def matches(problem: Problem, expected: dict, default_file: str) -> bool:
+    return (
+        (expected["line"] is None or problem.line == expected["line"])
+        and (expected["column"] is None or problem.column == expected["column"])
+        and expected["says"].lower() in (problem.problem + " " + problem.fix).lower()
+        and (expected.get("file") or default_file) in problem.file
+    )
+
+
+def test_the_corpus_has_at_least_30_files_each_with_an_outcome():
+    """Every file in the corpus is in the manifest and the other way round."""
+    files = {path.name for path in (CORPUS / "files").iterdir()}
+    assert files == {entry["file"] for entry in MANIFEST}
+    assert len(files) >= 30
+    outcomes = {entry["outcome"] for entry in MANIFEST}
+    assert outcomes == {"accepted", "rejected"}
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
+def test_corpus_file_outcome(entry: dict, base_dir: Path):
+    """Accepted with exactly the listed warnings, or rejected naming the listed lines/columns."""
+    name = entry["file"]
+    data = (CORPUS / "files" / name).read_bytes()
+    before = current_files(base_dir, load_contract())
+    proposal = check(data, name, base_dir, entry.get("table"))
+    shown = "\n".join(map(str, proposal.problems))
+    if entry["outcome"] == "accepted":
+        assert proposal.ok, shown
+        assert proposal.has_changes or not entry["warnings"] or proposal.warnings, shown
+        for expected in entry["warnings"]:
+            assert any(matches(w, expected, name) for w in proposal.warnings), (expected, shown)
+        for warning in proposal.warnings:
+            assert any(matches(warning, e, name) for e in entry["warnings"]), (warning, shown)
+    else:
+        assert not proposal.ok
+        assert proposal.files == {}
+        for expected in entry["errors"]:
+            assert any(matches(e, expected, name) for e in proposal.errors), (expected, shown)
+        for error in proposal.errors:
+            assert error.problem and error.fix, error
+    # Checking never writes anything.
+    assert current_files(base_dir, load_contract()) == before
+
+
+def stored(proposal, filename: str) -> pd.DataFrame:
+    import io
+
+    return pd.read_csv(
+        io.BytesIO(proposal.files[filename]), dtype=str, keep_default_na=False, encoding="utf-8"
+    )
+
+
+def test_normalised_files_are_stored_as_clean_utf8_csv(base_dir: Path):
+    """GB18030, semicolons and header case come out as the stored form: UTF-8, commas, contract
+    names; the upload of the same content as the current file changes nothing."""
+    data = (CORPUS / "files" / "gb18030-chinese-excel.csv").read_bytes()
+    proposal = check(data, "x.csv", base_dir)
+    assert proposal.ok and not proposal.has_changes
+    data = (CORPUS / "files" / "header-case-and-spaces.csv").read_bytes()
+    assert not check(data, "x.csv", base_dir).has_changes
+    text = (base_dir / "places.csv").read_text(encoding="utf-8").replace("牛津市政厅", "牛津市政府")
+    proposal = check(text.encode("gb18030"), "places.csv", base_dir)
+    body = proposal.files["places.csv"]
+    assert not body.startswith(b"\xef\xbb\xbf") and "牛津市政府".encode() in body
+    assert proposal.changes["places"].changed["new"].tolist() == ["牛津市政府"]
+
+
+def test_day_first_dates_are_stored_iso(base_dir: Path):
+    """04/07/2018 in a DD/MM/YYYY column is stored as 2018-07-04."""
+    data = (CORPUS / "files" / "uk-dates-dd-mm-yyyy.csv").read_bytes()
+    proposal = check(data, "milestones.csv", base_dir)
+    assert proposal.ok and not proposal.has_changes  # same dates as the current file
+
+
+def test_extra_columns_are_kept_and_formula_text_stays_text(base_dir: Path):
+    """An unknown column is stored, and '=HYPERLINK(...)' is stored exactly as typed."""
+    proposal = check((CORPUS / "files" / "extra-column-kept.csv").read_bytes(), "s.csv", base_dir)
+    assert stored(proposal, "sources.csv")["checked_by"].tolist() == ["Ann"]
+    proposal = check((CORPUS / "files" / "formula-like-text.csv").read_bytes(), "s.csv", base_dir)
+    frame = stored(proposal, "sources.csv")
+    assert frame["notes"][0] == '=HYPERLINK("http://example.org","click")'
+    assert frame["reference"][0] == "=SUM(A1:A3)"
+
+
+def test_percent_and_thousands_are_stored_as_plain_numbers(base_dir: Path):
+    proposal = check(
+        (CORPUS / "files" / "percent-in-percent-column.csv").read_bytes(), "i.csv", base_dir
+    )
+    frame = stored(proposal, "indicators.csv")
+    assert (frame["baseline"][0], frame["target"][0]) == ("45", "60")
+    proposal = check(
+        (CORPUS / "files" / "thousands-separators.csv").read_bytes(), "i.csv", base_dir
+    )
+    frame = stored(proposal, "indicators.csv")
+    assert (frame["baseline"][0], frame["target"][0]) == ("1200", "2500.5")
+
+
+def test_oversized_upload_is_rejected_before_reading(base_dir: Path):
+    """A file over the size limit is refused with the limit in the message."""
+    data = b"source_id,kind\n" + b"x" * (MAX_UPLOAD_BYTES + 1)
+    (problem,) = check(data, "big.csv", base_dir).errors
+    assert problem.severity is Severity.FATAL
+    assert "10 MB" in problem.problem
+
+
+def test_each_table_is_recognised_from_its_header():
+    """Without a choice, the table is told from its columns, in any case and order."""
+    contract = load_contract()
+    for table in contract.tables:
+        header = [name.upper() for name in reversed(table.column_names)]
+        assert guess_table(header, contract) is table
+
+
+def test_a_chosen_table_overrides_recognition(base_dir: Path):
+    """Choosing 'people' for a places file reports people's missing columns on line 1."""
+    data = (base_dir / "places.csv").read_bytes()
+    proposal = check(data, "places.csv", base_dir, table="people")
+    assert {(p.line, p.column) for p in proposal.errors} >= {(1, "person_id")}
+
+
+def test_browser_edits_go_through_the_same_checks(base_dir: Path):
+    """Cells edited in the grid become a file checked and previewed like an upload."""
+    frame = pd.read_csv(base_dir / "sources.csv", dtype=str, keep_default_na=False)
+    new_row = {name: "" for name in frame.columns}
+    new_row.update(source_id="meeting-2019", kind="Meeting-Note", title="Working group notes")
+    frame = pd.concat([frame, pd.DataFrame([new_row])], ignore_index=True)
+    records = [list(frame.columns), *frame.astype(str).values.tolist()]
+    proposal = check(records_to_csv(records), "sources.csv", base_dir, table="sources")
+    assert proposal.ok
+    assert [(w.line, w.column) for w in proposal.warnings] == [(3, "kind")]
+    added = proposal.changes["sources"].added
+    assert added["source_id"].tolist() == ["meeting-2019"]
+    assert added["kind"].tolist() == ["meeting-note"]
+
+
+# Broken files already in the stored form: `partnership validate` on a data folder holding
+# them and the Data page given them must name the same lines and columns.
+SAME_REPORT = [
+    ("unknown-id.csv", "parties.csv"),
+    ("duplicate-id.csv", "places.csv"),
+    ("lat-lon-swapped.csv", "places.csv"),
+    ("end-before-start.csv", "initiatives.csv"),
+    ("excel-serial-date.csv", "agreements.csv"),
+    ("two-digit-year.csv", "agreements.csv"),
+    ("nul-character.csv", "people.csv"),
+    ("infinite-number.csv", "places.csv"),
+    ("status-not-allowed.csv", "initiatives.csv"),
+    ("wrong-number-of-fields.csv", "focus_areas.csv"),
+    ("windows-1252.csv", "people.csv"),
+    ("removes-a-referenced-row.csv", "places.csv"),
+]
+
+
+@pytest.mark.parametrize(("name", "target"), SAME_REPORT, ids=[n for n, _ in SAME_REPORT])
+def test_validate_and_the_data_page_report_the_same_lines(name, target, base_dir, tmp_path):
+    """The same mistake is found on the same line and column by both routes."""
+    data = (CORPUS / "files" / name).read_bytes()
+    page = {(p.line, p.column) for p in check(data, target, base_dir).errors}
+    folder = tmp_path / "as-files"
+    shutil.copytree(base_dir, folder)
+    (folder / target).write_bytes(data)
+    problems = load_dataset(folder).problems
+    command_line = {(p.line, p.column) for p in problems if p.severity is not Severity.WARNING}
+    assert page == command_line and page
+
+
+def test_partnership_import_exit_codes_and_report(base_dir: Path):
+    """`partnership import` exits 1 with the report for a bad file, 0 when it applies one."""
+    bad = CORPUS / "files" / "lat-lon-swapped.csv"
+    run = [sys.executable, "-m", "components.cli", "import", "--data-dir", str(base_dir)]
+    result = subprocess.run([*run, str(bad)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "lat-lon-swapped.csv, line 6, column lat" in result.stdout
+    assert "swapped" in result.stdout
+    good = CORPUS / "files" / "two-tables.zip"
+    result = subprocess.run(
+        [*run, str(good), "--note", "checked"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+    assert "applied as version 2" in result.stdout
+    assert b"Checked." in (base_dir / "people.csv").read_bytes()
