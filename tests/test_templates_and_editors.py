@@ -1,0 +1,154 @@
+"""Templates from the contract, formula-safe XLSX exports, change previews, and editors' secrets."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from components import editors
+from components.analyst_files import read_upload, validate_upload
+from components.changes import diff_tables
+from components.contract import load_contract
+from components.exports import xlsx_bytes
+from components.templates import HELP_SHEET, data_zip, template_csv, template_xlsx
+from tests.conftest import REPO, SHIPPED_DATA
+
+
+@pytest.mark.parametrize("table", load_contract().tables, ids=lambda t: t.name)
+def test_csv_template_has_the_header_and_the_example_row(table):
+    """Line 1 is the contract's header, line 2 its example values."""
+    frame = pd.read_csv(io.BytesIO(template_csv(table)), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == table.column_names
+    assert frame.iloc[0].tolist() == [
+        "'" + c.example if c.example.startswith("-") and c.type == "string" else c.example
+        for c in table.columns
+    ]
+
+
+@pytest.mark.parametrize("table", load_contract().tables, ids=lambda t: t.name)
+def test_xlsx_template_describes_every_column(table):
+    """The second sheet lists each column with its type, whether required and allowed values."""
+    book = load_workbook(io.BytesIO(template_xlsx(table)))
+    assert book.sheetnames == [table.name, HELP_SHEET]
+    data = [[cell.value for cell in row] for row in book[table.name].iter_rows()]
+    assert data[0] == table.column_names
+    guide = pd.DataFrame(
+        [[cell.value for cell in row] for row in book[HELP_SHEET].iter_rows(min_row=2)],
+        columns=[cell.value for cell in book[HELP_SHEET][1]],
+    )
+    assert guide["column"].tolist() == table.column_names
+    for column, row in zip(table.columns, guide.itertuples(index=False), strict=True):
+        assert row.required == ("yes" if column.required else "no")
+        for value in column.enum:
+            assert value in row[guide.columns.get_loc("allowed values")]
+    # The template is a file the Data page reads back as that table.
+    upload = read_upload(template_xlsx(table), f"{table.name}-template.xlsx")
+    assert list(upload.tables) == [table.name]
+
+
+def test_xlsx_export_stores_formula_text_as_text():
+    """'=cmd' is a text cell with Excel's quote prefix, never a formula; numbers stay numbers."""
+    frame = pd.DataFrame(
+        {"title": ['=HYPERLINK("x")', "@SUM(A1)", "plain"], "n": ["-1.5", "6", ""]}
+    )
+    book = load_workbook(io.BytesIO(xlsx_bytes({"sheet": frame}, numbers={"sheet": ["n"]})))
+    cells = list(book["sheet"].iter_rows(min_row=2))
+    assert [(c[0].value, c[0].data_type, c[0].quotePrefix) for c in cells] == [
+        ('=HYPERLINK("x")', "s", True),
+        ("@SUM(A1)", "s", True),
+        ("plain", "s", False),
+    ]
+    assert [c[1].value for c in cells] == [-1.5, 6, None]
+
+
+def test_data_zip_round_trips_without_changes(data_dir):
+    """Downloading all tables and uploading the ZIP again changes nothing."""
+    contract = load_contract()
+    files = {t.filename: (data_dir.path / t.filename).read_bytes() for t in contract.tables}
+    proposal = validate_upload(read_upload(data_zip(files, contract), "all.zip"), data_dir.path)
+    assert proposal.ok and not proposal.has_changes
+
+
+def test_diff_names_added_removed_and_changed_cells():
+    table = load_contract().table("sources")
+    old = pd.DataFrame({"source_id": ["a", "b"], "title": ["A", "B"]}, dtype="str")
+    new = pd.DataFrame({"source_id": ["a", "c"], "title": ["A2", "C"]}, dtype="str")
+    change = diff_tables(old, new, table)
+    assert change.added["source_id"].tolist() == ["c"]
+    assert change.removed["source_id"].tolist() == ["b"]
+    assert change.changed.values.tolist() == [["a", "title", "A", "A2"]]
+    assert change.counts == {"added": 1, "removed": 1, "changed": 1}
+
+
+def test_password_hashes_are_salted_and_verified():
+    """The same password hashes differently each time, and only the right one verifies."""
+    first, second = (
+        editors.hash_password("a long password"),
+        editors.hash_password("a long password"),
+    )
+    assert first != second and first.startswith("scrypt$")
+    assert editors.verify_password("a long password", first)
+    assert not editors.verify_password("a long passworD", first)
+    assert not editors.verify_password("anything", "not-a-hash")
+
+
+def test_add_editor_keeps_the_rest_of_the_secrets_file(tmp_path):
+    """Adding or replacing an editor leaves other sections and comments as they were."""
+    path = tmp_path / "secrets.toml"
+    path.write_text('# deployment\n[auth]\nredirect_uri = "http://x/oauth2callback"\n')
+    editors.add_editor("alice", "first password", path)
+    editors.add_editor("bob.smith", "second password", path)
+    editors.add_editor("alice", "changed password", path)
+    text = path.read_text()
+    assert text.startswith("# deployment\n[auth]\n")
+    secrets = tomllib.loads(text)
+    assert secrets["auth"]["redirect_uri"] == "http://x/oauth2callback"
+    assert editors.check_password(secrets, "alice", "changed password")
+    assert not editors.check_password(secrets, "alice", "first password")
+    assert editors.check_password(secrets, "bob.smith", "second password")
+    assert "changed password" not in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(editors.EditorError):
+        editors.add_editor("alice", "short", path)
+    with pytest.raises(editors.EditorError):
+        editors.add_editor('bad"name', "long enough password", path)
+
+
+def test_oidc_editors_list_is_case_insensitive():
+    secrets = {"editors": {"oidc": ["Analyst@Example.org"]}}
+    assert editors.is_oidc_editor(secrets, "analyst@example.org")
+    assert not editors.is_oidc_editor(secrets, "someone@example.org")
+    assert not editors.is_oidc_editor({}, None)
+
+
+def test_add_editor_command_reads_the_password_from_stdin(tmp_path):
+    """`partnership add-editor NAME` stores a hash that the Data page accepts."""
+    path = tmp_path / "secrets.toml"
+    result = subprocess.run(
+        [sys.executable, "-m", "components.cli", "add-editor", "carol", "--secrets", str(path)],
+        input="a fine long password\n",
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARTNERSHIP_DATA_DIR": str(SHIPPED_DATA)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert editors.check_password(editors.read_secrets(path), "carol", "a fine long password")
+
+
+def test_upload_zip_of_every_table_named_by_member(data_dir):
+    """A ZIP's members are matched to tables by their names."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sources.csv", (data_dir.path / "sources.csv").read_bytes())
+    upload = read_upload(buffer.getvalue(), "bundle.zip")
+    assert list(upload.tables) == ["sources"]
+    assert upload.tables["sources"].label == "bundle.zip/sources.csv"
