@@ -8,7 +8,13 @@ from streamlit.testing.v1 import AppTest
 from components.i18n import translate
 from tests.conftest import REPO, SHIPPED_DATA, DataDir
 
-PAGES = ["pages/overview.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/data.py",
+    "pages/timeline.py",
+    "pages/progress.py",
+    "pages/initiatives.py",
+]
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, data_path, page: str | None = None) -> AppTest:

@@ -34,6 +34,9 @@ FROM_KEY = "filter_from"
 TO_KEY = "filter_to"
 # The agreement whose filters the widgets hold; a different agreement starts from no filters.
 FILTERS_FOR_KEY = "filters_for_agreement"
+# What was wrong with the link, and the filters it gave: the notices stay until the user changes
+# a filter (a rerun alone should not hide them).
+LINK_NOTICES_KEY = "filters_link_notices"
 # Date inputs default to a decade either side of today; agreements are older and plans longer.
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -59,10 +62,21 @@ def _clear(agreement_id: str) -> None:
 def _from_link(agreement_id: str, options: FilterOptions, t: Callable[..., str]) -> None:
     params = {name: st.query_params.get_all(name) for name in FILTER_PARAMS}
     filters, notices = from_query(params, agreement_id, options)
+    texts = []
     for notice in notices:
         values = {name: escape_markdown(value) for name, value in notice.values.items()}
-        st.sidebar.info(t(notice.key, **values))
+        texts.append(t(notice.key, **values))
+    st.session_state[LINK_NOTICES_KEY] = (filters, texts)
     _set_widgets(filters)
+
+
+def _link_notices(filters: Filters) -> None:
+    link_filters, texts = st.session_state.get(LINK_NOTICES_KEY, (None, []))
+    if filters != link_filters:
+        st.session_state.pop(LINK_NOTICES_KEY, None)
+        return
+    for text in texts:
+        st.sidebar.info(text)
 
 
 def current_filters(agreement_id: str) -> Filters:
@@ -144,6 +158,7 @@ def draw_filters(
         t("filters.to"), key=TO_KEY, min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD"
     )
     filters = current_filters(agreement_id)
+    _link_notices(filters)
     if filters.date_from != st.session_state[FROM_KEY]:
         sidebar.caption(
             t(

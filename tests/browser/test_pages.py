@@ -22,6 +22,18 @@ PAGES = [
         ],
     ),
     ("data", ["data.title", "data.downloads_heading", "data.editors_heading"]),
+    ("timeline", ["timeline.title", "timeline.chart_heading", "timeline.milestones_heading"]),
+    (
+        "progress",
+        [
+            "progress.title",
+            "progress.indicators_heading",
+            "progress.status_heading",
+            "progress.burnup_heading",
+            "progress.quiet_heading",
+        ],
+    ),
+    ("initiatives", ["initiatives.title"]),
 ]
 
 
