@@ -19,6 +19,7 @@ st.set_page_config(
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("overview.nav"), url_path="overview", default=True),
+        st.Page("pages/map.py", title=t("map.nav"), url_path="map"),
         st.Page("pages/timeline.py", title=t("timeline.nav"), url_path="timeline"),
         st.Page("pages/progress.py", title=t("progress.nav"), url_path="progress"),
         st.Page("pages/initiatives.py", title=t("initiatives.nav"), url_path="initiatives"),

@@ -10,6 +10,7 @@ from tests.conftest import REPO, SHIPPED_DATA, DataDir
 
 PAGES = [
     "pages/overview.py",
+    "pages/map.py",
     "pages/data.py",
     "pages/timeline.py",
     "pages/progress.py",

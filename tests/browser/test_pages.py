@@ -21,6 +21,7 @@ PAGES = [
             "overview.sources_heading",
         ],
     ),
+    ("map", ["map.title"]),
     ("data", ["data.title", "data.downloads_heading", "data.editors_heading"]),
     ("timeline", ["timeline.title", "timeline.chart_heading", "timeline.milestones_heading"]),
     (

@@ -1,0 +1,228 @@
+"""Drawing the Map page: the view switch, the place picker, the decks, legend, sources and the
+initiatives at the chosen place. The decks themselves come from components.map_view."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from components import filters
+from components import map_view as mv
+from components.i18n import format_date
+from components.loader import Dataset
+from components.markdown_text import escape_markdown
+from components.overview import for_agreement, localised
+from components.status_palette import initiative_style
+
+# Widget keys double as query-parameter names, so a shared link opens the same view.
+VIEW_KEY = "map_view"
+# Not "place": the shared sidebar filters already use ?place= for the place filter.
+PLACE_KEY = "map_place"
+# pydeck chart keys (selection events); one per panel.
+CHART_KEY = "map_chart_{view}_{index}"
+# The last map click already applied to the place picker (so a stale click does not win over
+# a later choice in the picker).
+CLICK_MEMORY = "_map_last_click"
+PANEL_HEIGHT = mv.PANEL_HEIGHT
+LINK_HEIGHT = mv.LINK_HEIGHT
+INITIATIVES_PAGE = "initiatives"
+INITIATIVE_PARAM = "initiative"
+
+
+def counted_initiatives(dataset: Dataset, agreement_id: str) -> tuple[pd.DataFrame, int]:
+    """The initiatives the sidebar filters (read from the link) leave, and the agreement's total."""
+    options = filters.filter_options(dataset, agreement_id)
+    chosen, _ = filters.from_query(st.query_params.to_dict(), agreement_id, options)
+    total = len(for_agreement(dataset, "initiatives", agreement_id))
+    return filters.select(dataset, chosen).initiatives, total
+
+
+def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
+    """The operator's tiles setting; a value it does not understand is named, and ignored."""
+    basemap = mv.basemap()
+    if basemap.unknown:
+        st.warning(t("map.tiles_unknown", value=escape_markdown(basemap.unknown)))
+    return basemap
+
+
+def view_choice(t: Callable[..., str]) -> str:
+    """Both ends or The link, kept in ?map_view=."""
+    if st.session_state.get(VIEW_KEY) not in mv.MAP_VIEWS:
+        requested = st.query_params.get(VIEW_KEY)
+        st.session_state[VIEW_KEY] = requested if requested in mv.MAP_VIEWS else mv.ENDS
+    labels = {mv.ENDS: t("map.view_ends"), mv.LINK: t("map.view_link")}
+    view = st.segmented_control(
+        t("map.view"), mv.MAP_VIEWS, key=VIEW_KEY, format_func=labels.get, required=True
+    )
+    st.query_params[VIEW_KEY] = view
+    return view
+
+
+def _clicked_place() -> str | None:
+    """The place clicked on a map since the last run, if any (markers and outlines)."""
+    for key, state in list(st.session_state.items()):
+        if not (isinstance(key, str) and key.startswith("map_chart_")) or not state:
+            continue
+        objects = (state.get("selection") or {}).get("objects") or {}
+        for layer in (mv.PLACES_LAYER, mv.REGIONS_LAYER):
+            for picked in objects.get(layer) or []:
+                place_id = picked.get("place_id") or (picked.get("properties") or {}).get(
+                    "place_id"
+                )
+                click = f"{key}:{place_id}"
+                if place_id and st.session_state.get(CLICK_MEMORY) != click:
+                    st.session_state[CLICK_MEMORY] = click
+                    return place_id
+    return None
+
+
+def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
+    """The chosen place (picker or map click), kept in ?map_place=."""
+    choices = mv.place_choices(model)
+    clicked = _clicked_place()
+    if clicked in choices:
+        st.session_state[PLACE_KEY] = clicked
+    if PLACE_KEY not in st.session_state or st.session_state[PLACE_KEY] not in [None, *choices]:
+        requested = st.query_params.get(PLACE_KEY)
+        if requested and requested not in choices:
+            st.info(t("map.unknown_place_in_link", value=escape_markdown(requested)))
+        st.session_state[PLACE_KEY] = requested if requested in choices else None
+    names = {
+        row["place_id"]: t("map.place_option", name=mv.both_names(row), count=row["count"])
+        for row in model.places.to_dict("records")
+    }
+    place = st.selectbox(
+        t("map.place"),
+        choices,
+        key=PLACE_KEY,
+        format_func=names.get,
+        index=None,
+        placeholder=t("map.place_placeholder"),
+    )
+    if place:
+        st.query_params[PLACE_KEY] = place
+    elif PLACE_KEY in st.query_params:
+        del st.query_params[PLACE_KEY]
+    return place
+
+
+def _chart(deck, view: str, index: int, height: int) -> None:
+    st.pydeck_chart(
+        deck,
+        height=height,
+        on_select="rerun",
+        selection_mode="single-object",
+        key=CHART_KEY.format(view=view, index=index),
+    )
+
+
+def maps(
+    model: mv.MapModel, view: str, place: str | None, basemap: mv.Basemap, t: Callable[..., str]
+) -> None:
+    if view == mv.LINK:
+        _chart(mv.link_deck(model, place, basemap), view, 0, LINK_HEIGHT)
+        return
+    decks = mv.ends_decks(model, place, basemap)
+    for index, (column, end, deck) in enumerate(
+        zip(st.columns(len(decks)), model.ends, decks, strict=True)
+    ):
+        with column:
+            names = [mv.both_names(model.place(p)) for p in end.place_ids]
+            st.caption(escape_markdown(" / ".join(names)))
+            _chart(deck, view, index, PANEL_HEIGHT)
+    outside = model.outside_ends()
+    if outside:
+        names = ", ".join(mv.both_names(model.place(p)) for p in outside)
+        st.caption(t("map.outside_ends", places=escape_markdown(names)))
+
+
+def _swatch(colour: str, text: str, hollow: bool = False) -> str:
+    # Only palette colours and catalogue text here; no data text reaches this HTML.
+    fill = "#ffffff" if hollow else colour
+    return (
+        '<span style="display:inline-flex;align-items:center;margin-right:1.2em">'
+        f'<span style="width:0.9em;height:0.9em;border-radius:50%;background:{fill};'
+        'border:1.5px solid #1b1f24;display:inline-block;margin-right:0.4em"></span>'
+        f"{html.escape(text)}</span>"
+    )
+
+
+def legend(model: mv.MapModel, view: str, t: Callable[..., str]) -> None:
+    st.markdown(f"**{t('map.legend_heading')}**")
+    swatches = [
+        _swatch(initiative_style(status).colour, t(f"status.{status}"))
+        for status in mv.legend_statuses(model)
+    ]
+    if (model.places["count"] == 0).any():
+        swatches.append(_swatch("#ffffff", t("map.legend_none"), hollow=True))
+    st.caption(t("map.legend_colour"))
+    st.html("<div>" + "".join(swatches) + "</div>")
+    lines = [t("map.legend_size"), t("map.legend_outline")]
+    if view == mv.LINK:
+        lines.append(t("map.legend_arc"))
+    st.caption("  \n".join(lines))
+
+
+def sources(
+    model: mv.MapModel,
+    dataset: Dataset,
+    initiatives: pd.DataFrame,
+    total: int,
+    view: str,
+    basemap: mv.Basemap,
+    t: Callable[..., str],
+    language: str,
+) -> None:
+    """Where the places, outlines and statuses come from, and how current they are."""
+    source_titles = dataset["sources"].set_index("source_id")["title"]
+    cited = [source_titles.get(s, s) for s in dict.fromkeys(model.places["source_id"])]
+    regions_source, countries_source = model.region_source, model.countries.source
+    lines = [
+        t(
+            "map.sources",
+            sources=escape_markdown("; ".join(cited)),
+            regions=escape_markdown(
+                f"{regions_source.get('title', '')}, {regions_source.get('via', '')}"
+            ),
+            regions_licence=escape_markdown(regions_source.get("licence", "")),
+            countries=escape_markdown(
+                f"{countries_source.get('title', '')}, {countries_source.get('via', '')}"
+            ),
+            countries_licence=escape_markdown(countries_source.get("licence", "")),
+        ),
+        t("map.counting_rule"),
+    ]
+    if view == mv.LINK:
+        lines.append(t("map.link_rule"))
+    if initiatives["status_as_of"].notna().any():
+        newest = initiatives["status_as_of"].max()
+        lines.append(t("map.status_as_of", date=format_date(newest, language)))
+    if len(initiatives) != total:
+        lines.append(t("map.filtered", shown=len(initiatives), total=total))
+    if basemap.tiles:
+        lines.append(t("map.tiles_credit"))
+    st.caption("  \n".join(lines))
+
+
+def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], language: str) -> None:
+    """The initiatives at the chosen place, each linking to its details."""
+    st.subheader(
+        t("map.selected_heading", place=escape_markdown(mv.both_names(model.place(place))))
+    )
+    rows = model.initiatives_at(place)
+    if rows.empty:
+        st.info(t("map.no_initiatives_at"))
+        return
+    items = []
+    for row in rows.to_dict("records"):
+        title = escape_markdown(localised(row, "title", language)[0])
+        # Ids are checked against the contract's slug pattern, so they are safe in a link.
+        link = f"[{title}]({INITIATIVES_PAGE}?{INITIATIVE_PARAM}={row['initiative_id']})"
+        item = t("map.initiative_item", title=link, status=t(f"status.{row['status']}"))
+        if row["via"] == mv.THROUGH_PARTIES:
+            item += " " + t("map.through_organisations")
+        items.append(f"- {item}")
+    st.markdown("\n".join(items))

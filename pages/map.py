@@ -1,0 +1,28 @@
+"""Map: where the partnership's places are, what happens at each, and how the two ends link."""
+
+import streamlit as st
+
+from components import map_view
+from components.ui import map_view_ui as view
+from components.ui.shell import page_context
+
+ctx = page_context()
+t = ctx.t
+
+st.title(t("map.title"))
+initiatives, total = view.counted_initiatives(ctx.dataset, ctx.agreement_id)
+model = map_view.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language)
+if model.places.empty:
+    st.info(t("map.no_places"))
+    st.stop()
+
+basemap = view.configured_basemap(t)
+
+chosen_view = view.view_choice(t)
+place = view.place_choice(model, t)
+view.maps(model, chosen_view, place, basemap, t)
+view.legend(model, chosen_view, t)
+view.sources(model, ctx.dataset, initiatives, total, chosen_view, basemap, t, ctx.language)
+
+if place:
+    view.initiatives_at(model, place, t, ctx.language)

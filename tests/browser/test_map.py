@@ -1,0 +1,126 @@
+"""The Map page in a real browser with the internet blocked: both panels are drawn (not blank),
+the link view draws its arcs, tooltips show data as text, and nothing is fetched from outside."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from collections import Counter
+
+import pytest
+from PIL import Image
+
+from components import map_view as mv
+from components.loader import load_dataset
+from components.status_palette import initiative_style
+from tests.browser.conftest import open_page, start_server, stop_server
+from tests.conftest import SHIPPED_DATA, DataDir
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stDeckGlJsonChart"]'
+PLANNED = initiative_style("planned").rgb
+# Software WebGL needs a few seconds for the first frame; poll, never sleep a fixed time.
+DRAW_TIMEOUT_S = 45
+
+
+def near(pixel: tuple[int, ...], colour, tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=False))
+
+
+def panel_pixels(chart) -> list[tuple[int, ...]]:
+    # A page screenshot clipped to the panel: an element screenshot waits for the element to be
+    # still, and a live WebGL canvas never quite is.
+    box = chart.bounding_box()
+    raw = Image.open(io.BytesIO(chart.page.screenshot(clip=box))).convert("RGB").tobytes()
+    return [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
+
+
+def wait_until_drawn(chart, colours: list, timeout_s: float = DRAW_TIMEOUT_S) -> list:
+    """Screenshots of the panel until it shows every colour in `colours` (or the time is up)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pixels = panel_pixels(chart)
+        if all(any(near(p, c) for p in pixels) for c in colours):
+            return pixels
+        if time.monotonic() > deadline:
+            return pixels
+        time.sleep(0.5)
+
+
+def assert_not_blank(pixels: list, colours: list) -> None:
+    background, count = Counter(pixels).most_common(1)[0]
+    # Something other than the background covers a real share of the panel...
+    assert count / len(pixels) < 0.9, f"panel is mostly {background}"
+    # ...and it is the map's own drawing: land, outlines and the status-coloured markers.
+    for colour in colours:
+        assert any(near(p, colour) for p in pixels), f"no pixel near {colour}"
+
+
+def test_both_ends_draws_two_panels_offline(app_server, page, offline):
+    """Two canvases; each panel shows outlines and markers; no outside request, no exception."""
+    open_page(page, f"{app_server.url}/map")
+    charts = page.locator(CHART)
+    charts.nth(1).locator("canvas").first.wait_for(state="visible", timeout=DRAW_TIMEOUT_S * 1000)
+    assert charts.count() == 2
+    expected = [PLANNED, tuple(mv.REGION_LINE), tuple(mv.LAND)]
+    for index in range(2):
+        pixels = wait_until_drawn(charts.nth(index), expected)
+        assert_not_blank(pixels, expected)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert offline.blocked == []
+
+
+def test_link_view_draws_the_arcs_offline(app_server, page, offline):
+    open_page(page, f"{app_server.url}/map?map_view=link&map_place=oxford")
+    chart = page.locator(CHART)
+    chart.locator("canvas").first.wait_for(state="visible", timeout=DRAW_TIMEOUT_S * 1000)
+    assert chart.count() == 1
+    expected = [PLANNED, tuple(mv.LINK_COLOUR[:3]), tuple(mv.LAND)]
+    assert_not_blank(wait_until_drawn(chart, expected), expected)
+    page.get_by_role("link", name="Joint working group").wait_for()
+    href = page.get_by_role("link", name="Joint working group").get_attribute("href")
+    assert href.endswith("initiatives?initiative=joint-working-group")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert offline.blocked == []
+
+
+HOSTILE = '<img src="http://evil.example/x.png"> Langfang'
+
+
+@pytest.fixture
+def hostile_server(tmp_path):
+    data = DataDir(tmp_path / "data")
+    shutil.copytree(SHIPPED_DATA, data.path)
+    data.set_cell("places", data.line_of("places", "place_id", "langfang"), "name_en", HOSTILE)
+    server = start_server(data.path, tmp_path / "streamlit.log")
+    yield server
+    stop_server(server)
+
+
+def test_marker_tooltip_shows_data_as_text(hostile_server, page, offline):
+    """Hovering Langfang's marker shows its names, kind and initiatives; markup in a name is
+    shown literally and fetches nothing."""
+    model = mv.build_model(load_dataset(hostile_server.data_dir).dataset, "oxford-hebei-mou-2018")
+    view = model.ends[1].view
+    open_page(page, f"{hostile_server.url}/map")
+    chart = page.locator(CHART).nth(1)
+    chart.locator("canvas").first.wait_for(state="visible", timeout=DRAW_TIMEOUT_S * 1000)
+    box = chart.bounding_box()
+    centre_x, centre_y = view.pixels(view.longitude, view.latitude)
+    langfang = model.place("langfang")
+    x, y = view.pixels(langfang["lon"], langfang["lat"])
+    tooltip = chart.locator(".deck-tooltip")
+    deadline = time.monotonic() + DRAW_TIMEOUT_S
+    while not tooltip.first.is_visible() and time.monotonic() < deadline:
+        # Move off and back on: deck.gl picks on pointer movement.
+        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        page.mouse.move(
+            box["x"] + box["width"] / 2 + x - centre_x, box["y"] + box["height"] / 2 + y - centre_y
+        )
+        time.sleep(0.5)
+    text = tooltip.first.inner_text() if tooltip.first.is_visible() else ""
+    assert text.splitlines()[:3] == [f"{HOSTILE} · 廊坊市", "City", "Initiatives here: 2"]
+    assert page.locator('img[src*="evil.example"]').count() == 0
+    assert offline.blocked == []

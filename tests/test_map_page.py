@@ -1,0 +1,135 @@
+"""AppTest of the Map page: its decks, the view and place kept in the link, the filters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import map_view as mv
+from components.i18n import translate
+from components.ui import map_view_ui
+from tests.conftest import REPO, SHIPPED_DATA, DataDir
+
+PAGE = "pages/map.py"
+
+
+def open_map(monkeypatch, data_path=SHIPPED_DATA, **query: str) -> AppTest:
+    """A fresh session on the Map page, as a browser opening /map?<query> would start."""
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_path))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def decks(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.json) for chart in app.get("deck_gl_json_chart")]
+
+
+def layer_ids(deck: dict) -> list[str]:
+    return [layer["id"] for layer in deck["layers"]]
+
+
+def test_default_view_shows_both_ends_offline(monkeypatch):
+    """Two decks side by side, each with outlines, markers and labels, on the local style."""
+    app = open_map(monkeypatch)
+    assert app.title[0].value == translate("map.title")
+    shown = decks(app)
+    assert len(shown) == 2
+    for deck in shown:
+        assert layer_ids(deck) == [
+            "countries",
+            "regions",
+            "region-labels",
+            "places",
+            "place-labels",
+        ]
+        assert deck["mapStyle"] == mv.LOCAL_STYLE
+    regions = [
+        {f["properties"]["place_id"] for f in deck["layers"][1]["data"]["features"]}
+        for deck in shown
+    ]
+    assert regions == [{"oxfordshire"}, {"hebei"}]
+    tooltip = json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert set(tooltip) == {"text", "style"}
+    assert app.query_params[map_view_ui.VIEW_KEY] == mv.ENDS
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Natural Earth" in captions and "public domain" in captions
+
+
+def test_link_view_from_the_url_draws_arcs(monkeypatch):
+    app = open_map(monkeypatch, map_view="link")
+    (deck,) = decks(app)
+    assert "links" in layer_ids(deck)
+    pairs = {(arc["source_id"], arc["target_id"]) for arc in deck["layers"][2]["data"]}
+    assert pairs == {("oxford", "langfang"), ("oxfordshire", "hebei"), ("oxford", "chengdu")}
+
+
+def test_place_in_the_url_lists_its_initiatives_with_links(monkeypatch):
+    """?map_place=langfang selects Langfang, rings it and links each initiative to its details."""
+    app = open_map(monkeypatch, map_place="langfang")
+    assert app.selectbox(key=map_view_ui.PLACE_KEY).value == "langfang"
+    assert app.subheader[0].value == translate("map.selected_heading", place="Langfang · 廊坊市")
+    listing = app.markdown[-1].value
+    assert "(initiatives?initiative=joint-working-group)" in listing
+    assert "(initiatives?initiative=enterprise-support)" in listing
+    assert "student-project-2018" not in listing
+    assert "selection" in layer_ids(decks(app)[1])
+    assert app.query_params[map_view_ui.PLACE_KEY] == "langfang"
+
+
+def test_choosing_a_place_and_view_updates_the_url(monkeypatch):
+    app = open_map(monkeypatch)
+    app.selectbox(key=map_view_ui.PLACE_KEY).set_value("chengdu").run()
+    assert app.query_params[map_view_ui.PLACE_KEY] == "chengdu"
+    assert "(initiatives?initiative=student-project-2018)" in app.markdown[-1].value
+
+
+def test_unknown_place_in_the_url_gives_a_notice(monkeypatch):
+    app = open_map(monkeypatch, map_place="atlantis")
+    assert any("atlantis" in info.value for info in app.info)
+    assert app.selectbox(key=map_view_ui.PLACE_KEY).value is None
+    assert map_view_ui.PLACE_KEY not in app.query_params
+
+
+def test_sidebar_filters_in_the_url_change_what_the_map_counts(monkeypatch):
+    """?status=active leaves no initiative (all are planned): markers shrink, a caption says so."""
+    app = open_map(monkeypatch, status="active")
+    markers = {row["place_id"]: row for row in decks(app)[0]["layers"][3]["data"]}
+    assert markers["oxford"]["count"] == 0
+    captions = " ".join(caption.value for caption in app.caption)
+    assert translate("map.filtered", shown=0, total=4) in captions
+
+
+def test_unknown_tiles_setting_is_reported_and_ignored(monkeypatch):
+    monkeypatch.setenv(mv.TILES_VARIABLE, "satellite")
+    app = open_map(monkeypatch)
+    assert any("satellite" in warning.value for warning in app.warning)
+    assert all(deck["mapStyle"] == mv.LOCAL_STYLE for deck in decks(app))
+
+
+@pytest.mark.parametrize("language", ["zh", "both"])
+def test_page_runs_in_every_language(monkeypatch, language):
+    app = open_map(monkeypatch, lang=language)
+    assert len(decks(app)) == 2
+
+
+def test_agreement_without_places_says_so(monkeypatch, data_dir: DataDir):
+    """An agreement naming no place shows a notice instead of empty maps."""
+    data_dir.write("places", [])
+    for table in ("parties", "milestones", "agreements", "initiatives"):
+        rows = data_dir.rows(table)
+        for row in rows:
+            for column in ("place_id", "place_ids"):
+                if column in row:
+                    row[column] = ""
+        data_dir.write(table, rows)
+    app = open_map(monkeypatch, data_dir.path)
+    assert app.info[0].value == translate("map.no_places")
+    assert decks(app) == []

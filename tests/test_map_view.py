@@ -1,0 +1,367 @@
+"""The Map page's builder: places, counts, links, framing, layers and tooltips, from the data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components import geo
+from components import map_view as mv
+from components.loader import load_dataset
+from components.overview import for_agreement
+from components.status_palette import initiative_style
+from tests.conftest import SHIPPED_DATA, DataDir
+
+AGREEMENT = "oxford-hebei-mou-2018"
+
+
+def model_of(path, agreement=AGREEMENT, **kwargs) -> mv.MapModel:
+    result = load_dataset(path)
+    assert result.ok, result.problems
+    return mv.build_model(result.dataset, agreement, **kwargs)
+
+
+def deck_json(deck) -> dict:
+    return json.loads(deck.to_json())
+
+
+def layer(deck, layer_id: str) -> dict:
+    return next(x for x in deck_json(deck)["layers"] if x["id"] == layer_id)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> mv.MapModel:
+    return model_of(SHIPPED_DATA)
+
+
+def test_links_join_counterparts_with_shared_initiative_counts(shipped):
+    """Oxford–Langfang, Oxfordshire–Hebei and Oxford–Chengdu, each with its shared initiatives."""
+    found = {
+        (row.source_id, row.target_id): (row.count, set(row.initiative_ids))
+        for row in shipped.links.itertuples()
+    }
+    assert found == {
+        ("oxford", "langfang"): (2, {"joint-working-group", "enterprise-support"}),
+        ("oxfordshire", "hebei"): (
+            3,
+            {"joint-working-group", "enterprise-support", "smart-cities-knowledge-sharing"},
+        ),
+        ("oxford", "chengdu"): (1, {"student-project-2018"}),
+    }
+
+
+def test_link_layer_draws_one_arc_per_pair_with_width_by_count(shipped):
+    """Each arc runs between its two places' coordinates and is wider for more initiatives."""
+    arcs = {
+        (a["source_id"], a["target_id"]): a for a in layer(mv.link_deck(shipped), "links")["data"]
+    }
+    places = shipped.places.set_index("place_id")
+    oxford_langfang = arcs[("oxford", "langfang")]
+    assert oxford_langfang["source"] == [places.at["oxford", "lon"], places.at["oxford", "lat"]]
+    assert oxford_langfang["target"] == [places.at["langfang", "lon"], places.at["langfang", "lat"]]
+    widths = {pair: arc["width"] for pair, arc in arcs.items()}
+    assert widths[("oxfordshire", "hebei")] > widths[("oxford", "langfang")]
+    assert widths[("oxford", "langfang")] > widths[("oxford", "chengdu")]
+
+
+def test_an_initiative_without_places_counts_at_its_parties_places(shipped):
+    """The joint working group lists no place, so it counts at the four signatories' places."""
+    rows = shipped.involvements[shipped.involvements["initiative_id"] == "joint-working-group"]
+    assert set(rows["place_id"]) == {"oxford", "oxfordshire", "langfang", "hebei"}
+    assert set(rows["via"]) == {mv.THROUGH_PARTIES}
+
+
+def test_marker_size_and_colour_come_from_the_initiatives_there(data_dir: DataDir):
+    """A place's radius grows with its count; its colour is its initiatives' main status."""
+    line = data_dir.line_of("initiatives", "initiative_id", "enterprise-support")
+    data_dir.set_cell("initiatives", line, "status", "active")
+    data_dir.append(
+        "initiatives",
+        {
+            "initiative_id": "langfang-fair",
+            "agreement_id": AGREEMENT,
+            "title_en": "Trade fair",
+            "place_ids": "langfang",
+            "status": "active",
+            "status_as_of": "2019-01-01",
+            "source_id": "press-release-2018-07-20",
+        },
+    )
+    model = model_of(data_dir.path)
+    places = model.places.set_index("place_id")
+    # Langfang: joint working group (planned), enterprise support and the fair (active).
+    assert places.at["langfang", "count"] == 3
+    assert places.at["langfang", "main_status"] == "active"
+    assert places.at["chengdu", "count"] == 1
+    assert places.at["baoding", "count"] == 0
+
+    markers = {row["place_id"]: row for row in layer(mv.link_deck(model), "places")["data"]}
+    assert markers["langfang"]["radius"] == mv.marker_radius(3)
+    assert markers["langfang"]["radius"] > markers["chengdu"]["radius"]  # 3 against 1
+    assert markers["baoding"]["radius"] == mv.marker_radius(0) < markers["langfang"]["radius"]
+    assert markers["langfang"]["fill_color"][:3] == list(initiative_style("active").rgb)
+    assert markers["baoding"]["fill_color"][:3] == mv.NO_INITIATIVE_FILL
+
+
+def test_marker_radius_grows_with_count():
+    assert mv.marker_radius(0) < mv.marker_radius(1) < mv.marker_radius(2) < mv.marker_radius(9)
+
+
+def test_main_status_ties_go_to_the_contract_order():
+    """Most common status wins; a tie goes to the status listed first in the contract."""
+    assert mv.main_status(["active", "completed", "completed"]) == "completed"
+    assert mv.main_status(["completed", "planned"]) == "planned"
+    assert mv.main_status([]) == ""
+
+
+def test_filtered_initiatives_change_the_counts_not_the_places(data_dir: DataDir):
+    """Only the initiatives passed in are counted; every place of the agreement stays drawn."""
+    dataset = load_dataset(data_dir.path).dataset
+    initiatives = for_agreement(dataset, "initiatives", AGREEMENT)
+    only_student = initiatives[initiatives["initiative_id"] == "student-project-2018"]
+    model = mv.build_model(dataset, AGREEMENT, only_student)
+    counts = dict(zip(model.places["place_id"], model.places["count"], strict=True))
+    assert counts == {
+        "oxford": 1,
+        "oxford-town-hall": 0,
+        "oxfordshire": 0,
+        "hebei": 0,
+        "langfang": 0,
+        "baoding": 0,
+        "chengdu": 1,
+    }
+    assert set(zip(model.links["source_id"], model.links["target_id"], strict=True)) == {
+        ("oxford", "chengdu")
+    }
+
+
+def test_both_ends_frame_each_side_on_its_places_and_outlines(shipped):
+    """Two panels, GB then CN; each shows its signatories' places and whole outlines, zoomed in."""
+    assert [end.country for end in shipped.ends] == ["GB", "CN"]
+    assert set(shipped.ends[0].place_ids) == {"oxford", "oxfordshire"}
+    assert set(shipped.ends[1].place_ids) == {"langfang", "hebei"}
+    for end, region in zip(shipped.ends, ("oxfordshire", "hebei"), strict=True):
+        visible = end.view.visible_bounds(mv.PANEL_WIDTH, mv.PANEL_HEIGHT)
+        outline = geo.feature_bounds(shipped.outlines[region])
+        assert visible.contains(outline.west, outline.south)
+        assert visible.contains(outline.east, outline.north)
+        # The region fills the panel: it spans at least 60% of its width or height.
+        share_w = (outline.east - outline.west) / (visible.east - visible.west)
+        share_h = (outline.north - outline.south) / (visible.north - visible.south)
+        assert max(share_w, share_h) > 0.6
+    assert shipped.outside_ends() == ["chengdu"]
+
+
+def test_views_are_framed_from_the_data_for_any_agreement(data_dir: DataDir):
+    """A second agreement with other places gets panels centred on its own places."""
+    data_dir.append(
+        "agreements",
+        {
+            "agreement_id": "bonn-ningbo",
+            "title_en": "Bonn and Ningbo",
+            "kind": "other",
+            "source_id": "press-release-2018-07-20",
+        },
+    )
+    for place_id, name, country, lat, lon in (
+        ("bonn", "Bonn", "DE", "50.7374", "7.0982"),
+        ("ningbo", "Ningbo", "CN", "29.8683", "121.5440"),
+    ):
+        data_dir.append(
+            "places",
+            {
+                "place_id": place_id,
+                "name_en": name,
+                "kind": "city",
+                "country": country,
+                "lat": lat,
+                "lon": lon,
+                "source_id": "press-release-2018-07-20",
+            },
+        )
+        data_dir.append(
+            "parties",
+            {
+                "party_id": f"{place_id}-city",
+                "agreement_id": "bonn-ningbo",
+                "name_en": f"City of {name}",
+                "kind": "city-council",
+                "country": country,
+                "place_id": place_id,
+                "role": "signatory",
+                "source_id": "press-release-2018-07-20",
+            },
+        )
+    model = model_of(data_dir.path, "bonn-ningbo")
+    assert set(model.places["place_id"]) == {"bonn", "ningbo"}
+    assert [end.country for end in model.ends] == ["DE", "CN"]
+    bonn, ningbo = (end.view for end in model.ends)
+    assert (bonn.latitude, bonn.longitude) == pytest.approx((50.7374, 7.0982), abs=1e-3)
+    assert (ningbo.latitude, ningbo.longitude) == pytest.approx((29.8683, 121.5440), abs=1e-3)
+    # No outlines of these places are shipped: the decks draw them as points only.
+    assert model.outlines == {}
+    assert layer(mv.ends_decks(model)[0], "regions")["data"]["features"] == []
+
+
+def test_end_decks_hold_the_layers_and_offline_style(shipped):
+    """Countries, outlines and their labels, markers and their labels, on the local blank style."""
+    decks = mv.ends_decks(shipped)
+    assert len(decks) == 2
+    for deck in decks:
+        spec = deck_json(deck)
+        assert [x["id"] for x in spec["layers"]] == [
+            "countries",
+            "regions",
+            "region-labels",
+            "places",
+            "place-labels",
+        ]
+        assert spec["mapStyle"] == mv.LOCAL_STYLE
+        assert "mapProvider" not in spec or spec["mapProvider"] is None
+    gb, cn = decks
+    assert {f["properties"]["place_id"] for f in layer(gb, "regions")["data"]["features"]} == {
+        "oxfordshire"
+    }
+    assert {f["properties"]["place_id"] for f in layer(cn, "regions")["data"]["features"]} == {
+        "hebei"
+    }
+    assert {row["place_id"] for row in layer(cn, "places")["data"]} == {
+        "hebei",
+        "langfang",
+        "baoding",
+    }
+    # The zoomed panels ship only the countries around them, not the whole world.
+    gb_countries = {f["properties"]["name"] for f in layer(gb, "countries")["data"]["features"]}
+    assert "United Kingdom" in gb_countries and "China" not in gb_countries
+
+
+def test_labels_carry_chinese_glyphs_and_do_not_overprint(shipped):
+    """Text layers ask for every glyph they use; a venue inside its city is not labelled twice."""
+    gb = mv.ends_decks(shipped)[0]
+    labels = layer(gb, "place-labels")
+    assert labels["characterSet"] == "auto"
+    assert layer(gb, "region-labels")["characterSet"] == "auto"
+    assert [row["label"] for row in labels["data"]] == ["Oxford\n牛津"]
+    assert [row["label"] for row in layer(gb, "region-labels")["data"]] == ["Oxfordshire\n牛津郡"]
+
+
+def test_selected_place_gets_a_ring_and_a_thicker_outline(shipped):
+    decks = mv.ends_decks(shipped, selected="langfang")
+    ring = layer(decks[1], "selection")["data"]
+    assert [(row["place_id"], row["lon"], row["lat"]) for row in ring] == [
+        ("langfang", 116.7036, 39.5234)
+    ]
+    assert "selection" not in [x["id"] for x in deck_json(decks[0])["layers"]]
+    selected_region = mv.ends_decks(shipped, selected="hebei")[1]
+    widths = [
+        f["properties"]["line_width"] for f in layer(selected_region, "regions")["data"]["features"]
+    ]
+    assert widths == [3]
+
+
+def test_link_deck_frames_every_linked_place(shipped):
+    deck = mv.link_deck(shipped)
+    spec = deck_json(deck)
+    assert [x["id"] for x in spec["layers"]] == [
+        "countries",
+        "regions",
+        "links",
+        "places",
+        "place-labels",
+    ]
+    view = geo.View(
+        spec["initialViewState"]["latitude"],
+        spec["initialViewState"]["longitude"],
+        spec["initialViewState"]["zoom"],
+    )
+    visible = view.visible_bounds(mv.LINK_WIDTH, mv.LINK_HEIGHT)
+    for place in shipped.places.itertuples():
+        assert visible.contains(place.lon, place.lat), place.place_id
+
+
+HOSTILE = '<img src="http://evil.example/x.png" onerror="alert(1)"> & {tooltip}'
+
+
+def test_tooltips_are_plain_text_with_data_kept_literal(data_dir: DataDir):
+    """Names and titles reach the tooltip character for character, in a text (not HTML) tooltip."""
+    data_dir.set_cell(
+        "places", data_dir.line_of("places", "place_id", "langfang"), "name_en", HOSTILE
+    )
+    line = data_dir.line_of("initiatives", "initiative_id", "enterprise-support")
+    data_dir.set_cell("initiatives", line, "title_en", HOSTILE)
+    model = model_of(data_dir.path)
+    deck = mv.ends_decks(model)[1]
+    assert deck._tooltip == mv.TOOLTIP
+    assert set(deck._tooltip) == {"text", "style"}
+    langfang = next(r for r in layer(deck, "places")["data"] if r["place_id"] == "langfang")
+    lines = langfang["tooltip"].split("\n")
+    assert lines[0] == f"{HOSTILE} · 廊坊市"
+    assert lines[1] == "City"
+    assert f"• {HOSTILE} (planned)" in lines
+    arcs = layer(mv.link_deck(model), "links")["data"]
+    arc = next(a for a in arcs if a["target_id"] == "langfang")
+    assert arc["tooltip"].startswith(f"Oxford · 牛津 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 2")
+
+
+def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
+    """Tooltips name the place in English and Chinese, its kind, and its initiatives' statuses."""
+    cn = mv.ends_decks(shipped)[1]
+    hebei = layer(cn, "regions")["data"]["features"][0]["properties"]["tooltip"].split("\n")
+    assert hebei[:3] == ["Hebei · 河北省", "Province", "Initiatives here: 3"]
+    assert "• Knowledge sharing on smart and sustainable cities (planned)" in hebei
+    assert "• Joint working group (planned), counted here through its organisations" in hebei
+    baoding = next(r for r in layer(cn, "places")["data"] if r["place_id"] == "baoding")
+    assert baoding["tooltip"] == "Baoding · 保定市\nCity\nNo initiative recorded here"
+    chinese = model_of(SHIPPED_DATA, language="zh")
+    chengdu = next(
+        r for r in layer(mv.link_deck(chinese), "places")["data"] if r["place_id"] == "chengdu"
+    )
+    assert chengdu["tooltip"].split("\n")[:2] == ["Chengdu · 成都市", "城市"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "tiles", "style", "unknown"),
+    [
+        ("", False, mv.LOCAL_STYLE, ""),
+        ("off", False, mv.LOCAL_STYLE, ""),
+        ("Carto", True, "light", ""),
+        ("google", False, mv.LOCAL_STYLE, "google"),
+    ],
+)
+def test_tiles_are_off_unless_configured(setting, tiles, style, unknown):
+    basemap = mv.basemap(setting)
+    assert (basemap.tiles, basemap.style, basemap.unknown) == (tiles, style, unknown)
+
+
+def test_tiles_setting_comes_from_the_environment(monkeypatch, shipped):
+    monkeypatch.setenv(mv.TILES_VARIABLE, "carto")
+    spec = deck_json(mv.link_deck(shipped))
+    assert spec["mapProvider"] == "carto"
+    assert spec["mapStyle"] != mv.LOCAL_STYLE
+    # With tiles the land comes from them: the country layer draws borders only.
+    assert layer(mv.link_deck(shipped), "countries")["filled"] is False
+
+
+def test_shipped_outlines_are_small_and_tied_to_places():
+    """data/geo stays well under 1 MB; each outline names a place and records its source."""
+    size = sum(path.stat().st_size for path in geo.GEO_DIR.iterdir())
+    assert size < 400_000
+    regions = geo.regions()
+    places = load_dataset(SHIPPED_DATA).dataset["places"].set_index("place_id")
+    assert set(regions.by_place()) == {"oxfordshire", "hebei"}
+    assert "public domain" in regions.source["licence"]
+    assert "public domain" in geo.countries().source["licence"]
+    for place_id, feature in regions.by_place().items():
+        box = geo.feature_bounds(feature)
+        assert box.contains(places.at[place_id, "lon"], places.at[place_id, "lat"])
+
+
+def test_fit_centres_and_zooms_to_a_box():
+    box = geo.Bounds(-2.0, 51.0, 0.0, 52.0)
+    view = geo.fit(box, 500, 400, padding=0.1)
+    visible = view.visible_bounds(500, 400)
+    assert visible.contains(-2.0, 51.0) and visible.contains(0.0, 52.0)
+    assert view.longitude == pytest.approx(-1.0)
+    # A single point gets the maximum zoom instead of dividing by zero.
+    assert geo.fit(geo.Bounds(1.0, 2.0, 1.0, 2.0), 500, 400, max_zoom=9).zoom == 9
