@@ -24,6 +24,7 @@ from components.ui.filters_ui import current_filters, draw_filters
 # Widget keys and query parameters: named once, so a shared link and the widgets agree.
 AGREEMENT_KEY = "agreement"
 LANGUAGE_KEY = "lang"
+PRESENT_KEY = "present"
 # How each language choice is named in the switch, in its own script.
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "both": "English + 中文"}
 TODAY_VARIABLE = "PARTNERSHIP_TODAY"
@@ -53,6 +54,11 @@ def language() -> str:
         return chosen
     requested = st.query_params.get(LANGUAGE_KEY)
     return requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def presenting() -> bool:
+    """True when the link asks for presentation mode (?present=1)."""
+    return st.query_params.get(PRESENT_KEY) == "1"
 
 
 def _language_switch() -> None:

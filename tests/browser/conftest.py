@@ -167,7 +167,26 @@ def page(browser, offline: Offline, request: pytest.FixtureRequest):
     context.close()
 
 
+def wait_until_settled(page, timeout_ms: int = 30_000, quiet_ms: int = 600) -> None:
+    """Wait until the script run has finished and stays finished for `quiet_ms`.
+
+    A run can be followed at once by another (a first visit routed through app.py, a widget
+    syncing the URL), and "notRunning" shows briefly in between.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_selector(SCRIPT_FINISHED, timeout=timeout_ms)
+        page.wait_for_timeout(quiet_ms)
+        if (
+            page.locator(SCRIPT_FINISHED).count()
+            and not page.locator('[data-stale="true"]').count()
+        ):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app kept rerunning")
+
+
 def open_page(page, url: str, timeout_ms: int = 30_000) -> None:
-    """Navigate and wait until Streamlit's script run has finished."""
+    """Navigate and wait until Streamlit's script runs have finished."""
     page.goto(url)
-    page.wait_for_selector(SCRIPT_FINISHED, timeout=timeout_ms)
+    wait_until_settled(page, timeout_ms)

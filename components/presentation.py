@@ -1,0 +1,93 @@
+"""Presentation mode: the slide sequence, the slide in the URL, and the closing QR code."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import segno
+
+from components.loader import Dataset
+from components.overview import for_agreement
+
+# The order of the slides; the URL carries the 1-based position (?slide=3).
+SLIDES = ("agreement", "map", "timeline", "progress", "milestones", "closing")
+PUBLIC_URL_VARIABLE = "PARTNERSHIP_PUBLIC_URL"
+# Auto-advance intervals a presenter can choose, in seconds (0 = off).
+AUTO_ADVANCE_CHOICES = (0, 10, 20, 30, 60)
+HIGHLIGHTS = 5
+
+
+@dataclass(frozen=True)
+class SlidePosition:
+    index: int  # 0-based
+    # True when the link asked for a slide that does not exist (it is then shown the first).
+    ignored_request: bool = False
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def name(self) -> str:
+        return SLIDES[self.index]
+
+    def moved(self, step: int) -> SlidePosition:
+        return SlidePosition(min(max(self.index + step, 0), len(SLIDES) - 1))
+
+    @property
+    def is_first(self) -> bool:
+        return self.index == 0
+
+    @property
+    def is_last(self) -> bool:
+        return self.index == len(SLIDES) - 1
+
+
+def slide_from_link(value: str | None) -> SlidePosition:
+    """The slide a link asks for (?slide=N, counting from 1); anything else starts at slide 1."""
+    if value is None or value == "":
+        return SlidePosition(0)
+    try:
+        number = int(value)
+    except ValueError:
+        return SlidePosition(0, ignored_request=True)
+    if 1 <= number <= len(SLIDES):
+        return SlidePosition(number - 1)
+    return SlidePosition(0, ignored_request=True)
+
+
+def next_after_auto_advance(position: SlidePosition) -> SlidePosition:
+    """Auto-advance walks forward and starts again after the closing slide."""
+    return SlidePosition(0) if position.is_last else position.moved(1)
+
+
+def milestone_highlights(
+    dataset: Dataset, agreement_id: str, today: date, limit: int = HIGHLIGHTS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The most recent milestones done (newest first) and the next planned ones (soonest first)."""
+    milestones = for_agreement(dataset, "milestones", agreement_id)
+    sources = dataset["sources"][["source_id", "title"]].rename(columns={"title": "source_title"})
+    milestones = milestones.merge(sources, on="source_id", how="left")
+    done = milestones[milestones["status"] == "done"].sort_values(
+        ["date", "milestone_id"], ascending=[False, True], na_position="last"
+    )
+    upcoming = milestones[
+        (milestones["status"] == "planned") & (milestones["date"] >= pd.Timestamp(today))
+    ].sort_values("date")
+    return done.head(limit), upcoming.head(limit)
+
+
+def public_address() -> str:
+    """The dashboard's public address for the closing slide, from PARTNERSHIP_PUBLIC_URL."""
+    return os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
+
+
+def qr_code_png(address: str, scale: int = 10) -> bytes:
+    """A QR code of `address` as PNG bytes, made on this machine (no web service)."""
+    image = io.BytesIO()
+    segno.make(address, error="m").save(image, kind="png", scale=scale, border=2)
+    return image.getvalue()
