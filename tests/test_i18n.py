@@ -100,3 +100,16 @@ def test_dates_and_numbers_follow_the_language():
     assert format_date(date(2018, 8, 1), "zh", precision="month") == "2018年8月"
     assert format_number(3069, "en") == "3,069"
     assert format_date(None, "zh") == translate("common.unknown_date", "zh")
+
+
+def test_chinese_texts_are_translated():
+    """A Chinese text with no Chinese character is an untranslated copy (unless it is only
+    placeholders and punctuation)."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    letters = re.compile(r"[A-Za-z]")
+    untranslated = [
+        key
+        for key, text in catalogue("zh").items()
+        if not cjk.search(text) and letters.search(re.sub(r"\{[^}]*\}", "", text))
+    ]
+    assert untranslated == []

@@ -142,7 +142,7 @@ def draw_sidebar() -> DataState:
     return state
 
 
-def _route_through_app() -> None:
+def route_through_app() -> None:
     """Make a first visit straight to a page's address run app.py, not the page alone.
 
     Streamlit treats an app with a `pages/` folder as an old-style multipage app until
@@ -159,7 +159,7 @@ def _route_through_app() -> None:
 
 def page_context() -> PageContext:
     """What a page needs; the sidebar drawn by app.py has already chosen the agreement."""
-    _route_through_app()
+    route_through_app()
     state = current_data()
     dataset = state.dataset
     agreement_id = st.session_state.get(AGREEMENT_KEY)
