@@ -79,3 +79,17 @@ def test_invalid_edit_keeps_serving_the_last_valid_data(monkeypatch, data_dir: D
     assert not app.exception
     assert app.warning[0].value == translate("shell.files_invalid_showing_last", count=1)
     assert app.title[0].value == translate("overview.title")
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_every_language(monkeypatch, page, language):
+    """Each page, opened through app.py with ?lang=, runs with the sidebar and no exception."""
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.query_params["lang"] = language
+    app.switch_page(page)
+    app.run()
+    assert not app.exception
+    assert app.radio[0].value == language  # the language switch in the shared sidebar
+    assert app.query_params["lang"] == language
