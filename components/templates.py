@@ -26,7 +26,8 @@ TYPE_WORDS = {
 }
 
 
-def _numbers(table: Table) -> list[str]:
+def number_columns(table: Table) -> list[str]:
+    """Columns holding numbers, kept as written in exports (they cannot be formulas)."""
     return [c.name for c in table.columns if c.type in ("number", "integer")]
 
 
@@ -61,13 +62,13 @@ def column_guide(table: Table) -> pd.DataFrame:
 
 
 def template_csv(table: Table) -> bytes:
-    return csv_bytes(example_frame(table), numbers=_numbers(table))
+    return csv_bytes(example_frame(table), numbers=number_columns(table))
 
 
 def template_xlsx(table: Table) -> bytes:
     return xlsx_bytes(
         {table.name: example_frame(table), HELP_SHEET: column_guide(table)},
-        numbers={table.name: _numbers(table)},
+        numbers={table.name: number_columns(table)},
     )
 
 
@@ -82,7 +83,7 @@ def stored_cells(data: bytes, table: Table) -> pd.DataFrame:
 
 def data_csv(data: bytes, table: Table) -> bytes:
     """A stored table as a download: formula-safe, with a BOM so Excel reads Chinese text."""
-    return csv_bytes(stored_cells(data, table), numbers=_numbers(table))
+    return csv_bytes(stored_cells(data, table), numbers=number_columns(table))
 
 
 def data_xlsx(files: dict[str, bytes], contract: Contract) -> bytes:
@@ -90,7 +91,7 @@ def data_xlsx(files: dict[str, bytes], contract: Contract) -> bytes:
     for table in contract.tables:
         if table.filename in files:
             sheets[table.name] = stored_cells(files[table.filename], table)
-            numbers[table.name] = _numbers(table)
+            numbers[table.name] = number_columns(table)
     return xlsx_bytes(sheets, numbers=numbers)
 
 

@@ -7,8 +7,12 @@ from components.loader import default_data_dir
 from components.publishing import needs_recovery, recover
 from components.ui import data_page as view
 from components.ui.auth import current_editor, sign_in, signed_in_bar
-from components.ui.shell import translator
+from components.ui.shell import route_through_app, translator
 
+# Once per session, like page_context(): a later rerun must keep its button clicks.
+if not st.session_state.get(view.ROUTED_KEY):
+    st.session_state[view.ROUTED_KEY] = True
+    route_through_app()
 t = translator()
 contract = load_contract()
 data_dir = default_data_dir()
@@ -27,7 +31,10 @@ if editor is None:
 signed_in_bar(editor, t)
 if needs_recovery(data_dir):
     recover(data_dir)  # an apply was interrupted after its commit point: finish it
-view.upload_section(t, data_dir, contract)
-view.edit_section(t, data_dir, contract)
+upload_tab, edit_tab = st.tabs([t("data.upload_heading"), t("data.edit_heading")])
+with upload_tab:
+    view.upload_section(t, data_dir, contract)
+with edit_tab:
+    view.edit_section(t, data_dir, contract)
 view.change_section(t, data_dir, contract)
 view.history_section(t, data_dir, contract)

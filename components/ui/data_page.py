@@ -5,7 +5,7 @@ history and rollback. Reading, checking and publishing are in plain modules
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +25,14 @@ from components.analyst_files import (
 )
 from components.changes import row_counts
 from components.contract import Contract
-from components.exports import csv_bytes
+from components.exports import csv_bytes, neutralise_formulas
 from components.loader import file_signature
 from components.markdown_text import escape_markdown as md
 from components.templates import (
     data_csv,
     data_xlsx,
     data_zip,
+    number_columns,
     stored_cells,
     template_csv,
     template_xlsx,
@@ -47,13 +48,17 @@ EDIT_TABLE_KEY = "data_edit_table"
 EDIT_GRID_KEY = "data_edit_grid"
 CHECK_EDITS_KEY = "data_check_edits"
 PROPOSAL_KEY = "data_proposal"
+REPORT_CONTAINER = "validation_report"  # also how the browser test finds the report
 APPLY_FORM = "data_apply_form"
 NOTE_KEY = "data_apply_note"
 RESULT_KEY = "data_last_result"
 VERSION_KEY = "data_history_version"
 CONFIRM_ROLLBACK_KEY = "data_confirm_rollback"
 ROLLBACK_KEY = "data_rollback"
-RECOGNISE = ""  # the upload's table choice meaning "recognise it from the columns"
+ROUTED_KEY = "data_page_routed"
+RECOGNISE = ""
+# Reports up to this long are shown in full as a plain table; longer ones scroll.
+FULL_TEXT_ROWS = 30  # the upload's table choice meaning "recognise it from the columns"
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MIME = "application/zip"
@@ -131,7 +136,6 @@ def _check(data: bytes, name: str, table: str | None, data_dir: Path, contract: 
 
 
 def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
-    st.header(t("data.upload_heading"))
     st.caption(t("data.upload_help"))
     choices = [RECOGNISE, *contract.table_names]
     chosen = st.selectbox(
@@ -156,14 +160,13 @@ def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
 
 
 def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
-    st.header(t("data.edit_heading"))
     st.caption(t("data.edit_help"))
     name = st.selectbox(t("data.table"), contract.table_names, key=EDIT_TABLE_KEY)
     table = contract.table(name)
     path = data_dir / table.filename
     cells = stored_cells(path.read_bytes(), table) if path.exists() else pd.DataFrame()
     edited = st.data_editor(
-        cells,
+        neutralise_formulas(cells, number_columns(table)),
         key=f"{EDIT_GRID_KEY}-{name}",
         num_rows="dynamic",
         hide_index=True,
@@ -178,13 +181,28 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
         _store(proposal, t("data.browser_edits", file=table.filename), ("edit", name, id(edited)))
 
 
+def _show(frame: pd.DataFrame, numbers: Collection[str] = ()) -> None:
+    """A table of data text. Formula-like text is shown neutralised, because the table's own
+    download button (which cannot be turned off) would otherwise export it as a live formula."""
+    st.dataframe(neutralise_formulas(frame, numbers), hide_index=True, width="stretch")
+
+
+def _report_table(problems) -> None:
+    frame = report_frame(problems).drop(columns="severity")
+    if len(frame) <= FULL_TEXT_ROWS:
+        # A short report in full: every word of the problem and the fix, wrapped, no toolbar.
+        st.table(frame.astype("str").replace("<NA>", ""), border="horizontal", hide_index=True)
+    else:
+        _show(frame)
+
+
 def _report(t: Callable[..., str], proposal: Proposal) -> None:
     if proposal.errors:
         st.error(t("data.report_rejected", count=len(proposal.errors)))
-        st.dataframe(report_frame(proposal.errors), hide_index=True, width="stretch")
+        _report_table(proposal.errors)
     if proposal.warnings:
         st.subheader(t("data.report_warnings", count=len(proposal.warnings)))
-        st.dataframe(report_frame(proposal.warnings), hide_index=True, width="stretch")
+        _report_table(proposal.warnings)
     if proposal.problems:
         st.download_button(
             t("data.download_report"),
@@ -194,24 +212,25 @@ def _report(t: Callable[..., str], proposal: Proposal) -> None:
         )
 
 
-def _preview(t: Callable[..., str], proposal: Proposal) -> None:
+def _preview(t: Callable[..., str], proposal: Proposal, contract: Contract) -> None:
     st.subheader(t("data.preview_heading"))
     for name, change in proposal.changes.items():
         st.markdown(f"**{md(proposal.labels.get(name, name))}** → {md(name)}")
         counts = change.counts
+        numbers = number_columns(contract.table(name))
         columns = st.columns(3)
         columns[0].metric(t("data.rows_added"), counts["added"])
         columns[1].metric(t("data.rows_removed"), counts["removed"])
         columns[2].metric(t("data.rows_changed"), counts["changed"])
         if len(change.added):
             st.caption(t("data.rows_added"))
-            st.dataframe(change.added, hide_index=True, width="stretch")
+            _show(change.added, numbers)
         if len(change.removed):
             st.caption(t("data.rows_removed"))
-            st.dataframe(change.removed, hide_index=True, width="stretch")
+            _show(change.removed, numbers)
         if len(change.changed):
             st.caption(t("data.cells_changed"))
-            st.dataframe(change.changed, hide_index=True, width="stretch")
+            _show(change.changed)
 
 
 def _refuse_unless_editor(t: Callable[..., str]) -> Editor | None:
@@ -262,16 +281,17 @@ def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
     checked: Checked | None = st.session_state.get(PROPOSAL_KEY)
     if checked is None:
         return
-    st.header(t("data.report_heading", source=md(checked.source)))
     proposal = checked.proposal
-    _report(t, proposal)
+    with st.container(key=REPORT_CONTAINER):
+        st.header(t("data.report_heading", source=md(checked.source)))
+        _report(t, proposal)
     if not proposal.ok:
         return
     if not proposal.has_changes:
         st.info(t("data.no_changes"))
         return
     st.success(t("data.report_valid"))
-    _preview(t, proposal)
+    _preview(t, proposal, contract)
     _apply(t, checked, data_dir, contract)
 
 
@@ -296,7 +316,7 @@ def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -
         }
         for version in reversed(versions)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    _show(pd.DataFrame(rows))
     numbers = [version.number for version in reversed(versions)]
     number = st.selectbox(t("data.history_choose"), numbers, key=VERSION_KEY)
     files = publishing.version_files(data_dir, number)
@@ -319,7 +339,7 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
     problems, changes = prepare_rollback(data_dir, number, contract)
     if problems:
         st.error(t("data.rollback_invalid", version=number))
-        st.dataframe(report_frame(problems), hide_index=True, width="stretch")
+        _report_table(problems)
         return
     try:
         version = publishing.rollback(
