@@ -58,7 +58,8 @@ ROLLBACK_KEY = "data_rollback"
 ROUTED_KEY = "data_page_routed"
 RECOGNISE = ""
 # Reports up to this long are shown in full as a plain table; longer ones scroll.
-FULL_TEXT_ROWS = 30  # the upload's table choice meaning "recognise it from the columns"
+FULL_TEXT_ROWS = 30
+MAX_EDIT_ROWS = 5_000  # the upload's table choice meaning "recognise it from the columns"
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MIME = "application/zip"
@@ -165,6 +166,10 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
     table = contract.table(name)
     path = data_dir / table.filename
     cells = stored_cells(path.read_bytes(), table) if path.exists() else pd.DataFrame()
+    if len(cells) > MAX_EDIT_ROWS:
+        # A grid of this size is slow to send and to edit; a file is the better tool.
+        st.info(t("data.edit_too_large", rows=len(cells), limit=MAX_EDIT_ROWS))
+        return
     edited = st.data_editor(
         neutralise_formulas(cells, number_columns(table)),
         key=f"{EDIT_GRID_KEY}-{name}",
