@@ -63,7 +63,6 @@ LOCAL_STYLE = "/app/static/map-style.json"
 TILES_VARIABLE = "PARTNERSHIP_MAP_TILES"
 TILES_OFF = "off"
 TILES_CARTO = "carto"
-TILES_SETTINGS = (TILES_OFF, TILES_CARTO)
 
 # Colours that are not statuses: the land, borders, outlines, labels, the links.
 LAND = [244, 243, 238]
@@ -707,6 +706,3 @@ def place_choices(model: MapModel) -> list[str]:
     ordered = model.places.sort_values(["count", "depth"], ascending=[False, True], kind="stable")
     return ordered["place_id"].tolist()
 
-
-def link_pairs(model: MapModel) -> set[tuple[str, str]]:
-    return set(zip(model.links["source_id"], model.links["target_id"], strict=True))

@@ -3,26 +3,29 @@
 import streamlit as st
 
 from components import map_view
+from components.filters import select
 from components.ui import map_view_ui as view
+from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
 ctx = page_context()
 t = ctx.t
+# The sidebar's filters decide which initiatives the markers, arcs and lists count.
+selection = select(ctx.dataset, ctx.filters)
 
 st.title(t("map.title"))
-initiatives, total = view.counted_initiatives(ctx.dataset, ctx.agreement_id)
-model = map_view.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language)
+filter_summary(selection, ctx.dataset, t)
+model = map_view.build_model(ctx.dataset, ctx.agreement_id, selection.initiatives, ctx.language)
 if model.places.empty:
     st.info(t("map.no_places"))
     st.stop()
 
 basemap = view.configured_basemap(t)
-
 chosen_view = view.view_choice(t)
 place = view.place_choice(model, t)
 view.maps(model, chosen_view, place, basemap, t)
 view.legend(model, chosen_view, t)
-view.sources(model, ctx.dataset, initiatives, total, chosen_view, basemap, t, ctx.language)
+view.sources(model, ctx.dataset, selection.initiatives, chosen_view, basemap, t, ctx.language)
 
 if place:
     view.initiatives_at(model, place, t, ctx.language)

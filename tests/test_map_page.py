@@ -99,12 +99,24 @@ def test_unknown_place_in_the_url_gives_a_notice(monkeypatch):
 
 
 def test_sidebar_filters_in_the_url_change_what_the_map_counts(monkeypatch):
-    """?status=active leaves no initiative (all are planned): markers shrink, a caption says so."""
+    """?status=active leaves no initiative (all are planned): every marker counts none, the
+    places stay drawn, and the shared notice says the filters match nothing."""
     app = open_map(monkeypatch, status="active")
     markers = {row["place_id"]: row for row in decks(app)[0]["layers"][3]["data"]}
-    assert markers["oxford"]["count"] == 0
-    captions = " ".join(caption.value for caption in app.caption)
-    assert translate("map.filtered", shown=0, total=4) in captions
+    assert set(markers) == {"oxford", "oxford-town-hall", "oxfordshire"}
+    assert {row["count"] for row in markers.values()} == {0}
+    assert translate("filters.no_match") in [info.value for info in app.info]
+
+
+def test_a_focus_area_filter_counts_only_its_initiatives(monkeypatch):
+    """?focus=higher-education leaves the student project: Oxford and Chengdu count one each."""
+    app = open_map(monkeypatch, focus="higher-education", map_view="link")
+    (deck,) = decks(app)
+    counts = {row["place_id"]: row["count"] for row in deck["layers"][3]["data"]}
+    assert counts["oxford"] == counts["chengdu"] == 1
+    assert counts["langfang"] == 0
+    pairs = {(arc["source_id"], arc["target_id"]) for arc in deck["layers"][2]["data"]}
+    assert pairs == {("oxford", "chengdu")}
 
 
 def test_unknown_tiles_setting_is_reported_and_ignored(monkeypatch):

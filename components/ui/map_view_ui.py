@@ -9,35 +9,21 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from components import filters
 from components import map_view as mv
 from components.i18n import format_date
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
-from components.overview import for_agreement, localised
+from components.overview import localised
 from components.status_palette import initiative_style
 
 # Widget keys double as query-parameter names, so a shared link opens the same view.
 VIEW_KEY = "map_view"
 # Not "place": the shared sidebar filters already use ?place= for the place filter.
 PLACE_KEY = "map_place"
-# pydeck chart keys (selection events); one per panel.
-CHART_KEY = "map_chart_{view}_{index}"
-# The last map click already applied to the place picker (so a stale click does not win over
-# a later choice in the picker).
-CLICK_MEMORY = "_map_last_click"
 PANEL_HEIGHT = mv.PANEL_HEIGHT
 LINK_HEIGHT = mv.LINK_HEIGHT
 INITIATIVES_PAGE = "initiatives"
 INITIATIVE_PARAM = "initiative"
-
-
-def counted_initiatives(dataset: Dataset, agreement_id: str) -> tuple[pd.DataFrame, int]:
-    """The initiatives the sidebar filters (read from the link) leave, and the agreement's total."""
-    options = filters.filter_options(dataset, agreement_id)
-    chosen, _ = filters.from_query(st.query_params.to_dict(), agreement_id, options)
-    total = len(for_agreement(dataset, "initiatives", agreement_id))
-    return filters.select(dataset, chosen).initiatives, total
 
 
 def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
@@ -61,30 +47,9 @@ def view_choice(t: Callable[..., str]) -> str:
     return view
 
 
-def _clicked_place() -> str | None:
-    """The place clicked on a map since the last run, if any (markers and outlines)."""
-    for key, state in list(st.session_state.items()):
-        if not (isinstance(key, str) and key.startswith("map_chart_")) or not state:
-            continue
-        objects = (state.get("selection") or {}).get("objects") or {}
-        for layer in (mv.PLACES_LAYER, mv.REGIONS_LAYER):
-            for picked in objects.get(layer) or []:
-                place_id = picked.get("place_id") or (picked.get("properties") or {}).get(
-                    "place_id"
-                )
-                click = f"{key}:{place_id}"
-                if place_id and st.session_state.get(CLICK_MEMORY) != click:
-                    st.session_state[CLICK_MEMORY] = click
-                    return place_id
-    return None
-
-
 def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
-    """The chosen place (picker or map click), kept in ?map_place=."""
+    """The chosen place, kept in ?map_place=."""
     choices = mv.place_choices(model)
-    clicked = _clicked_place()
-    if clicked in choices:
-        st.session_state[PLACE_KEY] = clicked
     if PLACE_KEY not in st.session_state or st.session_state[PLACE_KEY] not in [None, *choices]:
         requested = st.query_params.get(PLACE_KEY)
         if requested and requested not in choices:
@@ -109,30 +74,18 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
     return place
 
 
-def _chart(deck, view: str, index: int, height: int) -> None:
-    st.pydeck_chart(
-        deck,
-        height=height,
-        on_select="rerun",
-        selection_mode="single-object",
-        key=CHART_KEY.format(view=view, index=index),
-    )
-
-
 def maps(
     model: mv.MapModel, view: str, place: str | None, basemap: mv.Basemap, t: Callable[..., str]
 ) -> None:
     if view == mv.LINK:
-        _chart(mv.link_deck(model, place, basemap), view, 0, LINK_HEIGHT)
+        st.pydeck_chart(mv.link_deck(model, place, basemap), height=LINK_HEIGHT)
         return
     decks = mv.ends_decks(model, place, basemap)
-    for index, (column, end, deck) in enumerate(
-        zip(st.columns(len(decks)), model.ends, decks, strict=True)
-    ):
+    for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
             names = [mv.both_names(model.place(p)) for p in end.place_ids]
             st.caption(escape_markdown(" / ".join(names)))
-            _chart(deck, view, index, PANEL_HEIGHT)
+            st.pydeck_chart(deck, height=PANEL_HEIGHT)
     outside = model.outside_ends()
     if outside:
         names = ", ".join(mv.both_names(model.place(p)) for p in outside)
@@ -170,7 +123,6 @@ def sources(
     model: mv.MapModel,
     dataset: Dataset,
     initiatives: pd.DataFrame,
-    total: int,
     view: str,
     basemap: mv.Basemap,
     t: Callable[..., str],
@@ -200,8 +152,6 @@ def sources(
     if initiatives["status_as_of"].notna().any():
         newest = initiatives["status_as_of"].max()
         lines.append(t("map.status_as_of", date=format_date(newest, language)))
-    if len(initiatives) != total:
-        lines.append(t("map.filtered", shown=len(initiatives), total=total))
     if basemap.tiles:
         lines.append(t("map.tiles_credit"))
     st.caption("  \n".join(lines))
