@@ -35,6 +35,7 @@ from components.table_files import (
     SAVE_AS_UTF8,
     UTF8_BOM,
     RawTable,
+    read_table_bytes,
     read_table_records,
     split_records,
 )
@@ -591,6 +592,9 @@ def _read_xlsx(
     found = []
     for sheet in wanted:
         sheet_label = f"{label} [{sheet}]" if len(values.sheetnames) > 1 else label
+        # Some writers record a wrong sheet size; read every row that is really there.
+        values[sheet].reset_dimensions()
+        formulas[sheet].reset_dimensions()
         value_rows = values[sheet].iter_rows()
         formula_rows = formulas[sheet].iter_rows()
         records: list[list[str]] = []
@@ -651,7 +655,7 @@ def _read_xlsx(
                 (i + 1 for record in records for i, cell in enumerate(record) if cell.strip()),
                 default=0,
             )
-            records = [record[:width] for record in records]
+            records = [(record + [""] * width)[:width] for record in records]
         found.append((sheet_label, sheet, records, table))
     values.close()
     formulas.close()
@@ -1017,27 +1021,33 @@ def validate_upload(
     raws: dict[str, RawTable] = {}
     old_raws: dict[str, RawTable] = {}
     for table in contract.tables:
+        current_problems: list[Problem] = []
         if table.filename in before:
-            old_records, _ = split_records(before[table.filename].decode("utf-8-sig"), "")
-            old_raw, _ = read_table_records(old_records or [], table, table.filename)
+            old_raw, current_problems = read_table_bytes(
+                before[table.filename], table, table.filename
+            )
             if old_raw is not None:
                 old_raws[table.name] = old_raw
         uploaded = upload.tables.get(table.name)
         if uploaded is not None:
             labels[table.name] = uploaded.label
             raw, more = read_table_records(uploaded.records, table, uploaded.label)
-        elif table.filename in before:
-            raw = old_raws.get(table.name)
-            more = []
         else:
-            raw, more = None, []
+            # A table the upload leaves alone: its errors still count (the whole dataset must be
+            # valid), its warnings are not the analyst's concern here.
+            raw = old_raws.get(table.name)
+            more = [p for p in current_problems if p.severity is not Severity.WARNING]
         problems.extend(more)
         if raw is not None:
             raws[table.name] = raw
 
     frames = {name: check_table(raw, labels[name], log) for name, raw in raws.items()}
     check_references(frames, contract, labels, log)
-    problems.extend(_explain_removed_rows(log.finish(), upload, old_raws, contract, labels))
+    untouched = {t.filename for t in contract.tables if t.name not in upload.tables}
+    checked = [
+        p for p in log.finish() if p.severity is not Severity.WARNING or p.file not in untouched
+    ]
+    problems.extend(_explain_removed_rows(checked, upload, old_raws, contract, labels))
 
     files: dict[str, bytes] = {}
     changes: dict[str, TableChanges] = {}

@@ -9,6 +9,7 @@ formula", so it reads exactly as written and stays text when edited.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 import pandas as pd
@@ -26,14 +27,13 @@ def neutralise_formulas(frame: pd.DataFrame, numbers: Collection[str] = ()) -> p
     safe = frame.copy()
     for name in safe.columns:
         column = safe[name]
-        if (
-            name in numbers
-            or pd.api.types.is_numeric_dtype(column)
-            or pd.api.types.is_datetime64_any_dtype(column)
-        ):
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
             continue
         text = column.astype("str").where(column.notna(), "")
         risky = text.str.startswith(FORMULA_STARTS)
+        if name in numbers:
+            # Only text that really is a number is let through: a broken file may hold anything.
+            risky &= pd.to_numeric(text, errors="coerce").isna()
         safe[name] = text.where(~risky, "'" + text)
     return safe
 
@@ -57,8 +57,13 @@ def _xlsx_value(value: object, is_number_text: bool) -> object:
     if isinstance(value, pd.Timestamp):
         return value.date()
     if is_number_text and isinstance(value, str) and value.strip():
-        number = float(value)
-        return int(number) if number.is_integer() and "." not in value else number
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # not a number after all (a broken file): stored as text
+        if math.isfinite(number):
+            return int(number) if number.is_integer() and "." not in value else number
+        return value
     if isinstance(value, bool | int | float):
         return value
     return str(value)

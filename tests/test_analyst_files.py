@@ -225,3 +225,20 @@ def test_partnership_import_exit_codes_and_report(base_dir: Path):
     assert result.returncode == 0, result.stdout
     assert "applied as version 2" in result.stdout
     assert b"Checked." in (base_dir / "people.csv").read_bytes()
+
+
+def test_a_broken_current_file_can_be_replaced_by_an_upload(base_dir: Path):
+    """When places.csv on disk cannot be read, uploading a good places.csv is the fix."""
+    good = (base_dir / "places.csv").read_bytes()
+    (base_dir / "places.csv").write_bytes(b"place_id,name_en\n\xe9\n")
+    proposal = check(good, "places.csv", base_dir)
+    assert proposal.ok, proposal.problems
+    assert proposal.files["places.csv"] == good
+
+
+def test_errors_in_tables_left_alone_still_block_the_change(base_dir: Path):
+    """The whole dataset must be valid: an error already in parties.csv is reported."""
+    parties = (base_dir / "parties.csv").read_text(encoding="utf-8")
+    (base_dir / "parties.csv").write_text(parties.replace(",signatory,", ",Chief,", 1))
+    proposal = check((CORPUS / "files" / "two-tables.zip").read_bytes(), "x.zip", base_dir)
+    assert [(p.file, p.line, p.column) for p in proposal.errors] == [("parties.csv", 2, "role")]

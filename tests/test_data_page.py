@@ -200,3 +200,18 @@ def test_apply_after_another_editor_changed_the_data_is_refused(monkeypatch, dat
     app.run()
     assert translate("data.apply_conflict") in _texts(app.error)
     assert (data_dir.path / "agreements.csv").read_bytes() == meanwhile
+
+
+def test_an_editor_can_upload_the_fix_when_the_data_on_disk_is_broken(monkeypatch, data_dir):
+    """With broken files and nothing to show elsewhere, the Data page still takes the fix."""
+    good = (data_dir.path / "places.csv").read_bytes()
+    data_dir.set_cell("places", 2, "lat", "north")
+    app = _data_page(monkeypatch, data_dir, editors=True)
+    _sign_in(app)
+    app.file_uploader[0].set_value(("places.csv", good, "text/csv"))
+    app.run()
+    assert translate("data.report_valid") in _texts(app.success)
+    _button(app, "data.apply").click()
+    app.run()
+    assert not app.exception
+    assert (data_dir.path / "places.csv").read_bytes() == good

@@ -17,7 +17,7 @@ from components import editors
 from components.analyst_files import read_upload, validate_upload
 from components.changes import diff_tables
 from components.contract import load_contract
-from components.exports import xlsx_bytes
+from components.exports import neutralise_formulas, xlsx_bytes
 from components.templates import HELP_SHEET, data_zip, template_csv, template_xlsx
 from tests.conftest import REPO, SHIPPED_DATA
 
@@ -152,3 +152,13 @@ def test_upload_zip_of_every_table_named_by_member(data_dir):
     upload = read_upload(buffer.getvalue(), "bundle.zip")
     assert list(upload.tables) == ["sources"]
     assert upload.tables["sources"].label == "bundle.zip/sources.csv"
+
+
+def test_number_columns_holding_text_are_still_neutralised():
+    """A broken number column ('=cmd' in lat) is exported as text, never as a formula."""
+    frame = pd.DataFrame({"lat": ["-1.5", "=cmd", "north"]})
+    assert neutralise_formulas(frame, numbers=["lat"])["lat"].tolist() == ["-1.5", "'=cmd", "north"]
+    book = load_workbook(io.BytesIO(xlsx_bytes({"s": frame}, numbers={"s": ["lat"]})))
+    cells = [row[0] for row in book["s"].iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [(-1.5, "n"), ("=cmd", "s"), ("north", "s")]
+    assert cells[1].quotePrefix
