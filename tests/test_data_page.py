@@ -215,3 +215,32 @@ def test_an_editor_can_upload_the_fix_when_the_data_on_disk_is_broken(monkeypatc
     app.run()
     assert not app.exception
     assert (data_dir.path / "places.csv").read_bytes() == good
+
+
+class SignedInUser(dict):
+    """Stands in for st.user after an OpenID Connect sign-in (no identity provider in tests)."""
+
+    is_logged_in = True
+
+
+@pytest.mark.parametrize(
+    ("email", "is_editor"), [("Ann@Example.org", True), ("x@example.org", False)]
+)
+def test_oidc_sign_in_is_checked_against_the_editors_list(monkeypatch, data_dir, email, is_editor):
+    """With [auth] configured, a signed-in account edits only if its address is listed."""
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "user", SignedInUser(email=email))
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.secrets["auth"] = {"redirect_uri": "http://127.0.0.1/oauth2callback"}
+    app.secrets["editors"] = {"oidc": ["ann@example.org"]}
+    app.run()
+    app.switch_page("pages/data.py")
+    app.run()
+    assert not app.exception
+    assert len(app.file_uploader) == (1 if is_editor else 0)
+    if is_editor:
+        assert any(email in text.replace("\\", "") for text in _texts(app.success))
+    else:
+        assert any(email in text.replace("\\", "") for text in _texts(app.warning))
