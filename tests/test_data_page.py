@@ -200,6 +200,12 @@ def test_apply_after_another_editor_changed_the_data_is_refused(monkeypatch, dat
     app.run()
     assert translate("data.apply_conflict") in _texts(app.error)
     assert (data_dir.path / "agreements.csv").read_bytes() == meanwhile
+    # The file was checked again against the newer data, so applying it now goes through.
+    _button(app, "data.apply").click()
+    app.run()
+    assert translate("data.applied", version=2) in _texts(app.success)
+    assert NEW_TITLE.encode() in (data_dir.path / "agreements.csv").read_bytes()
+    assert b"Changed by someone else." in (data_dir.path / "places.csv").read_bytes()
 
 
 def test_an_editor_can_upload_the_fix_when_the_data_on_disk_is_broken(monkeypatch, data_dir):

@@ -52,6 +52,7 @@ REPORT_CONTAINER = "validation_report"  # also how the browser test finds the re
 APPLY_FORM = "data_apply_form"
 NOTE_KEY = "data_apply_note"
 RESULT_KEY = "data_last_result"
+CONFLICT_KEY = "data_last_conflict"
 VERSION_KEY = "data_history_version"
 CONFIRM_ROLLBACK_KEY = "data_confirm_rollback"
 ROLLBACK_KEY = "data_rollback"
@@ -268,8 +269,10 @@ def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Co
             contract=contract,
         )
     except publishing.DataChangedError:
-        st.error(t("data.apply_conflict"))
-        return
+        # Drop the stale check: the same upload is checked again against the newer data.
+        st.session_state.pop(PROPOSAL_KEY, None)
+        st.session_state[CONFLICT_KEY] = t("data.apply_conflict")
+        st.rerun()
     except publishing.BusyError:
         st.error(t("data.apply_busy"))
         return
@@ -283,6 +286,8 @@ def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
     """The checked upload or edits: report, preview and apply."""
     if message := st.session_state.get(RESULT_KEY):
         st.success(message)
+    if message := st.session_state.pop(CONFLICT_KEY, None):
+        st.error(message)
     checked: Checked | None = st.session_state.get(PROPOSAL_KEY)
     if checked is None:
         return
