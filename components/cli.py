@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from components import data_commands
+from components import brief_command, data_commands
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
 from components.problems import Severity, format_report, has_errors, has_fatal
 
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="number of indicator values to write (default: 200 per indicator)",
     )
     data_commands.add_commands(commands)
+    brief_command.add_command(commands)
     return parser
 
 
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.data_dir or default_data_dir())
     if args.command == "sample":
         return write_sample(args)
+    if args.command == "brief":
+        return brief_command.run(args)
     if args.command in data_commands.COMMANDS:
         return data_commands.run(args)
     return EXIT_PROBLEMS

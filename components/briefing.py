@@ -1,0 +1,632 @@
+"""What the councillors' briefing pack says: the content of every page for the current selection
+(agreement, filters, language), and what changed since an earlier data version or date.
+
+Nothing here draws or prints; `components.pdf_pack` lays this content out as a PDF. Every figure
+is counted by the same builders the dashboard uses, so the paper and the screen agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel import Locale
+
+from components import overview, progress, timeline
+from components.charting import Chart, Translate, as_of, localised_column, names
+from components.filters import Filters, Selection, select
+from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_number
+from components.illustrative import has_illustrative_rows, illustrative_source_ids
+from components.initiatives import details
+from components.loader import Dataset, load_dataset
+from components.map_view import build_model
+from components.publishing import history, version_files
+from components.static_charts import map_figure, places_table
+from components.text_alternatives import (
+    describe_chart,
+    initiatives_summary,
+    map_summary,
+)
+
+# More initiative pages than this would make a pack nobody reads; the rest are listed by name.
+MAX_INITIATIVE_PAGES = 60
+MAX_MILESTONES_PER_INITIATIVE = 12
+# A committee reads the first lines of each list of changes; the rest are counted.
+MAX_CHANGE_LINES = 40
+
+
+@dataclass(frozen=True)
+class ChartSection:
+    heading: str
+    chart: Chart
+    # The chart's text alternative, printed under the picture (and instead of it if none).
+    summary: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class InitiativePage:
+    initiative_id: str
+    title: str
+    status_line: str
+    facts: tuple[str, ...]
+    summary: str
+    milestones: tuple[str, ...]
+    indicators: tuple[str, ...]
+    sources: tuple[str, ...]
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since an earlier version or date, for the selection's agreement."""
+
+    since: str
+    new_milestones: tuple[str, ...] = ()
+    completed_milestones: tuple[str, ...] = ()
+    status_changes: tuple[str, ...] = ()
+    new_values: tuple[str, ...] = ()
+    # How the changes were found, when the reader needs to know (a date with no older version).
+    note: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return (
+            not (self.new_milestones or self.completed_milestones or self.status_changes)
+            and not self.new_values
+        )
+
+
+@dataclass(frozen=True)
+class Briefing:
+    language: str
+    t: Translate
+    title: str
+    agreement_title: str
+    signed_line: str
+    summary: str
+    # (side heading, party lines) per country, host side first.
+    sides: tuple[tuple[str, tuple[str, ...]], ...]
+    selection_line: str
+    figures: tuple[tuple[str, str], ...]
+    overall: str
+    focus: ChartSection
+    timeline: ChartSection
+    map: ChartSection
+    initiatives: tuple[InitiativePage, ...]
+    initiatives_left_out: tuple[str, ...]
+    sources: tuple[str, ...]
+    as_of: str
+    generated_on: str
+    illustrative: bool
+    changes: Changes | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _country_name(code: str, language: str, t: Translate) -> str:
+    if not code or code == "unknown":
+        return t("overview.country_unknown")
+    locale = Locale.parse(BABEL_LOCALES[FORMAT_LANGUAGE[language]])
+    if language == "both":
+        english = Locale.parse(BABEL_LOCALES["en"]).territories.get(code, code)
+        chinese = Locale.parse(BABEL_LOCALES["zh"]).territories.get(code, code)
+        return f"{english} · {chinese}"
+    return locale.territories.get(code, code)
+
+
+def _text(row: pd.Series, base: str, language: str, t: Translate) -> str:
+    text, is_fallback = overview.localised(row, base, language)
+    if not text:
+        return t("common.not_recorded")
+    return f"{text} ({t('common.untranslated')})" if is_fallback else text
+
+
+def _plain(text: str) -> str:
+    """Catalogue text written for the screen's Markdown, without its emphasis marks."""
+    return text.replace("**", "")
+
+
+def _selection_line(dataset: Dataset, filters: Filters, language: str, t: Translate) -> str:
+    parts = []
+    if filters.focus_area_ids:
+        area_names = names(dataset, "focus_areas", "focus_area_id", language)
+        chosen = ", ".join(area_names.get(a, a) for a in filters.focus_area_ids)
+        parts.append(t("briefing.filter_focus", names=chosen))
+    if filters.statuses:
+        chosen = ", ".join(t("status." + s) for s in filters.statuses)
+        parts.append(t("briefing.filter_status", names=chosen))
+    if filters.place_ids:
+        place_names = names(dataset, "places", "place_id", language)
+        chosen = ", ".join(place_names.get(p, p) for p in filters.place_ids)
+        parts.append(t("briefing.filter_place", names=chosen))
+    if filters.has_date_range:
+        parts.append(
+            t(
+                "briefing.filter_dates",
+                start=format_date(filters.date_from, language) if filters.date_from else "…",
+                end=format_date(filters.date_to, language) if filters.date_to else "…",
+            )
+        )
+    if not parts:
+        return t("briefing.selection_all")
+    return t("briefing.selection", filters="; ".join(parts))
+
+
+def _figures(
+    dataset: Dataset, selection: Selection, agreement_id: str, today: date, language: str, t
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The Overview's headline figures, counted over the selection's initiatives and milestones."""
+    selected = dataclasses.replace(
+        dataset,
+        tables={
+            **dataset.tables,
+            "initiatives": selection.initiatives,
+            "milestones": selection.milestones,
+        },
+    )
+    figures = {f.key: f for f in overview.headline_figures(selected, agreement_id, today)}
+    number = lambda value: format_number(value, language)  # noqa: E731
+    rows = [(t("figures.initiatives"), number(figures["initiatives_total"].value))]
+    for key, figure in figures.items():
+        if key.startswith("initiatives_") and key != "initiatives_total":
+            status = key.removeprefix("initiatives_")
+            rows.append((f"  {t('status.' + status)}", number(figure.value)))
+    planned = figures["milestones_planned"]
+    rows.append((t("figures.milestones_done"), number(figures["milestones_done"].value)))
+    rows.append((t("figures.milestones_planned"), number(planned.value)))
+    if planned.detail.get("overdue"):
+        rows.append(("", t("figures.overdue", count=planned.detail["overdue"])))
+    days = figures["days_since_signing"]
+    if days.value is not None:
+        rows.append((t("figures.days_since_signing"), number(days.value)))
+    upcoming = figures["next_milestone"]
+    if upcoming.value is None:
+        rows.append((t("figures.next_milestone"), t("figures.none_scheduled")))
+    else:
+        milestone = upcoming.detail["milestone"]
+        rows.append(
+            (
+                t("figures.next_milestone"),
+                f"{format_date(upcoming.detail['date'], language)} · "
+                f"{_text(milestone, 'title', language, t)}",
+            )
+        )
+    overall = initiatives_summary(selection.initiatives, selection.milestones, today, t)
+    return tuple(rows), overall
+
+
+def _source_titles(dataset: Dataset, cited: tuple[str, ...]) -> str:
+    sources = dataset["sources"]
+    return "; ".join(sources.loc[sources["source_id"].isin(cited), "title"])
+
+
+def _section(
+    dataset: Dataset, heading: str, chart: Chart, summary: str, language, t
+) -> ChartSection:
+    caption = (
+        t(
+            "charts.caption",
+            sources=_source_titles(dataset, chart.source_ids),
+            date=format_date(chart.as_of, language),
+        )
+        if chart.source_ids
+        else t("charts.caption_no_sources")
+    )
+    notes = " ".join(t(note.key, **note.values) for note in chart.notes)
+    return ChartSection(heading, chart, " ".join(p for p in (summary, notes) if p), caption)
+
+
+def _map_section(
+    dataset: Dataset, selection: Selection, agreement_id: str, language: str, t: Translate
+) -> ChartSection:
+    model = build_model(dataset, agreement_id, selection.initiatives, language)
+    titles = [_country_name(end.country, language, t) for end in model.ends]
+    status_names = {s: t("status." + s) for s in overview.initiative_statuses()}
+    figure: go.Figure | None = map_figure(model, titles, status_names) if model.ends else None
+    data = places_table(model)
+    cited = tuple(sorted(set(model.places["source_id"]) - {""}))
+    chart = Chart(figure, data, cited, as_of(dataset, cited))
+    return _section(dataset, t("briefing.map_heading"), chart, map_summary(model, t), language, t)
+
+
+def _milestone_line(row: pd.Series, language: str, t: Translate) -> str:
+    return t(
+        "briefing.milestone_line",
+        date=format_date(row["date"], language, row["date_precision"] or "day"),
+        title=_text(row, "title", language, t),
+        status=t("status." + row["status"]),
+    )
+
+
+def _milestone_lines(milestones: pd.DataFrame, language: str, t: Translate) -> tuple[str, ...]:
+    ordered = milestones.sort_values("date", na_position="last")
+    return tuple(_milestone_line(m, language, t) for _, m in ordered.iterrows())
+
+
+def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues, language, t):
+    summary = values.summary(indicators["indicator_id"])
+    latest = dict(zip(summary["indicator_id"], summary.itertuples(), strict=True))
+    lines = []
+    for _, indicator in indicators.iterrows():
+        found = latest.get(indicator["indicator_id"])
+        unit = indicator["unit"] or ""
+        value = (
+            t(
+                "briefing.latest_value",
+                value=format_number(found.latest_value, language),
+                unit=unit,
+                date=format_date(found.latest_date, language),
+            )
+            if found is not None
+            else t("briefing.no_value")
+        )
+        target = (
+            t(
+                "briefing.target_value",
+                value=format_number(indicator["target"], language),
+                unit=unit,
+                date=format_date(indicator["target_date"], language),
+            )
+            if pd.notna(indicator["target"])
+            else t("briefing.no_target")
+        )
+        name = _text(indicator, "name", language, t)
+        lines.append(t("briefing.indicator_line", name=name, latest=value, target=target))
+    return tuple(lines)
+
+
+def _initiative_pages(
+    dataset: Dataset, selection: Selection, language: str, t: Translate
+) -> tuple[tuple[InitiativePage, ...], tuple[str, ...]]:
+    illustrative = illustrative_source_ids(dataset)
+    values = progress.IndicatorValues(dataset["indicator_values"])
+    initiatives = selection.initiatives
+    pages = []
+    for initiative_id in initiatives["initiative_id"].head(MAX_INITIATIVE_PAGES):
+        found = details(dataset, initiative_id, language)
+        if found is None:
+            continue
+        row = found.initiative
+        status_line = t(
+            "briefing.status_line",
+            status=t("status." + row["status"]),
+            date=format_date(row["status_as_of"], language),
+        )
+        facts = [
+            t(
+                "briefing.dates_line",
+                start=format_date(
+                    row["start_date"], language, row["start_date_precision"] or "day"
+                ),
+                end=format_date(row["end_date"], language, row["end_date_precision"] or "day"),
+            ),
+            t("initiatives.focus_line", areas=found.focus_areas or t("timeline.whole_agreement")),
+            t("initiatives.lead_line", lead=found.lead or t("common.not_recorded")),
+        ]
+        if found.partners:
+            facts.append(t("initiatives.partners_line", partners=found.partners))
+        milestones = tuple(
+            _milestone_line(m, language, t)
+            for _, m in found.milestones.head(MAX_MILESTONES_PER_INITIATIVE).iterrows()
+        )
+        value_sources = set(
+            dataset["indicator_values"]
+            .loc[
+                dataset["indicator_values"]["indicator_id"].isin(found.indicators["indicator_id"]),
+                "source_id",
+            ]
+            .unique()
+        )
+        cited = set(found.sources["source_id"]) | value_sources
+        sources = dataset["sources"]
+        pages.append(
+            InitiativePage(
+                initiative_id=initiative_id,
+                title=found.title or t("common.not_recorded"),
+                status_line=status_line,
+                facts=tuple(facts),
+                summary=found.summary or t("initiatives.no_summary"),
+                milestones=milestones,
+                indicators=_indicator_lines(found.indicators, values, language, t),
+                sources=tuple(sources.loc[sources["source_id"].isin(cited), "title"]),
+                illustrative=bool(cited & illustrative),
+            )
+        )
+    left_out = tuple(
+        localised_column(initiatives.iloc[MAX_INITIATIVE_PAGES:], "title", language).tolist()
+    )
+    return tuple(pages), left_out
+
+
+def _source_lines(dataset: Dataset, language: str, t: Translate) -> tuple[str, ...]:
+    cited = overview.sources_cited(dataset)
+    cited = cited[cited["rows_citing"] > 0]
+    lines = []
+    for _, source in cited.iterrows():
+        where = source["url"] or source["reference"] or t("common.not_recorded")
+        lines.append(
+            t(
+                "briefing.source_entry",
+                title=source["title"],
+                publisher=source["publisher"] or t("common.not_recorded"),
+                date=format_date(source["published_on"], language),
+                where=where,
+            )
+        )
+    return tuple(lines)
+
+
+def data_as_of(dataset: Dataset, agreement_id: str) -> pd.Timestamp | None:
+    """How current the agreement's data is: its newest source and newest status confirmation."""
+    cited: set[str] = set()
+    for name in ("agreements", "parties", "initiatives", "milestones", "focus_areas"):
+        frame = dataset[name]
+        if "agreement_id" in frame:
+            cited |= set(frame.loc[frame["agreement_id"] == agreement_id, "source_id"])
+    initiatives = overview.for_agreement(dataset, "initiatives", agreement_id)
+    return as_of(dataset, tuple(sorted(cited - {""})), initiatives["status_as_of"])
+
+
+def build_briefing(
+    dataset: Dataset,
+    filters: Filters,
+    today: date,
+    language: str,
+    t: Translate,
+    changes: Changes | None = None,
+) -> Briefing:
+    """Everything the pack says about the selection, in `language` (`t` translates into it)."""
+    agreement_id = filters.agreement_id
+    selection = select(dataset, filters)
+    agreement = overview.agreement_row(dataset, agreement_id)
+    place = overview.place_name(dataset, agreement["place_id"], language)
+    signed_line = _plain(
+        t(
+            "overview.signed_line",
+            kind=t(f"agreement_kind.{agreement['kind']}"),
+            date=format_date(agreement["signed_on"], language),
+            place=place or t("common.not_recorded"),
+        )
+    )
+    sides = tuple(
+        (
+            _country_name(country, language, t),
+            tuple(
+                f"{_text(party, 'name', language, t)} · {t('party_role.' + party['role'])}"
+                for _, party in parties.iterrows()
+            ),
+        )
+        for country, parties in overview.parties_by_side(dataset, agreement_id).items()
+    )
+    figures, overall = _figures(dataset, selection, agreement_id, today, language, t)
+    status_chart = progress.status_by_focus_area(dataset, selection, language, t)
+    timeline_chart = timeline.timeline_chart(dataset, selection, today, language, t)
+    pages, left_out = _initiative_pages(dataset, selection, language, t)
+    return Briefing(
+        language=language,
+        t=t,
+        title=t("briefing.title"),
+        agreement_title=_text(agreement, "title", language, t),
+        signed_line=signed_line,
+        summary=_text(agreement, "summary", language, t),
+        sides=sides,
+        selection_line=_selection_line(dataset, filters, language, t),
+        figures=figures,
+        overall=overall,
+        focus=_section(
+            dataset,
+            t("briefing.focus_heading"),
+            status_chart,
+            describe_chart("status_by_focus_area", status_chart, today, t, language),
+            language,
+            t,
+        ),
+        timeline=_section(
+            dataset,
+            t("briefing.timeline_heading"),
+            timeline_chart,
+            describe_chart("timeline", timeline_chart, today, t, language),
+            language,
+            t,
+        ),
+        map=_map_section(dataset, selection, agreement_id, language, t),
+        initiatives=pages,
+        initiatives_left_out=left_out,
+        sources=_source_lines(dataset, language, t),
+        as_of=format_date(data_as_of(dataset, agreement_id), language),
+        generated_on=format_date(today, language),
+        illustrative=has_illustrative_rows(dataset),
+        changes=changes,
+    )
+
+
+# --- What changed since -------------------------------------------------------------------------
+
+
+def load_version(data_dir: Path, number: int) -> Dataset | None:
+    """The dataset as it was in history version `number` (None if that version cannot be read)."""
+    files = version_files(data_dir, number)
+    with tempfile.TemporaryDirectory(prefix="briefing-version-") as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        return load_dataset(Path(folder)).dataset
+
+
+def version_on(data_dir: Path, when: date) -> int | None:
+    """The newest history version published on or before `when` (None when there is none)."""
+    found = None
+    for version in history(data_dir):
+        if pd.Timestamp(version.when).date() <= when:
+            found = version.number
+    return found
+
+
+def _titles(frame: pd.DataFrame, language: str) -> pd.Series:
+    return localised_column(frame, "title", language)
+
+
+def changes_between(
+    old: Dataset, new: Dataset, agreement_id: str, since: str, language: str, t: Translate
+) -> Changes:
+    """New and completed milestones, initiatives' status changes and new indicator values of the
+    agreement between two versions of the data."""
+    old_m = old["milestones"].set_index("milestone_id")
+    milestones = overview.for_agreement(new, "milestones", agreement_id)
+    added = milestones[~milestones["milestone_id"].isin(old_m.index)]
+    kept = milestones[milestones["milestone_id"].isin(old_m.index)]
+    completed = kept[
+        (kept["status"] == "done")
+        & (kept["milestone_id"].map(old_m["status"]).astype("str") != "done")
+    ]
+    old_i = old["initiatives"].set_index("initiative_id")
+    initiatives = overview.for_agreement(new, "initiatives", agreement_id)
+    titles = dict(zip(initiatives["initiative_id"], _titles(initiatives, language), strict=True))
+    status_changes = []
+    for _, row in initiatives.iterrows():
+        if row["initiative_id"] not in old_i.index:
+            status_changes.append(
+                t(
+                    "briefing.new_initiative_line",
+                    title=titles[row["initiative_id"]],
+                    status=t("status." + row["status"]),
+                )
+            )
+        elif old_i.at[row["initiative_id"], "status"] != row["status"]:
+            status_changes.append(
+                t(
+                    "briefing.status_change_line",
+                    title=titles[row["initiative_id"]],
+                    old=t("status." + old_i.at[row["initiative_id"], "status"]),
+                    new=t("status." + row["status"]),
+                )
+            )
+    return Changes(
+        since=since,
+        new_milestones=_milestone_lines(added, language, t),
+        completed_milestones=_milestone_lines(completed, language, t),
+        status_changes=tuple(status_changes),
+        new_values=_new_values(old, new, agreement_id, None, language, t),
+    )
+
+
+def _new_values(
+    old: Dataset | None,
+    new: Dataset,
+    agreement_id: str,
+    since: date | None,
+    language: str,
+    t: Translate,
+) -> tuple[str, ...]:
+    initiatives = overview.for_agreement(new, "initiatives", agreement_id)
+    indicators = new["indicators"]
+    indicators = indicators[indicators["initiative_id"].isin(initiatives["initiative_id"])]
+    values = new["indicator_values"]
+    values = values[values["indicator_id"].isin(indicators["indicator_id"])]
+    if old is not None:
+        before = old["indicator_values"]
+        known = set(zip(before["indicator_id"], before["date"], strict=True))
+        fresh = pd.Series(
+            [
+                (i, d) not in known
+                for i, d in zip(values["indicator_id"], values["date"], strict=True)
+            ],
+            index=values.index,
+            dtype="bool",
+        )
+        values = values[fresh]
+    if since is not None:
+        values = values[values["date"] >= pd.Timestamp(since)]
+    indicator_names = dict(
+        zip(indicators["indicator_id"], localised_column(indicators, "name", language), strict=True)
+    )
+    units = dict(zip(indicators["indicator_id"], indicators["unit"], strict=True))
+    return tuple(
+        t(
+            "briefing.value_line",
+            indicator=indicator_names[row.indicator_id],
+            value=format_number(row.value, language),
+            unit=units[row.indicator_id] or "",
+            date=format_date(row.date, language),
+        )
+        for row in values.sort_values(["date", "indicator_id"]).itertuples()
+    )
+
+
+def shortened(lines: tuple[str, ...], t: Translate, limit: int = MAX_CHANGE_LINES) -> tuple:
+    """At most `limit` lines, the last saying how many more there are."""
+    if len(lines) <= limit:
+        return lines
+    return (*lines[:limit], t("briefing.more_lines", count=len(lines) - limit))
+
+
+def changes_since_date(
+    dataset: Dataset, agreement_id: str, since: date, language: str, t: Translate
+) -> Changes:
+    """Without a recorded version from before `since`, the data's own dates tell what happened
+    since: milestones dated since then and done, initiatives whose status was confirmed since,
+    and indicator values dated since. (No row can be said to be "new" without an older copy.)"""
+    label = format_date(since, language)
+    day = pd.Timestamp(since)
+    milestones = overview.for_agreement(dataset, "milestones", agreement_id)
+    completed = milestones[(milestones["status"] == "done") & (milestones["date"] >= day)]
+    initiatives = overview.for_agreement(dataset, "initiatives", agreement_id)
+    confirmed = initiatives[initiatives["status_as_of"] >= day]
+    titles = _titles(confirmed, language)
+    return Changes(
+        since=label,
+        note=t("briefing.since_date_only", date=label),
+        completed_milestones=_milestone_lines(completed, language, t),
+        status_changes=tuple(
+            t(
+                "briefing.status_confirmed_line",
+                title=title,
+                status=t("status." + status),
+                date=format_date(when, language),
+            )
+            for title, status, when in zip(
+                titles, confirmed["status"], confirmed["status_as_of"], strict=True
+            )
+        ),
+        new_values=_new_values(None, dataset, agreement_id, since, language, t),
+    )
+
+
+def changes_since(
+    dataset: Dataset, agreement_id: str, since: str, language: str, t: Translate
+) -> Changes:
+    """What changed since `since`: a history version number ("3") or an ISO date ("2025-01-31").
+
+    A date is compared with the newest version published on or before it when the history has
+    one; otherwise the data's own dates are used. Raises ValueError for anything else.
+    """
+    data_dir = dataset.data_dir
+    text = since.strip()
+    if text.isdigit():
+        number = int(text)
+        versions = {v.number: v for v in history(data_dir)}
+        if number not in versions:
+            raise ValueError(t("briefing.no_such_version", number=number))
+        old = load_version(data_dir, number)
+        if old is None:
+            raise ValueError(t("briefing.version_unreadable", number=number))
+        label = t(
+            "briefing.since_version",
+            number=number,
+            date=format_date(pd.Timestamp(versions[number].when), language),
+        )
+        return changes_between(old, dataset, agreement_id, label, language, t)
+    try:
+        when = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(t("briefing.bad_since", value=text)) from None
+    number = version_on(data_dir, when)
+    old = load_version(data_dir, number) if number is not None else None
+    if old is None:
+        return changes_since_date(dataset, agreement_id, when, language, t)
+    label = t("briefing.since_date_version", date=format_date(when, language), number=number)
+    return changes_between(old, dataset, agreement_id, label, language, t)

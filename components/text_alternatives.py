@@ -1,0 +1,177 @@
+"""Text alternatives for charts and maps: a short summary, in the reader's language, of what each
+picture shows ("3 of 5 initiatives completed; 1 planned milestone overdue"), built from the same
+rows the picture draws. The screen shows it beside each chart with the rows as a table; the
+briefing pack prints it under each picture.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from components.charting import Chart, Translate
+from components.i18n import format_number
+from components.map_view import MapModel, label
+
+# How many named items a summary lists before it says "and N more".
+MAX_NAMED = 4
+
+# Chart names (as the pages pass them to draw_chart) and the summary each kind of chart gets.
+TIMELINE, STATUS_BY_AREA, BURN_UP, BULLETS, VALUES, PLACES = (
+    "timeline",
+    "status_by_focus_area",
+    "burn_up",
+    "bullets",
+    "values",
+    "places",
+)
+CHART_KINDS = {
+    "timeline": TIMELINE,
+    "status_by_focus_area": STATUS_BY_AREA,
+    "progress-by-focus-area": STATUS_BY_AREA,
+    "burn_up": BURN_UP,
+    "bullets": BULLETS,
+    "values": VALUES,
+    "places": PLACES,
+}
+
+
+def chart_kind(name: str) -> str:
+    """What kind of chart a page's chart name is (each indicator's chart is a values chart)."""
+    if name.startswith("indicator_"):
+        return VALUES
+    return CHART_KINDS.get(name, "")
+
+
+def _listed(items: list[str], t: Translate) -> str:
+    shown = items[:MAX_NAMED]
+    text = "; ".join(shown)
+    if len(items) > MAX_NAMED:
+        text += t("alt.and_more", count=len(items) - MAX_NAMED)
+    return text
+
+
+def _day(value: object) -> str:
+    # ISO dates read the same in both languages and to a screen reader.
+    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else "?"
+
+
+def initiatives_summary(
+    initiatives: pd.DataFrame, milestones: pd.DataFrame, today: date, t: Translate
+) -> str:
+    """How many initiatives are completed and how many planned milestones are overdue."""
+    completed = int((initiatives["status"] == "completed").sum())
+    planned = milestones[milestones["status"] == "planned"]
+    overdue = int((planned["date"] < pd.Timestamp(today)).sum())
+    return t("alt.initiatives", completed=completed, total=len(initiatives), overdue=overdue)
+
+
+def _status_by_area(data: pd.DataFrame, t: Translate) -> str:
+    parts = []
+    for area, rows in data.groupby("focus_area", sort=False):
+        counts = ", ".join(
+            t("figures.status_count", count=int(n), status=t("status." + s))
+            for s, n in zip(rows["status"], rows["initiatives"], strict=True)
+        )
+        parts.append(t("alt.area_counts", area=area, counts=counts))
+    return t("alt.status_by_area", areas=len(parts), parts=_listed(parts, t))
+
+
+def _timeline(data: pd.DataFrame, today: date, t: Translate) -> str:
+    initiatives = data[data["item"] == "initiative"]
+    milestones = data[data["item"] != "initiative"]
+    dates = pd.concat([data["start"], data["end"]]).dropna()
+    done = int((milestones["status"] == "done").sum())
+    overdue = int(
+        ((milestones["status"] == "planned") & (milestones["start"] < pd.Timestamp(today))).sum()
+    )
+    return t(
+        "alt.timeline",
+        initiatives=len(initiatives),
+        milestones=len(milestones),
+        done=done,
+        overdue=overdue,
+        start=_day(dates.min()) if len(dates) else "?",
+        end=_day(dates.max()) if len(dates) else "?",
+    )
+
+
+def _burn_up(data: pd.DataFrame, t: Translate) -> str:
+    last = data.iloc[-1]
+    return t(
+        "alt.burn_up",
+        done=int(last["milestones_done"]),
+        planned=int(last["milestones_planned"]),
+        date=_day(last["date"]),
+    )
+
+
+def _bullets(data: pd.DataFrame, language: str, t: Translate) -> str:
+    parts = [
+        t(
+            "alt.bullet",
+            name=row.name,
+            value=format_number(row.latest_value, language),
+            target=format_number(row.target, language)
+            if pd.notna(row.target)
+            else t("briefing.no_target"),
+            verdict=t("progress.verdict." + row.verdict),
+        )
+        for row in data.itertuples()
+    ]
+    return _listed(parts, t)
+
+
+def _values(data: pd.DataFrame, language: str, t: Translate) -> str:
+    ordered = data.sort_values("date")
+    last = ordered.iloc[-1]
+    return t(
+        "alt.values",
+        count=len(ordered),
+        start=_day(ordered["date"].iloc[0]),
+        end=_day(last["date"]),
+        value=format_number(last["value"], language),
+    )
+
+
+def _places(data: pd.DataFrame, t: Translate) -> str:
+    return t("alt.places", count=len(data), names=_listed(list(data["name"]), t))
+
+
+def describe_chart(name: str, chart: Chart, today: date, t: Translate, language: str = "en") -> str:
+    """The text alternative of a page's chart (`name` as the page draws it)."""
+    data = chart.data
+    if chart.figure is None or data.empty:
+        return t("alt.nothing_drawn")
+    kind = chart_kind(name)
+    if kind == STATUS_BY_AREA:
+        return _status_by_area(data, t)
+    if kind == TIMELINE:
+        return _timeline(data, today, t)
+    if kind == BURN_UP:
+        return _burn_up(data, t)
+    if kind == BULLETS:
+        return _bullets(data, language, t)
+    if kind == VALUES:
+        return _values(data, language, t)
+    if kind == PLACES:
+        return _places(data, t)
+    return t("alt.rows", count=len(data))
+
+
+def map_summary(model: MapModel, t: Translate) -> str:
+    """How many places the map shows on each side, and where the initiatives are."""
+    places = model.places
+    busy = places[places["count"] > 0].sort_values("count", ascending=False)
+    named = [
+        t("alt.place_count", place=label(row, model.language).replace("\n", " / "), count=n)
+        for (_, row), n in zip(busy.iterrows(), busy["count"], strict=True)
+    ]
+    return t(
+        "alt.map",
+        places=len(places),
+        countries=places["country"].replace("", pd.NA).nunique(),
+        busy=len(busy),
+        names=_listed(named, t) if named else t("alt.no_initiatives_on_map"),
+    )
