@@ -526,7 +526,8 @@ def _cell_text(value: object, number_format: str, is_date_column: bool) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float):
-        if isinstance(value, float) and "%" in (number_format or ""):
+        if "%" in (number_format or ""):
+            # Excel stores 45% as 0.45; written back as the analyst sees it on screen.
             return f"{value * 100:.10g}%"
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
