@@ -53,9 +53,9 @@ LINKS_LAYER = "links"
 LISTED = "listed"
 THROUGH_PARTIES = "parties"
 
-# The map panels' size in pixels, used to frame the views (the page draws them at this height;
-# the width is what half of a wide page gives, roughly: framing keeps a margin for the rest).
-PANEL_WIDTH, PANEL_HEIGHT = 520, 460
+# The map panels' size in pixels, used to frame the views. The page draws them at this height;
+# the width is half the main column of a 1400-pixel-wide window (framing keeps a margin).
+PANEL_WIDTH, PANEL_HEIGHT = 460, 460
 LINK_WIDTH, LINK_HEIGHT = 860, 520
 
 # Map background without tiles: a blank MapLibre style served by the app itself (static/).
@@ -705,4 +705,3 @@ def place_choices(model: MapModel) -> list[str]:
     """Places a user can pick: those with initiatives first (most first), then the rest."""
     ordered = model.places.sort_values(["count", "depth"], ascending=[False, True], kind="stable")
     return ordered["place_id"].tolist()
-

@@ -8,6 +8,8 @@ import pytest
 
 from components import geo
 from components import map_view as mv
+from components.contract import load_contract
+from components.i18n import CATALOGUE_LANGUAGES, catalogue
 from components.loader import load_dataset
 from components.overview import for_agreement
 from components.status_palette import initiative_style
@@ -365,3 +367,15 @@ def test_fit_centres_and_zooms_to_a_box():
     assert view.longitude == pytest.approx(-1.0)
     # A single point gets the maximum zoom instead of dividing by zero.
     assert geo.fit(geo.Bounds(1.0, 2.0, 1.0, 2.0), 500, 400, max_zoom=9).zoom == 9
+
+
+def test_every_place_kind_has_a_label_in_both_catalogues():
+    """Tooltips name the kind of place: each kind in the contract is translated."""
+    kinds = load_contract().table("places").column("kind").enum
+    missing = [
+        (language, kind)
+        for language in CATALOGUE_LANGUAGES
+        for kind in kinds
+        if f"place_kind.{kind}" not in catalogue(language)
+    ]
+    assert missing == []

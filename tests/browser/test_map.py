@@ -23,6 +23,8 @@ CHART = '[data-testid="stDeckGlJsonChart"]'
 PLANNED = initiative_style("planned").rgb
 # Software WebGL needs a few seconds for the first frame; poll, never sleep a fixed time.
 DRAW_TIMEOUT_S = 45
+# Screenshots of a page drawn by software WebGL take seconds, and much longer on a busy machine.
+SCREENSHOT_TIMEOUT_MS = 120_000
 
 
 def near(pixel: tuple[int, ...], colour, tolerance: int = 40) -> bool:
@@ -33,7 +35,8 @@ def panel_pixels(chart) -> list[tuple[int, ...]]:
     # A page screenshot clipped to the panel: an element screenshot waits for the element to be
     # still, and a live WebGL canvas never quite is.
     box = chart.bounding_box()
-    raw = Image.open(io.BytesIO(chart.page.screenshot(clip=box))).convert("RGB").tobytes()
+    shot = chart.page.screenshot(clip=box, timeout=SCREENSHOT_TIMEOUT_MS)
+    raw = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()
     return [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
 
 
