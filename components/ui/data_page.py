@@ -173,7 +173,8 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
         return
     edited = st.data_editor(
         neutralise_formulas(cells, number_columns(table)),
-        key=f"{EDIT_GRID_KEY}-{name}",
+        # A new key after each apply or rollback: old edits must not replay onto new data.
+        key=f"{EDIT_GRID_KEY}-{name}-{st.session_state.get(UPLOAD_ROUND_KEY, 0)}",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -359,5 +360,7 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
         st.error(t("data.rollback_failed", reason=md(str(error))))
         return
     st.session_state.pop(CONFIRM_ROLLBACK_KEY, None)
+    st.session_state.pop(PROPOSAL_KEY, None)  # checked against data that is no longer current
+    st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
     st.session_state[RESULT_KEY] = t("data.rolled_back", version=number, new=version.number)
     st.rerun()
