@@ -5,6 +5,7 @@ import streamlit as st
 from components import map_view
 from components.filters import select
 from components.ui import map_view_ui as view
+from components.ui.chart_access import map_alternative
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
@@ -24,6 +25,7 @@ basemap = view.configured_basemap(t)
 chosen_view = view.view_choice(t)
 place = view.place_choice(model, t)
 view.maps(model, chosen_view, place, basemap, t)
+map_alternative(ctx, model)
 view.legend(model, chosen_view, t)
 view.sources(model, ctx.dataset, selection.initiatives, chosen_view, basemap, t, ctx.language)
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import overview
 from components.ui import overview_view as view
+from components.ui.briefing_view import briefing_download
 from components.ui.shell import page_context
 
 ctx = page_context()
@@ -17,6 +18,9 @@ view.headline_figures(ctx, overview.headline_figures(ctx.dataset, ctx.agreement_
 
 st.header(t("overview.focus_areas_heading"))
 view.focus_areas(ctx)
+
+st.header(t("briefing.title"))
+briefing_download(ctx)
 
 st.header(t("overview.sources_heading"))
 st.caption(t("overview.sources_help"))

@@ -23,7 +23,7 @@ from components.loader import load_dataset
 from components.overview import agreements
 from components.pdf_pack import pack_pdf
 from components.sample import write_sample
-from components.static_charts import StaticExportError
+from components.static_charts import StaticExportError, png_bytes
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data"
 TODAY = date(2026, 11, 28)
@@ -198,3 +198,10 @@ def test_brief_command_refuses_a_bad_since(tmp_path, capsys):
     assert code == 1
     assert "--since" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_png_download_of_a_chart_is_a_png(packs):
+    """A chart's PNG download is a PNG picture of the figure, made locally."""
+    _, pack, _ = packs["shipped", "en"]
+    image = png_bytes(pack.focus.chart.figure)
+    assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 5000

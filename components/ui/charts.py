@@ -13,6 +13,7 @@ from components.exports import csv_bytes
 from components.filters import Notice
 from components.i18n import format_date
 from components.markdown_text import escape_markdown
+from components.ui.chart_access import chart_extras
 from components.ui.illustrative_banner import shows_illustrative
 from components.ui.shell import PageContext
 
@@ -66,6 +67,7 @@ def draw_chart(ctx: PageContext, chart: Chart, name: str) -> bool:
     st.plotly_chart(chart.figure, config=PLOTLY_CONFIG, key=f"chart_{name}")
     caption(ctx, chart.source_ids, chart.as_of)
     download(ctx, chart.data, chart.source_ids, name)
+    chart_extras(ctx, chart, name)
     return True
 
 

@@ -1,0 +1,78 @@
+"""Beside every chart and map: its text alternative (a short summary with the data as a table one
+click away) and a PNG download of the chart itself."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.charting import Chart
+from components.i18n import catalogue
+from components.map_view import MapModel
+from components.markdown_text import escape_markdown
+from components.static_charts import browser_path, places_table, png_bytes
+from components.text_alternatives import describe_chart, map_summary
+from components.ui.shell import PageContext
+
+# The table under a summary shows at most this many rows (the CSV download has them all).
+MAX_ROWS = 500
+PNG_KEY_PREFIX = "png_"
+
+
+def _readable(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    """The rows with translated headings where the catalogue has them, statuses by name, and
+    lists of ids as text (a table cell cannot hold a tuple)."""
+    shown = frame.head(MAX_ROWS).copy()
+    for name in shown.columns:
+        if shown[name].dtype == "object":
+            shown[name] = shown[name].map(
+                lambda value: "; ".join(value) if isinstance(value, tuple) else value
+            )
+    if "status" in shown:
+        known = catalogue("en")
+        shown["status"] = shown["status"].map(
+            lambda s: ctx.t("status." + s) if f"status.{s}" in known else s
+        )
+    english = catalogue("en")
+    headings = {
+        name: ctx.t(f"columns.{name}") for name in shown.columns if f"columns.{name}" in english
+    }
+    return shown.rename(columns=headings)
+
+
+def text_alternative(ctx: PageContext, summary: str, data: pd.DataFrame) -> None:
+    with st.expander(ctx.t("alt.heading")):
+        st.markdown(escape_markdown(ctx.t("alt.summary", summary=summary)))
+        if len(data):
+            st.dataframe(_readable(data, ctx), hide_index=True, width="stretch")
+
+
+def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
+    """A PNG of the figure, drawn on the server only when the button is pressed."""
+    if browser_path() is None:  # no Chromium on this server: say so rather than offer a broken file
+        st.caption(ctx.t("charts.png_failed"))
+        return
+    st.download_button(
+        ctx.t("charts.png"),
+        data=partial(png_bytes, figure),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{PNG_KEY_PREFIX}{name}",
+        on_click="ignore",
+    )
+
+
+def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
+    """What draw_chart adds under every chart: the text alternative and the PNG download."""
+    summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
+    text_alternative(ctx, summary, chart.data)
+    if chart.figure is not None:
+        png_download(ctx, chart.figure, name)
+
+
+def map_alternative(ctx: PageContext, model: MapModel) -> None:
+    """The map's text alternative: where the places are and how many initiatives each has."""
+    text_alternative(ctx, map_summary(model, ctx.t), places_table(model))
