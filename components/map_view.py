@@ -10,6 +10,7 @@ place is at the places of its lead and partner organisations.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections import Counter
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from components.geo import (
     GEO_DIR,
@@ -597,8 +599,20 @@ def _place_layers(model: MapModel, rows: list[dict], labelled: set[str], selecte
     return layers
 
 
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is written without indentation.
+
+    pydeck indents its JSON, which makes Python's encoder fall back to its slow pure-Python path
+    and doubles the size sent to the browser on every rerun (the outlines are thousands of
+    coordinates). The content is the same.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def _deck(layers: list, view: View, basemap_: Basemap, pitch: float = 0) -> pdk.Deck:
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
             latitude=view.latitude, longitude=view.longitude, zoom=view.zoom, pitch=pitch
