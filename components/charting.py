@@ -66,6 +66,12 @@ def localised_column(frame: pd.DataFrame, base: str, language: str) -> pd.Series
     return english.where(english != "", chinese)
 
 
+def translated(column: pd.Series, prefix: str, t: Translate) -> pd.Series:
+    """Enum values as their translated labels (one lookup per distinct value, not per row)."""
+    labels = {value: t(prefix + value) for value in column.dropna().unique()}
+    return column.map(labels)
+
+
 def names(dataset: Dataset, table: str, id_column: str, language: str) -> dict[str, str]:
     """id -> localised name for a small lookup table (focus areas, parties, places)."""
     frame = dataset[table]

@@ -24,6 +24,7 @@ from components.charting import (
     names,
     short_label,
     source_ids,
+    translated,
 )
 from components.filters import CLOSED_STATUSES, Notice, Selection
 from components.loader import Dataset
@@ -628,3 +629,36 @@ def gone_quiet(
         }
     )[area_quiet].sort_values("quiet_since", na_position="first")
     return Quiet(quiet_initiatives, quiet_areas, cutoff)
+
+
+def _day_text(column: pd.Series, missing: str) -> pd.Series:
+    return column.dt.strftime("%Y-%m-%d").fillna(missing)
+
+
+def readable_indicators(table: pd.DataFrame, t: Translate) -> pd.DataFrame:
+    """The indicator table as the page shows it: translated verdicts and directions, ISO dates."""
+    return table.assign(
+        verdict=translated(table["verdict"], "progress.verdict.", t),
+        direction=translated(table["direction"], "direction.", t),
+        target_date=_day_text(table["target_date"], ""),
+        latest_date=_day_text(table["latest_date"], ""),
+    )
+
+
+def readable_quiet(quiet: Quiet, language: str, t: Translate) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The quiet initiatives and focus areas as the page lists them."""
+    never = t("progress.never")
+    rows, areas = quiet.initiatives, quiet.focus_areas
+    return (
+        rows.assign(
+            title=localised_column(rows, "title", language),
+            status=translated(rows["status"], "status.", t),
+            last_activity=_day_text(rows["last_activity"], never),
+            quiet_since=_day_text(rows["quiet_since"], never),
+        ),
+        areas.assign(
+            name=localised_column(areas, "name", language),
+            last_activity=_day_text(areas["last_activity"], never),
+            quiet_since=_day_text(areas["quiet_since"], never),
+        ),
+    )

@@ -23,13 +23,14 @@ from components.charting import (
     partial_iso,
     short_label,
     source_ids,
+    translated,
 )
 from components.filters import Notice, Selection, period_end
 from components.loader import Dataset
 from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
-MAX_ROWS = 120
+MAX_ROWS = 60
 ROW_HEIGHT = 38
 DAY_MS = 24 * 3600 * 1000
 # How each initiative is drawn.
@@ -348,8 +349,8 @@ def milestone_list(
             "milestone_id": milestones["milestone_id"],
             "date": partial_iso(milestones["date"], milestones["date_precision"]),
             "title": localised_column(milestones, "title", language),
-            "status": milestones["status"].map(lambda status: t("status." + status)),
-            "kind": milestones["kind"].map(lambda kind: t("milestone_kind." + kind)),
+            "status": translated(milestones["status"], "status.", t),
+            "kind": translated(milestones["kind"], "milestone_kind.", t),
             "initiative": milestones["initiative_id"].map(lambda i: titles.get(i, "")),
             "note": localised_column(milestones, "note", language),
             "source_id": milestones["source_id"],

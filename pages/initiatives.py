@@ -3,22 +3,22 @@ details (summary, people, places, milestones, indicators, sources), opened by ?i
 
 import streamlit as st
 
-from components.filters import select
-from components.ui import initiatives_view as view
+from components.ui import initiatives_view
+from components.ui.aggregates import selection
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
 ctx = page_context()
 t = ctx.t
 
-found = view.chosen_initiative(ctx)
+found = initiatives_view.chosen_initiative(ctx)
 if found is not None:
     st.title(t("initiatives.title"))
-    view.details(ctx, found)
+    initiatives_view.details(ctx, found)
     st.stop()
 
-selection = select(ctx.dataset, ctx.filters)
+chosen = selection(ctx)
 st.title(t("initiatives.title"))
 st.caption(t("initiatives.intro"))
-if filter_summary(selection, ctx.dataset, t):
-    view.table(ctx, selection)
+if filter_summary(chosen, ctx.dataset, t):
+    initiatives_view.table(ctx, chosen)

@@ -4,26 +4,32 @@ markers, then the milestones as a dated list."""
 import streamlit as st
 
 from components import timeline
-from components.filters import select
+from components.ui.aggregates import selection, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
 ctx = page_context()
 t = ctx.t
-selection = select(ctx.dataset, ctx.filters)
+chosen = selection(ctx)
 
 st.title(t("timeline.title"))
 st.caption(t("timeline.intro"))
-filter_summary(selection, ctx.dataset, t)
+filter_summary(chosen, ctx.dataset, t)
 
 st.header(t("timeline.chart_heading"))
-chart = timeline.timeline_chart(ctx.dataset, selection, ctx.today, ctx.language, t)
+chart = view(
+    ctx,
+    "timeline",
+    lambda: timeline.timeline_chart(ctx.dataset, chosen, ctx.today, ctx.language, t),
+)
 if draw_chart(ctx, chart, "timeline"):
     st.caption(t("timeline.legend_help"))
 
 st.header(t("timeline.milestones_heading"))
-milestones = timeline.milestone_list(ctx.dataset, selection, ctx.language, t)
+milestones = view(
+    ctx, "milestones", lambda: timeline.milestone_list(ctx.dataset, chosen, ctx.language, t)
+)
 if milestones.empty:
     st.info(t("timeline.no_milestones"))
 else:

@@ -4,14 +4,18 @@ activity, and the initiatives table in each language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from components import initiatives, progress
+from components.filters import Selection, select
 from components.i18n import translate
 from components.loader import Dataset
+from components.ui.shell import PageContext
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -42,3 +46,29 @@ def _initiative_table(signature: tuple, language: str, _dataset: Dataset) -> pd.
 
 def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
     return _initiative_table(dataset.signature, language, dataset)
+
+
+# Filtered views and figures, shared by every session showing the same filters: a rerun that
+# does not change the filters (a click elsewhere on the page, another visitor) reuses them instead
+# of filtering 10,000 initiatives and a million values again. The key is one short text made from
+# the files' signature and the view's settings (Streamlit hashes a text in one step, a nested
+# tuple field by field); the builder itself is not hashed.
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _view(key: str, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def _key(name: str, dataset: Dataset, settings: tuple) -> str:
+    return f"{name}|{dataset.signature!r}|{settings!r}"
+
+
+def view(ctx: PageContext, name: str, build: Callable[[], Any], *settings: Hashable) -> Any:
+    """`build()`, remembered for this dataset, filters, language, today and `settings`."""
+    key = (ctx.filters, ctx.language, ctx.today, *settings)
+    return _view(_key(name, ctx.dataset, key), build)
+
+
+def selection(ctx: PageContext) -> Selection:
+    """What the sidebar's filters select, remembered per dataset and filters."""
+    key = _key("selection", ctx.dataset, (ctx.filters,))
+    return _view(key, lambda: select(ctx.dataset, ctx.filters))

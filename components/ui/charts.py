@@ -12,11 +12,13 @@ from components.charting import Chart, as_of
 from components.exports import csv_bytes
 from components.filters import Notice
 from components.i18n import format_date
+from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown
-from components.ui.chart_access import chart_extras
-from components.ui.illustrative_banner import shows_illustrative
 from components.ui.shell import PageContext
 
+# A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
+# on every rerun costs more than the rerun budget, and nobody reads them on screen.
+MAX_TABLE_ROWS = 1000
 # Plotly's own toolbar: keep the picture download (it works offline), drop the logo.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -30,19 +32,31 @@ def newest_source(ctx: PageContext, source_ids: tuple[str, ...]) -> pd.Timestamp
     return as_of(ctx.dataset, source_ids)
 
 
-def caption(ctx: PageContext, source_ids: tuple[str, ...], as_of: pd.Timestamp | None) -> None:
+# Captions and the illustrative mark are looked up once per dataset (keyed on the signature as one
+# text, which Streamlit hashes in one step): a page draws a dozen of them on every rerun.
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _caption_text(
+    key: str, source_ids: tuple[str, ...], as_of: pd.Timestamp | None, _ctx: PageContext
+) -> str:
     if not source_ids:
-        st.caption(ctx.t("charts.caption_no_sources"))
-        return
-    sources = ctx.dataset["sources"]
+        return _ctx.t("charts.caption_no_sources")
+    sources = _ctx.dataset["sources"]
     titles = sources.loc[sources["source_id"].isin(source_ids), "title"]
-    st.caption(
-        ctx.t(
-            "charts.caption",
-            sources="; ".join(escape_markdown(title) for title in titles),
-            date=format_date(as_of, ctx.language),
-        )
+    return _ctx.t(
+        "charts.caption",
+        sources="; ".join(escape_markdown(title) for title in titles),
+        date=format_date(as_of, _ctx.language),
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _illustrative(key: str, _ctx: PageContext) -> bool:
+    return has_illustrative_rows(_ctx.dataset)
+
+
+def caption(ctx: PageContext, source_ids: tuple[str, ...], as_of: pd.Timestamp | None) -> None:
+    key = f"{ctx.dataset.signature!r}|{ctx.language}"
+    st.caption(_caption_text(key, tuple(source_ids), as_of, ctx))
 
 
 def download(ctx: PageContext, frame: pd.DataFrame, source_ids: tuple[str, ...], name: str) -> None:
@@ -50,7 +64,7 @@ def download(ctx: PageContext, frame: pd.DataFrame, source_ids: tuple[str, ...],
     reruns where nobody downloads it), marked when the data on screen is illustrative."""
     st.download_button(
         ctx.t("charts.download"),
-        data=partial(csv_bytes, frame, shows_illustrative(ctx.dataset)),
+        data=partial(csv_bytes, frame, _illustrative(repr(ctx.dataset.signature), ctx)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download_{name}",
@@ -67,7 +81,6 @@ def draw_chart(ctx: PageContext, chart: Chart, name: str) -> bool:
     st.plotly_chart(chart.figure, config=PLOTLY_CONFIG, key=f"chart_{name}")
     caption(ctx, chart.source_ids, chart.as_of)
     download(ctx, chart.data, chart.source_ids, name)
-    chart_extras(ctx, chart, name)
     return True
 
 
@@ -81,9 +94,14 @@ def draw_table(
     column_config: dict | None = None,
 ) -> None:
     """A table with translated headings (`labels`: column -> heading; other columns hidden),
-    its caption and a download of the same columns. Without `as_of`, the data is as current as
-    the newest of its sources."""
+    its caption and a download of the same rows and columns. Without `as_of`, the data is as
+    current as the newest of its sources."""
+    if len(frame) > MAX_TABLE_ROWS:
+        st.info(ctx.t("charts.rows_cut", shown=MAX_TABLE_ROWS, total=len(frame)))
+        frame = frame.head(MAX_TABLE_ROWS)
     shown = frame[list(labels)].rename(columns=labels)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
-    caption(ctx, source_ids, as_of if as_of is not None else newest_source(ctx, source_ids))
+    if as_of is None:
+        as_of = newest_source(ctx, source_ids)
+    caption(ctx, source_ids, as_of)
     download(ctx, shown, source_ids, name)

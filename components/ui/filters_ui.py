@@ -42,9 +42,18 @@ EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
+# Keyed on the signature as one text: Streamlit hashes a text in one step.
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _options(signature: tuple, agreement_id: str, _dataset: Dataset) -> FilterOptions:
+def _options(signature: str, agreement_id: str, _dataset: Dataset) -> FilterOptions:
     return filter_options(_dataset, agreement_id)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _names(signature: str, language: str, _dataset: Dataset) -> tuple[dict, dict]:
+    return (
+        names(_dataset, "focus_areas", "focus_area_id", language),
+        names(_dataset, "places", "place_id", language),
+    )
 
 
 def _set_widgets(filters: Filters) -> None:
@@ -110,7 +119,7 @@ def draw_filters(
     dataset: Dataset, agreement_id: str, language: str, t: Callable[..., str]
 ) -> Filters:
     """Draw the filter widgets in the sidebar and return what they select."""
-    options = _options(dataset.signature, agreement_id, dataset)
+    options = _options(repr(dataset.signature), agreement_id, dataset)
     if FILTERS_FOR_KEY not in st.session_state:
         _from_link(agreement_id, options, t)
     elif st.session_state[FILTERS_FOR_KEY] != agreement_id:
@@ -125,8 +134,7 @@ def draw_filters(
         chosen = st.session_state.get(key) or []
         st.session_state[key] = [value for value in chosen if value in allowed]
 
-    area_names = names(dataset, "focus_areas", "focus_area_id", language)
-    place_names = names(dataset, "places", "place_id", language)
+    area_names, place_names = _names(repr(dataset.signature), language, dataset)
     sidebar = st.sidebar
     sidebar.subheader(t("filters.heading"))
     sidebar.multiselect(

@@ -11,7 +11,7 @@ from components.charting import localised_column, partial_iso, source_ids
 from components.filters import Selection
 from components.i18n import format_date
 from components.markdown_text import escape_markdown as md
-from components.ui.aggregates import indicator_values, initiative_table
+from components.ui.aggregates import indicator_values, initiative_table, view
 from components.ui.charts import caption, draw_chart, draw_table
 from components.ui.shell import PageContext
 
@@ -52,8 +52,12 @@ def _close() -> None:
 def table(ctx: PageContext, selection: Selection) -> None:
     t = ctx.t
     text = st.text_input(t("initiatives.search"), key=SEARCH_KEY)
-    rows = initiatives.search(
-        initiative_table(ctx.dataset, ctx.language), selection.initiatives["initiative_id"], text
+    every = initiative_table(ctx.dataset, ctx.language)
+    rows = view(
+        ctx,
+        "initiative_rows",
+        lambda: initiatives.search(every, selection.initiatives["initiative_id"], text),
+        text,
     )
     if rows.empty:
         st.info(t("initiatives.no_match"))

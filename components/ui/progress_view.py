@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components import progress
-from components.charting import localised_column, source_ids
+from components.charting import source_ids
 from components.contract import load_contract
 from components.filters import Selection
-from components.ui.aggregates import indicator_values, last_activity
+from components.ui.aggregates import indicator_values, last_activity, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.shell import PageContext
 
@@ -37,17 +37,19 @@ def _how_to_add(ctx: PageContext) -> None:
 
 def _indicator_table(ctx: PageContext, table: pd.DataFrame) -> None:
     t = ctx.t
-    shown = table.assign(
-        verdict=table["verdict"].map(lambda verdict: t("progress.verdict." + verdict)),
-        direction=table["direction"].map(lambda direction: t("direction." + direction)),
-        target_date=table["target_date"].dt.strftime("%Y-%m-%d").fillna(""),
-        latest_date=table["latest_date"].dt.strftime("%Y-%m-%d").fillna(""),
+    shown, cited = view(
+        ctx,
+        "indicator_rows",
+        lambda: (
+            progress.readable_indicators(table, t),
+            source_ids(table["source_id"], table["latest_source_id"]),
+        ),
     )
     draw_table(
         ctx,
         shown,
         "indicators_table",
-        source_ids(table["source_id"], table["latest_source_id"]),
+        cited,
         labels={
             "name": t("columns.indicator"),
             "initiative": t("columns.initiative"),
@@ -83,7 +85,11 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
     with no indicator or no values, say so and how to add them instead of drawing empty axes."""
     t = ctx.t
     values = indicator_values(ctx.dataset)
-    table = progress.indicator_table(ctx.dataset, selection, values, ctx.language)
+    table = view(
+        ctx,
+        "indicator_table",
+        lambda: progress.indicator_table(ctx.dataset, selection, values, ctx.language),
+    )
     if table.empty:
         st.info(t("progress.no_indicators"))
         _how_to_add(ctx)
@@ -107,9 +113,13 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
         format_func=labels.get,
         key=INDICATORS_KEY,
     )
-    if draw_chart(
-        ctx, progress.bullet_chart(ctx.dataset, table, chosen, ctx.language, t), "bullets"
-    ):
+    bullets = view(
+        ctx,
+        "bullets",
+        lambda: progress.bullet_chart(ctx.dataset, table, chosen, ctx.language, t),
+        tuple(chosen),
+    )
+    if draw_chart(ctx, bullets, "bullets"):
         st.caption(t("progress.bullets_help"))
 
     st.subheader(t("progress.values_heading"))
@@ -119,7 +129,10 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
     row = table[table["indicator_id"] == one].iloc[0]
     filters = selection.filters
     series = values.series(one, filters.date_from, filters.date_to)
-    draw_chart(ctx, progress.values_chart(ctx.dataset, row, series, ctx.language, t), "values")
+    chart = view(
+        ctx, "values", lambda: progress.values_chart(ctx.dataset, row, series, ctx.language, t), one
+    )
+    draw_chart(ctx, chart, "values")
     with st.expander(t("progress.indicator_table")):
         _indicator_table(ctx, table)
 
@@ -147,50 +160,42 @@ def _quiet_months(ctx: PageContext) -> int:
     return int(months)
 
 
-def _dates(column: pd.Series, ctx: PageContext) -> pd.Series:
-    return column.dt.strftime("%Y-%m-%d").fillna(ctx.t("progress.never"))
-
-
 def gone_quiet(ctx: PageContext, selection: Selection) -> None:
     t = ctx.t
     months = _quiet_months(ctx)
     activity = last_activity(ctx.dataset, ctx.today)
-    quiet = progress.gone_quiet(ctx.dataset, selection, activity, ctx.today, months)
+    quiet = view(
+        ctx,
+        "quiet",
+        lambda: progress.gone_quiet(ctx.dataset, selection, activity, ctx.today, months),
+        months,
+    )
+    initiatives, areas = view(
+        ctx, "quiet_rows", lambda: progress.readable_quiet(quiet, ctx.language, t), months
+    )
     st.caption(t("progress.quiet_help", date=quiet.cutoff.strftime("%Y-%m-%d")))
     initiatives_column, areas_column = st.columns(2)
     with initiatives_column:
         st.subheader(t("progress.quiet_initiatives"))
-        rows = quiet.initiatives
-        if rows.empty:
+        if initiatives.empty:
             st.success(t("progress.quiet_none_initiatives"))
         else:
-            shown = rows.assign(
-                title=localised_column(rows, "title", ctx.language),
-                status=rows["status"].map(lambda status: t("status." + status)),
-                last_activity=_dates(rows["last_activity"], ctx),
-                quiet_since=_dates(rows["quiet_since"], ctx),
-            )
             labels = {
                 "title": t("columns.initiative"),
                 "status": t("columns.status"),
                 "last_activity": t("columns.last_activity"),
                 "quiet_since": t("columns.quiet_since"),
             }
-            draw_table(ctx, shown, "quiet_initiatives", source_ids(rows["source_id"]), labels)
+            cited = source_ids(initiatives["source_id"])
+            draw_table(ctx, initiatives, "quiet_initiatives", cited, labels)
     with areas_column:
         st.subheader(t("progress.quiet_areas"))
-        rows = quiet.focus_areas
-        if rows.empty:
+        if areas.empty:
             st.success(t("progress.quiet_none_areas"))
         else:
-            shown = rows.assign(
-                name=localised_column(rows, "name", ctx.language),
-                last_activity=_dates(rows["last_activity"], ctx),
-                quiet_since=_dates(rows["quiet_since"], ctx),
-            )
             labels = {
                 "name": t("columns.focus_area"),
                 "last_activity": t("columns.last_activity"),
                 "quiet_since": t("columns.quiet_since"),
             }
-            draw_table(ctx, shown, "quiet_areas", source_ids(rows["source_id"]), labels)
+            draw_table(ctx, areas, "quiet_areas", source_ids(areas["source_id"]), labels)
