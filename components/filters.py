@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from components.contract import load_contract
@@ -226,6 +227,33 @@ def _in_range(start: pd.Series, end: pd.Series, filters: Filters) -> pd.Series:
 
 
 @dataclass(frozen=True)
+class Lookups:
+    """Row positions linking the tables, worked out once per dataset: which initiative (row of
+    the initiatives table, -1 for none) each milestone and each indicator belongs to. Filtering
+    then costs an array lookup instead of matching thousands of ids as text."""
+
+    milestone_initiative: np.ndarray
+    indicator_initiative: np.ndarray
+
+
+def lookups(dataset: Dataset) -> Lookups:
+    ids = pd.Index(dataset["initiatives"]["initiative_id"].to_numpy(dtype="object"))
+
+    def positions(table: str) -> np.ndarray:
+        return ids.get_indexer(dataset[table]["initiative_id"].to_numpy(dtype="object"))
+
+    return Lookups(positions("milestones"), positions("indicators"))
+
+
+def _of_initiatives(scope: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each row linked by `positions`, whether its initiative is in `scope`."""
+    result = np.zeros(len(positions), dtype=bool)
+    linked = positions >= 0
+    result[linked] = scope[positions[linked]]
+    return result
+
+
+@dataclass(frozen=True)
 class Selection:
     """What the filters select: shared frames, filtered but never copied or changed."""
 
@@ -239,16 +267,19 @@ class Selection:
     indicators: pd.DataFrame
 
 
-def select(dataset: Dataset, filters: Filters) -> Selection:
+def select(dataset: Dataset, filters: Filters, links: Lookups | None = None) -> Selection:
     """Apply the filters to initiatives, milestones and indicators.
 
     Milestones of an initiative follow their initiative; milestones of the agreement as a whole
     belong to no focus area or status, so they are shown only while neither filter is set, and
     the place filter applies to their own place. With a date range, a milestone is kept by its own
     date, and undated initiatives and milestones are left out (they cannot be placed in it).
+    `links` (from `lookups`) can be passed in when it is kept between calls.
     """
+    links = links or lookups(dataset)
     initiatives = dataset["initiatives"]
     scope = _scope_mask(dataset, filters)
+    scope_array = scope.to_numpy(dtype=bool)
     in_scope = initiatives[scope]
     if filters.has_date_range:
         start = in_scope["start_date"]
@@ -260,7 +291,7 @@ def select(dataset: Dataset, filters: Filters) -> Selection:
     milestones = dataset["milestones"]
     of_agreement = milestones["agreement_id"] == filters.agreement_id
     linked = milestones["initiative_id"] != ""
-    keep = of_agreement & linked & milestones["initiative_id"].isin(in_scope["initiative_id"])
+    keep = of_agreement & _of_initiatives(scope_array, links.milestone_initiative)
     if not (filters.focus_area_ids or filters.statuses):
         whole = of_agreement & ~linked
         if filters.place_ids:
@@ -276,5 +307,5 @@ def select(dataset: Dataset, filters: Filters) -> Selection:
         initiatives=shown,
         initiatives_in_scope=in_scope,
         milestones=milestones[keep],
-        indicators=indicators[indicators["initiative_id"].isin(in_scope["initiative_id"])],
+        indicators=indicators[_of_initiatives(scope_array, links.indicator_initiative)],
     )

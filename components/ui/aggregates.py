@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components import initiatives, progress
-from components.filters import Selection, select
+from components.filters import Lookups, Selection, lookups, select
 from components.i18n import translate
 from components.loader import Dataset
 from components.ui.shell import PageContext
@@ -68,7 +68,13 @@ def view(ctx: PageContext, name: str, build: Callable[[], Any], *settings: Hasha
     return _view(_key(name, ctx.dataset, key), build)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _lookups(signature: str, _dataset: Dataset) -> Lookups:
+    return lookups(_dataset)
+
+
 def selection(ctx: PageContext) -> Selection:
     """What the sidebar's filters select, remembered per dataset and filters."""
+    links = _lookups(repr(ctx.dataset.signature), ctx.dataset)
     key = _key("selection", ctx.dataset, (ctx.filters,))
-    return _view(key, lambda: select(ctx.dataset, ctx.filters))
+    return _view(key, lambda: select(ctx.dataset, ctx.filters, links))
