@@ -227,6 +227,27 @@ def test_partnership_import_exit_codes_and_report(base_dir: Path):
     assert b"Checked." in (base_dir / "people.csv").read_bytes()
 
 
+def test_partnership_history_and_rollback(base_dir: Path):
+    """`history` lists the versions; `rollback 1` restores the files exactly, as version 3."""
+    original = (base_dir / "people.csv").read_bytes()
+    cli = [sys.executable, "-m", "components.cli"]
+    where = ["--data-dir", str(base_dir)]
+    good = str(CORPUS / "files" / "two-tables.zip")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*cli, *args, *where], cwd=REPO, capture_output=True, text=True)
+
+    assert run("import", good, "--note", "people checked").returncode == 0
+    assert run("rollback", "99").returncode == 1
+    result = run("rollback", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "recorded as version 3" in result.stdout
+    assert (base_dir / "people.csv").read_bytes() == original
+    listing = run("history").stdout
+    assert "people checked" in listing
+    assert [line.split()[0] for line in listing.splitlines() if line[:4].strip()] == ["1", "2", "3"]
+
+
 def test_a_broken_current_file_can_be_replaced_by_an_upload(base_dir: Path):
     """When places.csv on disk cannot be read, uploading a good places.csv is the fix."""
     good = (base_dir / "places.csv").read_bytes()
