@@ -379,3 +379,10 @@ def test_every_place_kind_has_a_label_in_both_catalogues():
         if f"place_kind.{kind}" not in catalogue(language)
     ]
     assert missing == []
+
+
+def test_deck_json_stays_small_for_every_rerun(shipped):
+    """The decks are re-sent on each rerun: compact JSON, zoomed panels without far countries."""
+    sizes = [len(deck.to_json()) for deck in [*mv.ends_decks(shipped), mv.link_deck(shipped)]]
+    assert max(sizes) < 400_000
+    assert "\n" not in mv.link_deck(shipped).to_json()
