@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import map_view as mv
 from components.i18n import translate
+from components.markdown_text import escape_markdown
 from components.ui import map_view_ui
 from tests.conftest import REPO, SHIPPED_DATA, DataDir
 
@@ -145,3 +146,16 @@ def test_agreement_without_places_says_so(monkeypatch, data_dir: DataDir):
     app = open_map(monkeypatch, data_dir.path)
     assert app.info[0].value == translate("map.no_places")
     assert decks(app) == []
+
+
+def test_place_names_reach_captions_and_headings_as_literal_text(monkeypatch, data_dir: DataDir):
+    """Markdown in a place's name is escaped wherever the page writes it (captions, heading)."""
+    hostile = "[click](javascript:alert(1)) **Langfang**"
+    data_dir.set_cell(
+        "places", data_dir.line_of("places", "place_id", "langfang"), "name_en", hostile
+    )
+    app = open_map(monkeypatch, data_dir.path, map_place="langfang")
+    shown = escape_markdown(f"{hostile} · 廊坊市")
+    assert app.subheader[0].value == translate("map.selected_heading", place=shown)
+    assert any(shown in caption.value for caption in app.caption)
+    assert all("](javascript" not in caption.value for caption in app.caption)
