@@ -59,10 +59,9 @@ def localised_column(frame: pd.DataFrame, base: str, language: str) -> pd.Series
     if language == "zh":
         return chinese.where(chinese != "", english)
     if language == "both":
-        joined = english + " · " + chinese
-        return joined.where(
-            (chinese != "") & (chinese != english), english.where(english != "", chinese)
-        )
+        # Both texts when both exist and differ; otherwise whichever one there is.
+        both = (english != "") & (chinese != "") & (chinese != english)
+        return (english + " · " + chinese).where(both, english.where(english != "", chinese))
     return english.where(english != "", chinese)
 
 

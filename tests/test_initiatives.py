@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from components import initiatives
-from components.charting import partial_iso
+from components.charting import localised_column, partial_iso
 from components.i18n import translate
 from components.loader import Dataset
 from tests.rich_data import SOURCE, load_rich
@@ -118,3 +118,10 @@ def test_places_chart_puts_each_place_at_its_coordinates(rich):
 def test_places_chart_without_places_draws_nothing(rich):
     found = initiatives.details(rich, "joint-working-group", "en")
     assert initiatives.places_chart(rich, found, "en", t).figure is None
+
+
+def test_bilingual_labels_show_both_languages_once():
+    frame = pd.DataFrame({"name_en": ["Oxford", "Same", ""], "name_zh": ["牛津", "Same", "河北"]})
+    assert list(localised_column(frame, "name", "both")) == ["Oxford · 牛津", "Same", "河北"]
+    assert list(localised_column(frame, "name", "zh")) == ["牛津", "Same", "河北"]
+    assert list(localised_column(frame, "name", "en")) == ["Oxford", "Same", "河北"]

@@ -278,3 +278,21 @@ def test_shipped_data_everything_is_quiet_and_no_indicator_exists():
     )
     assert len(quiet.initiatives) == 4
     assert len(quiet.focus_areas) == 6
+
+
+def test_readable_tables_translate_once_per_value_and_mark_missing_dates(rich, values):
+    table = table_for(rich, values).reset_index()
+    shown = progress.readable_indicators(table, partial(translate, language="zh"))
+    row = shown[shown["indicator_id"] == "travel-minutes"].iloc[0]
+    assert row["verdict"] == translate("progress.verdict.wrong_direction", "zh")
+    assert row["direction"] == translate("direction.decrease", "zh")
+    assert row["latest_date"] == "2021-06-30"
+    selection = select(rich, Filters(AGREEMENT))
+    quiet = progress.gone_quiet(
+        rich, selection, progress.last_activity(rich, values, TODAY), TODAY, 12
+    )
+    initiatives, areas = progress.readable_quiet(quiet, "en", t)
+    never = initiatives[initiatives["initiative_id"] == "joint-working-group"].iloc[0]
+    assert never["last_activity"] == t("progress.never")
+    assert never["quiet_since"] == "2018-07-04"
+    assert set(areas["name"]) >= {"Specific joint projects"}
