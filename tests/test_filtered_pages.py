@@ -216,3 +216,15 @@ def test_choosing_an_initiative_opens_its_details(monkeypatch, rich_path):
     app.selectbox(key="initiatives_open").set_value("air-quality-sensors").run()
     assert param(app, "initiative") == "air-quality-sensors"
     assert app.main.header[0].value == "Air quality sensors"
+
+
+def test_clear_filters_empties_the_widgets_and_the_link(monkeypatch, rich_path):
+    app = open_app(
+        monkeypatch, rich_path, "pages/timeline.py", {"status": "active", "from": "2020-01-01"}
+    )
+    clear = next(b for b in app.sidebar.button if b.label == translate("filters.clear"))
+    clear.click().run()
+    assert not app.exception
+    values = filter_values(app)
+    assert values[STATUS_KEY] == [] and values[FROM_KEY] is None
+    assert param(app, "status") is None and param(app, "from") is None
