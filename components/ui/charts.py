@@ -14,6 +14,7 @@ from components.filters import Notice
 from components.i18n import format_date
 from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown
+from components.ui.chart_access import chart_extras
 from components.ui.shell import PageContext
 
 # A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
@@ -81,6 +82,7 @@ def draw_chart(ctx: PageContext, chart: Chart, name: str) -> bool:
     st.plotly_chart(chart.figure, config=PLOTLY_CONFIG, key=f"chart_{name}")
     caption(ctx, chart.source_ids, chart.as_of)
     download(ctx, chart.data, chart.source_ids, name)
+    chart_extras(ctx, chart, name)
     return True
 
 
