@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help install run test lint format system-deps clean
+.PHONY: help install run test lint format system-deps bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ format: $(TEST_STAMP)  ## Reformat the code with ruff
 
 test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every test (browser tests included)
 	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (~20 min); writes docs/benchmarks.md
+	$(BIN)/python -m bench --out docs/benchmarks.md
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

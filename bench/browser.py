@@ -1,0 +1,218 @@
+"""Driving Debian's Chromium: page-ready times measured inside the page, and filter changes."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+CHROMIUM = os.environ.get("PARTNERSHIP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Twenty tabs at once must not be slowed by background-tab throttling of their timers.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+SCRIPT_FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# "Page ready", timed by the page itself from its navigation start (performance.now()):
+# Streamlit's script run has gone running -> notRunning, and every visible chart is drawn
+# (plotly's SVG, deck.gl's canvas, vega's canvas). A MutationObserver sees each change as it
+# happens, so the time does not depend on how often Python looks.
+PAGE_READY_SCRIPT = """
+(() => {
+  let sawRunning = false;
+  const STATE = 'data-test-script-state';
+  const visible = (el) => el.getClientRects().length > 0;
+  const drawn = (selector, inner) => {
+    for (const el of document.querySelectorAll(selector)) {
+      if (visible(el) && !el.querySelector(inner)) return false;
+    }
+    return true;
+  };
+  const ready = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    const state = app.getAttribute(STATE);
+    if (state === 'running') sawRunning = true;
+    return sawRunning && state === 'notRunning'
+      && drawn('[data-testid="stPlotlyChart"]', '.main-svg')
+      && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas')
+      && drawn('[data-testid="stVegaLiteChart"]', 'canvas, svg');
+  };
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes' && record.attributeName === STATE
+          && record.oldValue === 'running') sawRunning = true;
+    }
+    if (window.__pageReadyMs === undefined && ready()) {
+      window.__pageReadyMs = performance.now();
+    }
+  });
+  observer.observe(document, {subtree: true, childList: true, attributes: true,
+                              attributeOldValue: true, attributeFilter: [STATE]});
+})();
+"""
+
+
+class PageFailed(Exception):
+    """The page showed an exception instead of its content."""
+
+
+class Browser:
+    """One Chromium for the whole run; each app gets its own context (its own cookies)."""
+
+    def __init__(self) -> None:
+        if not Path(CHROMIUM).exists():
+            raise RuntimeError(f"{CHROMIUM} is missing: run `make system-deps`")
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+
+    def context(self):
+        context = self.browser.new_context(viewport=VIEWPORT, locale="en-GB")
+        context.add_init_script(PAGE_READY_SCRIPT)
+        return context
+
+    def close(self) -> None:
+        self.browser.close()
+        self._playwright.stop()
+
+
+def start_navigation(context, url: str, timeout_ms: float):
+    """Open a new tab on `url` and return as soon as the navigation has been committed."""
+    page = context.new_page()
+    # Clicks and look-ups fail fast; waits for page ready pass their own, longer timeout.
+    page.set_default_timeout(10_000)
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    return page
+
+
+def ready_ms(page, timeout_ms: float) -> float:
+    """Milliseconds from the tab's navigation start to page ready (see PAGE_READY_SCRIPT)."""
+    page.wait_for_function("window.__pageReadyMs !== undefined", timeout=timeout_ms, polling=50)
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        raise PageFailed(f"shows an exception: {exceptions.first.inner_text()[:200]!r}")
+    return float(page.evaluate("window.__pageReadyMs"))
+
+
+def page_ready_ms(context, url: str, timeout_ms: float) -> float:
+    page = start_navigation(context, url, timeout_ms)
+    try:
+        return ready_ms(page, timeout_ms)
+    finally:
+        page.close()
+
+
+def wait_script_finished(page, timeout_ms: float) -> None:
+    page.wait_for_selector(SCRIPT_FINISHED, timeout=timeout_ms)
+
+
+def _enabled(field) -> bool:
+    """Visible (presentation mode hides the sidebar) and not disabled."""
+    return (
+        field.is_visible()
+        and not field.is_disabled()
+        and field.get_attribute("aria-disabled") != "true"
+    )
+
+
+def _open_options(page, field, timeout_ms: float):
+    """Open a select's list; None when it shows fewer than two options."""
+    field.click()
+    options = page.locator('[role="option"]')
+    try:
+        options.first.wait_for(timeout=min(timeout_ms, 5_000))
+    except Exception:  # noqa: BLE001 - a select that opens no list is not a filter we can use
+        page.keyboard.press("Escape")
+        return None
+    if options.count() < 2:
+        page.keyboard.press("Escape")
+        return None
+    return options
+
+
+def _label(box) -> str:
+    return box.locator('[data-testid="stWidgetLabel"]').inner_text().strip()
+
+
+def change_filter(page, agreement_label: str, step: int, timeout_ms: float) -> str:
+    """Change one sidebar filter, or rerun when none can be operated; say which, for the report."""
+    from playwright.sync_api import Error
+
+    for attempt in range(2):
+        try:
+            return _change_filter(page, agreement_label, step, timeout_ms)
+        except Error as error:
+            page.keyboard.press("Escape")
+            reason = str(error).splitlines()[0]
+            print(f"[bench] attempt {attempt + 1}: filter not operable on {page.url}: {reason}")
+            wait_script_finished(page, timeout_ms)
+            time.sleep(1)
+    return rerun_key(page) + ": the filter could not be operated"
+
+
+def rerun_key(page) -> str:
+    # Streamlit's own rerun key, pressed with no input focused.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("r")
+    return "rerun key"
+
+
+def _change_filter(page, agreement_label: str, step: int, timeout_ms: float) -> str:
+    """Tries the shared agreement selector, then the first multiselect filter (adding and removing
+    its last value in turn), then any other selectbox, so every page is measured the same way.
+    Returns what it did, for the report.
+    """
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    selectboxes = sidebar.locator('[data-testid="stSelectbox"]')
+    agreement = selectboxes.filter(has_text=agreement_label)
+    if agreement.count() == 1 and _enabled(agreement.locator('[role="combobox"]').first):
+        options = _open_options(page, agreement.locator('[role="combobox"]').first, timeout_ms)
+        if options is not None:
+            options.nth(step % 2).click()
+            return f"selectbox '{agreement_label}'"
+    multiselects = sidebar.locator('[data-testid="stMultiSelect"]')
+    for i in range(multiselects.count()):
+        box = multiselects.nth(i)
+        field = box.locator('[role="combobox"]').first
+        if not _enabled(field):
+            continue
+        remove = box.locator('button[aria-label^="Remove"]')
+        if remove.count():
+            remove.first.click()
+            return f"multiselect '{_label(box)}'"
+        options = _open_options(page, field, timeout_ms)
+        if options is None:
+            continue
+        # The last option is one value (the first may be a "select all").
+        options.last.click()
+        page.keyboard.press("Escape")
+        return f"multiselect '{_label(box)}'"
+    for i in range(selectboxes.count()):
+        box = selectboxes.nth(i)
+        field = box.locator('[role="combobox"]').first
+        if not _enabled(field):
+            continue
+        options = _open_options(page, field, timeout_ms)
+        if options is not None:
+            options.nth(step % 2).click()
+            return f"selectbox '{_label(box)}'"
+    return rerun_key(page) + ": no enabled sidebar filter"
+
+
+def settle(seconds: float = 0.3) -> None:
+    time.sleep(seconds)

@@ -1,0 +1,341 @@
+"""The six measurements. Each runs ours and its reference in the same run, alternating."""
+
+from __future__ import annotations
+
+import ast
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+
+from bench import browser as chromium
+from bench.servers import OUR_APP, REFERENCE_APP, REPO, Server, launch, start, wait_healthy
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    """A page as app.py routes it."""
+
+    script: str
+    url_path: str
+
+
+def routed_pages(app_file: Path = OUR_APP) -> list[PageRoute]:
+    """Every `st.Page(...)` in app.py, read at run time so a new page is measured too."""
+    routes = []
+    for node in ast.walk(ast.parse(app_file.read_text(encoding="utf-8"))):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "Page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            continue
+        script = node.args[0].value
+        url_path = Path(script).stem
+        for keyword in node.keywords:
+            if keyword.arg == "url_path" and isinstance(keyword.value, ast.Constant):
+                url_path = keyword.value.value
+        routes.append(PageRoute(script, url_path))
+    return routes
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    # Nearest-rank percentile: with 20 tabs this is the 19th slowest of 20.
+    rank = max(1, -(-95 * len(ordered) // 100))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Comparison:
+    """Our samples and the reference's, in ms (or s), with medians and their ratio."""
+
+    label: str
+    ours: list[float] = field(default_factory=list)
+    reference: list[float] = field(default_factory=list)
+    # Set when our page failed (e.g. showed an exception): it has no figures then.
+    error: str | None = None
+
+    @property
+    def ours_median(self) -> float:
+        return median(self.ours)
+
+    @property
+    def reference_median(self) -> float:
+        return median(self.reference)
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_median / self.reference_median
+
+
+def _alternate(repeats: int, measure_ours, measure_reference, comparison: Comparison) -> None:
+    """ours, reference, reference, ours, ...: neither side always goes first."""
+    for i in range(repeats):
+        order = [(measure_ours, comparison.ours), (measure_reference, comparison.reference)]
+        if i % 2:
+            order.reverse()
+        for measure, samples in order:
+            samples.append(measure())
+
+
+def page_ready(
+    browser: chromium.Browser,
+    ours: Server,
+    reference: Server,
+    pages: list[PageRoute],
+    repeats: int,
+    timeout_ms: float,
+    warm_up: bool = True,
+) -> list[Comparison]:
+    """1. Page ready in the browser, per page, against the title-only app."""
+    results = []
+    for route in pages:
+        # Fresh contexts per page, so no page inherits another's browser-side state.
+        ours_context, reference_context = browser.context(), browser.context()
+        url = f"{ours.url}/{route.url_path}"
+        comparison = Comparison(route.url_path)
+        results.append(comparison)
+        try:
+            # One unmeasured visit each: the first run of a page fills its caches.
+            if warm_up:
+                chromium.page_ready_ms(ours_context, url, timeout_ms)
+                chromium.page_ready_ms(reference_context, f"{reference.url}/", timeout_ms)
+            _alternate(
+                repeats,
+                partial(chromium.page_ready_ms, ours_context, url, timeout_ms),
+                partial(chromium.page_ready_ms, reference_context, f"{reference.url}/", timeout_ms),
+                comparison,
+            )
+        except (chromium.PageFailed, PlaywrightError) as error:
+            comparison.error = str(error).splitlines()[0]
+            comparison.ours.clear()
+            comparison.reference.clear()
+        finally:
+            ours_context.close()
+            reference_context.close()
+    return results
+
+
+def _wait_quiet(page, server: Server, timeout_ms: float, quiet_s: float = 0.6) -> None:
+    """Until the script has finished and no new run has started for `quiet_s`."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    count, since = len(server.runs()), time.monotonic()
+    while time.monotonic() < deadline:
+        chromium.wait_script_finished(page, timeout_ms)
+        now = len(server.runs())
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("the page kept rerunning")
+
+
+@dataclass
+class RerunCost:
+    page: str
+    trigger: str
+    samples_ms: list[float]
+    error: str | None = None
+
+    @property
+    def median_ms(self) -> float:
+        return median(self.samples_ms)
+
+
+def _wait_for_run(server: Server, before: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while len(server.runs()) == before:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _rerun_samples(
+    page, server: Server, agreement_label: str, count: int, timeout_ms: float, first_step: int = 1
+) -> tuple[str, list[float]]:
+    samples, trigger = [], ""
+    for step in range(first_step, first_step + count):
+        before = len(server.runs())
+        trigger = chromium.change_filter(page, agreement_label, step, timeout_ms)
+        if not _wait_for_run(server, before, 5):
+            # The click changed nothing (e.g. it chose the value already selected).
+            trigger = chromium.rerun_key(page) + ": the filter change started no run"
+            _wait_for_run(server, before, timeout_ms / 1000)
+        _wait_quiet(page, server, timeout_ms)
+        # Every run the change caused, including one cut short by a rerun the app asked for.
+        samples.append(sum(run["ms"] for run in server.runs()[before:]))
+    return trigger, samples
+
+
+def rerun_cost(
+    browser: chromium.Browser,
+    server: Server,
+    pages: list[PageRoute],
+    agreement_label: str,
+    repeats: int,
+    timeout_ms: float,
+) -> list[RerunCost]:
+    """2. Server-side script time of each page after a filter change (from the timing log)."""
+    results = []
+    for route in pages:
+        # A fresh context per page: presentation mode, for one, remembers a hidden sidebar.
+        context = browser.context()
+        try:
+            page = chromium.start_navigation(context, f"{server.url}/{route.url_path}", timeout_ms)
+            chromium.ready_ms(page, timeout_ms)
+            _wait_quiet(page, server, timeout_ms)
+            # The first change warms the caches of the other filter value; not counted.
+            _rerun_samples(page, server, agreement_label, 1, timeout_ms)
+            trigger, samples = _rerun_samples(
+                page, server, agreement_label, repeats, timeout_ms, first_step=2
+            )
+            results.append(RerunCost(route.url_path, trigger, samples))
+        except (chromium.PageFailed, PlaywrightError) as error:
+            results.append(RerunCost(route.url_path, "", [], str(error).splitlines()[0]))
+        finally:
+            context.close()
+    return results
+
+
+def _cold_start_s(
+    browser: chromium.Browser, app: Path, data_dir: Path | None, work_dir: Path, timeout_ms: float
+) -> float:
+    server = launch("cold", app, data_dir, work_dir)
+    try:
+        wait_healthy(server)
+        context = browser.context()
+        try:
+            page = chromium.start_navigation(context, f"{server.url}/", timeout_ms)
+            chromium.ready_ms(page, timeout_ms)
+            return time.perf_counter() - server.started_at
+        finally:
+            context.close()
+    finally:
+        server.stop()
+
+
+def cold_start(
+    browser: chromium.Browser, data_dir: Path, label: str, work_dir: Path, repeats: int, timeout_ms
+) -> Comparison:
+    """3. From starting the server until the first page is ready, against the minimal app."""
+    comparison = Comparison(label)
+    _alternate(
+        repeats,
+        lambda: _cold_start_s(browser, OUR_APP, data_dir, work_dir, timeout_ms),
+        lambda: _cold_start_s(browser, REFERENCE_APP, None, work_dir, timeout_ms),
+        comparison,
+    )
+    return comparison
+
+
+def _timed_command(command: list[str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-2000:]}")
+    return elapsed
+
+
+def validation_throughput(data_dir: Path, repeats: int) -> Comparison:
+    """4. `partnership validate` against `frictionless validate` on the same datapackage.json."""
+    bin_dir = Path(sys.executable).parent
+    comparison = Comparison(str(data_dir.name))
+    _alternate(
+        repeats,
+        lambda: _timed_command([str(bin_dir / "partnership"), "validate", str(data_dir)]),
+        lambda: _timed_command(
+            [str(bin_dir / "frictionless"), "validate", str(data_dir / "datapackage.json")]
+        ),
+        comparison,
+    )
+    return comparison
+
+
+@dataclass
+class ViewersResult:
+    single_ms: list[float]
+    concurrent_ms: list[float]
+    rss_idle_mb: float
+    rss_with_viewers_mb: float
+    peak_rss_mb: float
+    leak_rss_mb: list[float]
+    leak_reruns: int
+
+    @property
+    def ratio(self) -> float:
+        return p95(self.concurrent_ms) / median(self.single_ms)
+
+    @property
+    def leak_growth_mb(self) -> float:
+        """Growth after the first block of reruns (which fills the caches) to the last block."""
+        baseline = self.leak_rss_mb[1] if len(self.leak_rss_mb) > 2 else self.leak_rss_mb[0]
+        return self.leak_rss_mb[-1] - baseline
+
+
+def viewers_and_memory(
+    browser: chromium.Browser,
+    data_dir: Path,
+    work_dir: Path,
+    agreement_label: str,
+    viewers: int,
+    repeats: int,
+    leak_reruns: int,
+    timeout_ms: float,
+) -> ViewersResult:
+    """5 and 6. One server with the large data: single-tab and N-tab page ready on the Overview,
+    resident memory with N viewers connected, and memory across repeated reruns."""
+    server = start("viewers", OUR_APP, data_dir, work_dir)
+    try:
+        url = f"{server.url}/overview"
+        context = browser.context()
+        chromium.page_ready_ms(context, url, timeout_ms)  # loads the data once
+        single = [chromium.page_ready_ms(context, url, timeout_ms) for _ in range(repeats)]
+        context.close()
+        time.sleep(1)
+        rss_idle = server.rss_mb()
+
+        contexts = [browser.context() for _ in range(viewers)]
+        pages = [chromium.start_navigation(c, url, timeout_ms) for c in contexts]
+        concurrent = [chromium.ready_ms(page, timeout_ms * 3) for page in pages]
+        time.sleep(1)
+        rss_viewers = server.rss_mb()
+
+        # Leak check in one of the connected tabs: memory after each block of reruns.
+        page = pages[0]
+        _wait_quiet(page, server, timeout_ms)
+        leak = [server.rss_mb()]
+        block = max(1, leak_reruns // 4)
+        for done in range(leak_reruns):
+            _rerun_samples(page, server, agreement_label, 1, timeout_ms, first_step=done + 1)
+            if (done + 1) % block == 0:
+                leak.append(server.rss_mb())
+        for c in contexts:
+            c.close()
+        return ViewersResult(
+            single_ms=single,
+            concurrent_ms=concurrent,
+            rss_idle_mb=rss_idle,
+            rss_with_viewers_mb=rss_viewers,
+            peak_rss_mb=server.peak_rss_mb(),
+            leak_rss_mb=leak,
+            leak_reruns=leak_reruns,
+        )
+    finally:
+        server.stop()

@@ -1,0 +1,329 @@
+"""docs/benchmarks.md: the figures, the goals they are held to, the machine and the commands."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.measurements import Comparison, RerunCost, ViewersResult, median, p95
+from bench.seeded_errors import Coverage
+from components.sample import SampleSize
+
+ANALYSIS = Path(__file__).with_name("analysis.md")
+
+PAGE_READY_GOALS = {"shipped": 1.3, "large": 1.6}
+RERUN_GOAL_MS = 100
+VALIDATION_GOAL = 10
+MEMORY_GOAL_MB = 1024
+# Allocator noise: a few MB up or down across dozens of reruns is not a leak.
+LEAK_TOLERANCE_MB = 20
+VIEWERS_GOAL = 3
+
+
+@dataclass
+class Results:
+    settings: object
+    machine: dict[str, str]
+    pages: list[str]
+    large_rows: dict[str, int]
+    large_size: SampleSize
+    generation_s: float
+    page_ready: dict[str, list[Comparison]] = field(default_factory=dict)
+    reruns: dict[str, list[RerunCost]] = field(default_factory=dict)
+    cold_start: dict[str, Comparison] = field(default_factory=dict)
+    validation: Comparison | None = None
+    coverage: Coverage | None = None
+    viewers: ViewersResult | None = None
+    total_s: float = 0.0
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**MISSED**"
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f} ms"
+
+
+def _samples(values: list[float], unit: str = "") -> str:
+    return ", ".join(f"{v:,.0f}" if unit != "s" else f"{v:.2f}" for v in values)
+
+
+def _page_ready(results: Results) -> list[str]:
+    lines = ["## 1. Page ready in a real browser", ""]
+    lines.append(
+        "From the tab's navigation start until Streamlit's script run has finished "
+        '(`data-test-script-state="notRunning"` after `running`) and every visible chart is '
+        "drawn (plotly SVG, deck.gl canvas), timed inside the page. Reference: a page with a "
+        "title only (`bench/reference_app.py`), served the same way. Each page is visited once "
+        f"unmeasured, then {results.settings.repeats} times alternating with the reference."
+    )
+    lines.append("")
+    for name, comparisons in results.page_ready.items():
+        goal = PAGE_READY_GOALS.get(name, 1.3)
+        lines += [
+            f"**{name.capitalize()} data** (goal: ratio at most {goal})",
+            "",
+            "| Page | Ours (median) | Reference (median) | Ratio | Goal | Ours, each run (ms) |",
+            "|---|---:|---:|---:|---|---|",
+        ]
+        for c in comparisons:
+            if c.error:
+                lines.append(f"| {c.label} | – | – | – | **FAILED** | {c.error} |")
+                continue
+            lines.append(
+                f"| {c.label} | {_ms(c.ours_median)} | {_ms(c.reference_median)} | "
+                f"{c.ratio:.2f} | {verdict(c.ratio <= goal)} | {_samples(c.ours)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _reruns(results: Results) -> list[str]:
+    lines = ["## 2. Rerun cost", ""]
+    lines.append(
+        "Server-side script time (all script runs the change caused, summed) after a filter "
+        "change, from the launcher's timing log (`bench/timed_server.py`; the app itself carries "
+        "no timing code). The first change is not counted (it fills the caches for the other "
+        f"value); then {results.settings.rerun_repeats} changes. Goal: under {RERUN_GOAL_MS} ms "
+        "per rerun with the large data."
+    )
+    lines.append("")
+    lines += [
+        "| Data | Page | Trigger | Median | Goal | Each run (ms) |",
+        "|---|---|---|---:|---|---|",
+    ]
+    for name, costs in results.reruns.items():
+        for cost in costs:
+            if cost.error:
+                lines.append(f"| {name} | {cost.page} | – | – | **FAILED** | {cost.error} |")
+                continue
+            goal = verdict(cost.median_ms < RERUN_GOAL_MS) if name == "large" else "(shipped)"
+            lines.append(
+                f"| {name} | {cost.page} | {cost.trigger} | {_ms(cost.median_ms)} | {goal} | "
+                f"{_samples(cost.samples_ms)} |"
+            )
+    lines.append("")
+    return lines
+
+
+def _cold_start(results: Results) -> list[str]:
+    lines = ["## 3. Cold start", ""]
+    lines.append(
+        "From starting the server process until the first page is ready in the browser "
+        "(the app reads and validates its data on that first run). No numeric goal is set; "
+        "the reference is the title-only app."
+    )
+    lines += ["", "| Data | Ours (median) | Reference (median) | Ratio | Ours, each run (s) |"]
+    lines.append("|---|---:|---:|---:|---|")
+    for name, c in results.cold_start.items():
+        lines.append(
+            f"| {name} | {c.ours_median:.2f} s | {c.reference_median:.2f} s | {c.ratio:.2f} | "
+            f"{_samples(c.ours, 's')} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _validation(results: Results) -> list[str]:
+    c = results.validation
+    speedup = c.reference_median / c.ours_median
+    rows = sum(results.large_rows.values())
+    lines = ["## 4. Validation throughput", ""]
+    lines.append(
+        f"`partnership validate` against `frictionless validate` on the same `datapackage.json`, "
+        f"large data ({rows:,} rows in all), {results.settings.validation_repeats} runs each, "
+        f"alternating. Goal: at least {VALIDATION_GOAL} times faster."
+    )
+    lines += [
+        "",
+        "| Ours (median) | Frictionless (median) | Ours, rows/s | Speed-up | Goal |",
+        "|---:|---:|---:|---:|---|",
+        f"| {c.ours_median:.2f} s | {c.reference_median:.2f} s | {rows / c.ours_median:,.0f} | "
+        f"{speedup:.1f}x | {verdict(speedup >= VALIDATION_GOAL)} |",
+        "",
+    ]
+    coverage = results.coverage
+    lines.append(
+        f"**Seeded errors.** A copy of a generated dataset was broken in {len(coverage.seeded)} "
+        f"places. Frictionless reported {len(coverage.frictionless)} error(s) (by file, row and "
+        f"field); ours reported {len(coverage.ours)} problem(s). Every Frictionless error must "
+        "be one of ours (same file and row, and the same field unless ours names the whole row). "
+        f"Result: {verdict(not coverage.missed and bool(coverage.frictionless))}."
+    )
+    lines.append("")
+    for item in coverage.seeded:
+        lines.append(f"- {item}")
+    if coverage.missed:
+        lines += ["", "Reported by Frictionless but not by us:", ""]
+        lines += [
+            f"- {file} row {row} field {name}: {kind}" for file, row, name, kind in coverage.missed
+        ]
+    lines.append("")
+    return lines
+
+
+def _viewers(results: Results) -> list[str]:
+    v = results.viewers
+    n = results.settings.viewers
+    lines = ["## 5. Memory", ""]
+    lines.append(
+        f"Resident memory (VmRSS) of the server process with the large data loaded, then with "
+        f"{n} viewers connected to the Overview; then {v.leak_reruns} filter changes in one tab, "
+        f"memory read after each quarter. Goal: under {MEMORY_GOAL_MB} MB, and no growth across "
+        f"reruns (after the first block, which fills caches; tolerance {LEAK_TOLERANCE_MB} MB)."
+    )
+    lines += [
+        "",
+        "| Data loaded, idle | With viewers | Peak (VmHWM) | Goal |",
+        "|---:|---:|---:|---|",
+        f"| {v.rss_idle_mb:,.0f} MB | {v.rss_with_viewers_mb:,.0f} MB | {v.peak_rss_mb:,.0f} MB "
+        f"| {verdict(max(v.rss_with_viewers_mb, v.peak_rss_mb) < MEMORY_GOAL_MB)} |",
+        "",
+        f"Leak check: {' → '.join(f'{x:,.0f}' for x in v.leak_rss_mb)} MB; growth after the "
+        f"first block {v.leak_growth_mb:+.1f} MB: "
+        f"{verdict(v.leak_growth_mb <= LEAK_TOLERANCE_MB)}.",
+        "",
+        "## 6. Concurrent viewers",
+        "",
+        f"{n} tabs open the Overview (large data) at once; page ready as in section 1. "
+        f"Goal: the 95th percentile at most {VIEWERS_GOAL} times a single tab's median.",
+        "",
+        "| Single tab (median) | p95 of the tabs | Slowest tab | Ratio | Goal |",
+        "|---:|---:|---:|---:|---|",
+        f"| {_ms(median(v.single_ms))} | {_ms(p95(v.concurrent_ms))} | "
+        f"{_ms(max(v.concurrent_ms))} | {v.ratio:.2f} | {verdict(v.ratio <= VIEWERS_GOAL)} |",
+        "",
+        f"Each tab (ms): {_samples(sorted(v.concurrent_ms))}.",
+        "",
+    ]
+    return lines
+
+
+def _header(results: Results) -> list[str]:
+    s = results.settings
+    size = results.large_size
+    lines = ["# Benchmarks", ""]
+    if s.smoke:
+        lines += [
+            "> **Smoke run** (one run of everything on small data, as `make test` does): these "
+            "figures prove the harness works and are not the benchmark results.",
+            "",
+        ]
+    lines += [
+        "Generated by `make bench` on "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; the whole run took "
+        f"{results.total_s / 60:.1f} minutes. Pages measured (read from `app.py`'s "
+        f"`st.navigation` at run time): {', '.join(results.pages)}.",
+        "",
+        "## Machine",
+        "",
+    ]
+    lines += [f"- **{key}**: {value}" for key, value in results.machine.items()]
+    lines += [
+        "",
+        "## Data",
+        "",
+        "- **Shipped**: the repository's `data/` folder.",
+        f"- **Large**: `partnership sample --scale {s.large_scale}` (seed 0), written in "
+        f"{results.generation_s:.1f} s: "
+        + ", ".join(
+            f"{count:,} {name.replace('_', ' ')}" for name, count in results.large_rows.items()
+        )
+        + f". (The definition of large: {size.initiatives:,} initiatives, {size.milestones:,} "
+        f"milestones, {size.indicators:,} indicators, {size.indicator_values:,} indicator values.) "
+        "Every row cites the one illustrative source, so the app shows its banner.",
+        "",
+        "## How to reproduce",
+        "",
+        "```sh",
+        "make bench                      # all of the below; writes this file",
+        ".venv/bin/python -m bench --out docs/benchmarks.md          # the same, without make",
+        ".venv/bin/python -m bench --smoke --out /tmp/smoke.md       # one quick run (make test)",
+        f".venv/bin/partnership sample --scale {s.large_scale} --out large   # the large data",
+        ".venv/bin/partnership validate large                        # section 4, ours",
+        ".venv/bin/frictionless validate large/datapackage.json      # section 4, reference",
+        "```",
+        "",
+        "Servers are started with `python -m bench.timed_server LOG run app.py` (plain `streamlit "
+        "run` plus a log of each script run's duration) on 127.0.0.1 with the repository's "
+        "`.streamlit/config.toml`; the browser is Debian's Chromium, headless, driven by "
+        "Playwright.",
+        "",
+    ]
+    return lines
+
+
+def _summary(results: Results) -> list[str]:
+    rows = []
+    for name, comparisons in results.page_ready.items():
+        goal = PAGE_READY_GOALS[name]
+        measured = [c for c in comparisons if not c.error]
+        failed = [c.label for c in comparisons if c.error]
+        text = ""
+        if measured:
+            worst = max(measured, key=lambda c: c.ratio)
+            met = sum(c.ratio <= goal for c in measured)
+            text = f"{met} of {len(comparisons)} pages; worst {worst.ratio:.2f} ({worst.label})"
+        if failed:
+            text += f"; failed: {', '.join(failed)}"
+        ok = not failed and all(c.ratio <= goal for c in measured)
+        rows.append((f"Page ready, {name} data: ratio ≤ {goal}", text, ok))
+    large = results.reruns.get("large", [])
+    if large:
+        measured = [c for c in large if not c.error]
+        failed = [c.page for c in large if c.error]
+        text = ""
+        if measured:
+            worst = max(measured, key=lambda c: c.median_ms)
+            met = sum(c.median_ms < RERUN_GOAL_MS for c in measured)
+            text = f"{met} of {len(large)} pages; worst {_ms(worst.median_ms)} ({worst.page})"
+        if failed:
+            text += f"; failed: {', '.join(failed)}"
+        ok = not failed and all(c.median_ms < RERUN_GOAL_MS for c in measured)
+        rows.append((f"Rerun, large data: < {RERUN_GOAL_MS} ms", text, ok))
+    c = results.validation
+    speedup = c.reference_median / c.ours_median
+    rows.append(
+        (f"Validation: ≥ {VALIDATION_GOAL}x Frictionless", f"{speedup:.1f}x", speedup >= 10)
+    )
+    coverage = results.coverage
+    rows.append(
+        (
+            "Seeded errors: all of Frictionless's found",
+            f"{len(coverage.frictionless) - len(coverage.missed)} of {len(coverage.frictionless)}",
+            not coverage.missed and bool(coverage.frictionless),
+        )
+    )
+    v = results.viewers
+    peak = max(v.rss_with_viewers_mb, v.peak_rss_mb)
+    rows.append((f"Memory < {MEMORY_GOAL_MB} MB", f"{peak:,.0f} MB (peak)", peak < MEMORY_GOAL_MB))
+    rows.append(
+        (
+            "No growth across reruns",
+            f"{v.leak_growth_mb:+.1f} MB",
+            v.leak_growth_mb <= LEAK_TOLERANCE_MB,
+        )
+    )
+    rows.append(
+        (
+            f"{results.settings.viewers} tabs: p95 ≤ {VIEWERS_GOAL}x one",
+            f"{v.ratio:.2f}x",
+            v.ratio <= VIEWERS_GOAL,
+        )
+    )
+    lines = ["## Summary", "", "| Goal | Measured | |", "|---|---|---|"]
+    lines += [f"| {goal} | {measured} | {verdict(ok)} |" for goal, measured, ok in rows]
+    lines.append("")
+    return lines
+
+
+def write_report(results: Results, out: Path) -> None:
+    lines = _header(results) + _summary(results)
+    lines += _page_ready(results) + _reruns(results) + _cold_start(results)
+    lines += _validation(results) + _viewers(results)
+    if ANALYSIS.exists() and not results.settings.smoke:
+        lines += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines), encoding="utf-8")

@@ -1,0 +1,169 @@
+"""Run every measurement and write docs/benchmarks.md: `python -m bench [--smoke] [--out FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bench import measurements as measure
+from bench.browser import Browser
+from bench.machine import describe_machine
+from bench.report import Results, write_report
+from bench.seeded_errors import check_coverage
+from bench.servers import OUR_APP, REFERENCE_APP, REPO, start
+from components.i18n import translate
+from components.sample import SampleSize, write_sample
+
+
+@dataclass(frozen=True)
+class Settings:
+    large_scale: int = 2500
+    repeats: int = 5
+    rerun_repeats: int = 6
+    cold_repeats: int = 3
+    validation_repeats: int = 2
+    viewers: int = 20
+    leak_reruns: int = 40
+    seeded_scale: int = 20
+    timeout_ms: float = 180_000
+    smoke: bool = False
+    warm_up: bool = True
+    datasets: tuple[str, ...] = ("shipped", "large")
+
+
+FULL = Settings()
+# One run of everything on small data: proves the harness works, measures nothing worth quoting.
+SMOKE = replace(
+    FULL,
+    large_scale=2,
+    repeats=1,
+    rerun_repeats=1,
+    cold_repeats=1,
+    validation_repeats=1,
+    viewers=3,
+    leak_reruns=4,
+    seeded_scale=1,
+    timeout_ms=90_000,
+    smoke=True,
+    warm_up=False,
+    datasets=("large",),
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(settings: Settings, out: Path, work_dir: Path) -> Results:
+    started = time.perf_counter()
+    pages = measure.routed_pages()
+    agreement_label = translate("shell.agreement")
+    log(f"pages routed in app.py: {', '.join(p.url_path for p in pages)}")
+
+    shipped = work_dir / "shipped"
+    shutil.copytree(REPO / "data", shipped)
+    large = work_dir / "large"
+    began = time.perf_counter()
+    summary = write_sample(large, settings.large_scale)
+    generation_s = time.perf_counter() - began
+    log(f"large sample written in {generation_s:.1f} s: {summary.rows}")
+    datasets = {name: {"shipped": shipped, "large": large}[name] for name in settings.datasets}
+
+    results = Results(
+        settings=settings,
+        machine=describe_machine(),
+        pages=[p.url_path for p in pages],
+        large_rows=summary.rows,
+        large_size=SampleSize.for_scale(settings.large_scale),
+        generation_s=generation_s,
+    )
+
+    browser = Browser()
+    try:
+        reference = start("reference", REFERENCE_APP, None, work_dir)
+        try:
+            for name, data_dir in datasets.items():
+                ours = start(f"ours-{name}", OUR_APP, data_dir, work_dir)
+                try:
+                    log(f"page ready, {name} data")
+                    results.page_ready[name] = measure.page_ready(
+                        browser,
+                        ours,
+                        reference,
+                        pages,
+                        settings.repeats,
+                        settings.timeout_ms,
+                        settings.warm_up,
+                    )
+                    log(f"rerun cost, {name} data")
+                    results.reruns[name] = measure.rerun_cost(
+                        browser,
+                        ours,
+                        pages,
+                        agreement_label,
+                        settings.rerun_repeats,
+                        settings.timeout_ms,
+                    )
+                finally:
+                    ours.stop()
+        finally:
+            reference.stop()
+
+        for name, data_dir in datasets.items():
+            log(f"cold start, {name} data")
+            results.cold_start[name] = measure.cold_start(
+                browser, data_dir, name, work_dir, settings.cold_repeats, settings.timeout_ms
+            )
+
+        log(f"{settings.viewers} viewers, memory and leak check, large data")
+        results.viewers = measure.viewers_and_memory(
+            browser,
+            large,
+            work_dir,
+            agreement_label,
+            settings.viewers,
+            settings.repeats,
+            settings.leak_reruns,
+            settings.timeout_ms,
+        )
+    finally:
+        browser.close()
+
+    log("validation throughput, large data, against frictionless")
+    results.validation = measure.validation_throughput(large, settings.validation_repeats)
+    log("seeded errors: every problem Frictionless reports must be ours too")
+    seeded_source = work_dir / "seeded-source"
+    write_sample(seeded_source, settings.seeded_scale)
+    results.coverage = check_coverage(seeded_source, work_dir)
+
+    results.total_s = time.perf_counter() - started
+    write_report(results, out)
+    log(f"wrote {out} ({results.total_s / 60:.1f} min)")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--smoke", action="store_true", help="one run of everything, small data")
+    parser.add_argument("--keep", action="store_true", help="keep the working folder")
+    args = parser.parse_args(argv)
+    settings = SMOKE if args.smoke else FULL
+    work_dir = Path(tempfile.mkdtemp(prefix="partnership-bench-"))
+    try:
+        run(settings, args.out, work_dir)
+    finally:
+        if args.keep:
+            log(f"working folder kept: {work_dir}")
+        else:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
