@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from components.clean_table_read import read_clean_table
 from components.contract import Contract, load_contract
 from components.problems import Problem, Severity, has_errors
 from components.table_files import read_table_bytes
@@ -133,10 +134,13 @@ def load_dataset(
                 )
             )
             continue
-        raw, read_problems = read_table_bytes(data, table, table.filename)
-        problems.extend(read_problems)
+        # Plain files take the fast road; anything unusual is read by the careful reader.
+        raw = read_clean_table(data, table)
         if raw is None:
-            continue
+            raw, read_problems = read_table_bytes(data, table, table.filename)
+            problems.extend(read_problems)
+            if raw is None:
+                continue
         frames[table.name] = check_table(raw, table.filename, log)
 
     check_references(frames, contract, files, log)
