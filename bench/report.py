@@ -240,7 +240,7 @@ def _header(results: Results) -> list[str]:
         "```sh",
         "make bench                      # all of the below; writes this file",
         ".venv/bin/python -m bench --out docs/benchmarks.md          # the same, without make",
-        ".venv/bin/python -m bench --smoke --out /tmp/smoke.md       # one quick run (make test)",
+        ".venv/bin/python -m bench --smoke --out smoke.md            # one quick run (make test)",
         f".venv/bin/partnership sample --scale {s.large_scale} --out large   # the large data",
         ".venv/bin/partnership validate large                        # section 4, ours",
         ".venv/bin/frictionless validate large/datapackage.json      # section 4, reference",
