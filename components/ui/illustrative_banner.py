@@ -1,13 +1,13 @@
-"""The "illustrative data" banner and the CSV download that carries the same mark."""
+"""The "illustrative data" banner, drawn once above every page when the data is generated.
+
+(CSV downloads carry the same mark through components.ui.charts.download.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
-from components.exports import csv_bytes
 from components.illustrative import has_illustrative_rows
 from components.loader import Dataset
 
@@ -28,17 +28,3 @@ def illustrative_banner(dataset: Dataset | None, t: Callable[..., str]) -> None:
     """Draw the banner once, in the shared frame above every page, when the data is generated."""
     if shows_illustrative(dataset):
         st.warning(t("shell.illustrative_banner"))
-
-
-def csv_download(
-    label: str, frame: pd.DataFrame, file_name: str, dataset: Dataset, key: str | None = None
-) -> None:
-    """A CSV download of `frame`, formulas neutralised and marked when the data is illustrative."""
-    st.download_button(
-        label,
-        data=csv_bytes(frame, illustrative=shows_illustrative(dataset)),
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        on_click="ignore",
-    )
