@@ -23,12 +23,13 @@ from components.sample import SampleSize, write_sample
 @dataclass(frozen=True)
 class Settings:
     large_scale: int = 2500
-    repeats: int = 5
-    rerun_repeats: int = 6
+    # Sized so the whole run stays well under 30 minutes on 2 cores.
+    repeats: int = 4
+    rerun_repeats: int = 5
     cold_repeats: int = 3
     validation_repeats: int = 2
     viewers: int = 20
-    leak_reruns: int = 40
+    leak_reruns: int = 32
     seeded_scale: int = 20
     timeout_ms: float = 180_000
     smoke: bool = False
