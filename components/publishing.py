@@ -177,9 +177,9 @@ def _recover(data_dir: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def recover(data_dir: Path) -> None:
+def recover(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
     """Complete or clear an interrupted apply (every operation does this first, under the lock)."""
-    with data_lock(Path(data_dir)):
+    with data_lock(Path(data_dir), timeout):
         _recover(Path(data_dir))
 
 

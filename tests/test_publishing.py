@@ -297,3 +297,28 @@ def test_unknown_or_empty_changes_are_refused(data_dir):
     with pytest.raises(publishing.PublishError):
         publishing.publish(data_dir.path, {"../evil.csv": b"x"}, "ann", "")
     assert publishing.history(data_dir.path) == []
+
+
+def test_the_dashboard_finishes_an_interrupted_swap_before_showing_data(
+    tmp_path, data_dir, expected_after, monkeypatch
+):
+    """A viewer's next page load completes a half-swapped apply: no page shows mixed files."""
+    from streamlit.testing.v1 import AppTest
+
+    upload = tmp_path / "change.zip"
+    upload.write_bytes(two_table_zip(data_dir))
+    result = run_cli(
+        "import",
+        str(upload),
+        "--data-dir",
+        str(data_dir.path),
+        env={publishing.CRASH_VARIABLE: "mid-swap"},
+    )
+    assert result.returncode == -9
+    assert publishing.needs_recovery(data_dir.path)
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert snapshot(data_dir.path) == expected_after
+    assert not publishing.needs_recovery(data_dir.path)

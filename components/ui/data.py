@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ import streamlit as st
 
 from components.loader import Dataset, LoadResult, default_data_dir, file_signature, load_dataset
 from components.problems import Problem
+from components.publishing import BusyError, needs_recovery, recover
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ def _last_valid(data_dir: str) -> _LastValid:
 
 def current_data() -> DataState:
     data_dir = default_data_dir()
+    if needs_recovery(data_dir):
+        # An apply was interrupted between swapping its files: finish it before reading, so no
+        # page shows a mix of old and new files. If an apply holds the lock right now, it will
+        # finish the job itself; do not keep the viewer waiting for it.
+        with contextlib.suppress(BusyError):
+            recover(data_dir, timeout=0.5)
     result = _load(file_signature(data_dir), str(data_dir))
     memory = _last_valid(str(data_dir))
     if result.ok:
