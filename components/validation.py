@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -121,8 +122,23 @@ def _date_fix(value: str) -> str:
     return "Write the date as YYYY-MM-DD, e.g. 2018-07-04, or leave the cell empty if unknown."
 
 
+def _each_distinct(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`test(values)`, computed once per distinct value when values repeat a lot.
+
+    A million indicator values name a few thousand indicators, dates and one source; a regular
+    expression run once per distinct id instead of once per cell saves most of the time.
+    """
+    codes, distinct = pd.factorize(values)
+    if len(distinct) * 2 > len(values):
+        return test(values)
+    result = test(pd.Series(distinct, dtype=values.dtype)).to_numpy()
+    return pd.Series(result[codes], index=values.index, dtype=result.dtype)
+
+
 def _check_text(cells: pd.Series, column: Column, file: str, log: ProblemLog) -> None:
-    has_control = cells.str.contains(CONTROL_CHARACTERS, regex=True)
+    has_control = _each_distinct(
+        cells, lambda values: values.str.contains(CONTROL_CHARACTERS, regex=True)
+    )
     if has_control.any():
         log.add_rows(
             Severity.ERROR,
@@ -198,7 +214,8 @@ def _check_column(
                 )
 
     if column.pattern and column.type == "string":
-        mismatched = filled[~filled.str.fullmatch(column.pattern)]
+        matches = _each_distinct(filled, lambda values: values.str.fullmatch(column.pattern))
+        mismatched = filled[~matches]
         if len(mismatched):
             if column.name == "country":
                 fix = "Write the two-letter ISO 3166-1 code in capitals, e.g. GB or CN."
@@ -313,8 +330,11 @@ def _swap_hint(name: str, other: str) -> str:
 
 def _convert_date(cells: pd.Series, column: Column, file: str, log: ProblemLog) -> pd.Series:
     filled = cells[cells != ""]
-    dates = pd.to_datetime(
-        filled.where(filled.str.match(ISO_DATE)), format="%Y-%m-%d", errors="coerce"
+    dates = _each_distinct(
+        filled,
+        lambda values: pd.to_datetime(
+            values.where(values.str.match(ISO_DATE)), format="%Y-%m-%d", errors="coerce"
+        ),
     )
     bad = filled[dates.isna()]
     for line, value in bad.head(MAX_PER_KIND + 1).items():
