@@ -11,6 +11,7 @@ ctx = page_context()
 t = ctx.t
 
 st.title(t("overview.title"))
+st.header(t("overview.agreement_heading"))
 view.agreement_card(ctx)
 
 st.header(t("overview.figures_heading"))

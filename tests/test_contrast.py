@@ -15,6 +15,8 @@ from tests.conftest import REPO
 TEXT_AA = 4.5
 GRAPHICS_AA = 3.0
 WHITE = "#ffffff"
+# Streamlit's captions and help text ("fadedText60").
+CAPTION_OPACITY = 0.6
 
 
 def _luminance(colour: str) -> float:
@@ -48,6 +50,24 @@ def test_normal_theme_text_meets_aa():
     assert contrast(theme["textColor"], theme["secondaryBackgroundColor"]) >= TEXT_AA
     assert contrast(theme["primaryColor"], theme["backgroundColor"]) >= TEXT_AA
     assert contrast(WHITE, theme["primaryColor"]) >= TEXT_AA
+
+
+def faded(colour: str, background: str, opacity: float) -> str:
+    """`colour` drawn at `opacity` over `background`, as the browser blends it."""
+    blended = [
+        round(opacity * int(colour[i : i + 2], 16) + (1 - opacity) * int(background[i : i + 2], 16))
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{channel:02x}" for channel in blended)
+
+
+def test_normal_theme_captions_meet_aa():
+    """Streamlit draws captions in the text colour at 60% opacity: still 4.5:1 on both
+    backgrounds."""
+    theme = _theme()
+    for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
+        caption = faded(theme["textColor"], background, CAPTION_OPACITY)
+        assert contrast(caption, background) >= TEXT_AA, background
 
 
 def _rules(css: str) -> list[tuple[str, dict[str, str]]]:

@@ -26,6 +26,7 @@ def briefing_download(ctx: PageContext) -> None:
     """The download button (the PDF is made only when it is pressed) and the optional "what
     changed since" version or date."""
     t = ctx.t
+    st.caption(t("briefing.download_help"))
     since = st.text_input(t("briefing.since_label"), key=SINCE_KEY, help=t("briefing.since_help"))
     changes = None
     if since.strip():
@@ -39,7 +40,6 @@ def briefing_download(ctx: PageContext) -> None:
         file_name=f"briefing-{ctx.agreement_id}-{ctx.language}.pdf",
         mime="application/pdf",
         key=DOWNLOAD_KEY,
-        help=t("briefing.download_help"),
         on_click="ignore",
         type="primary",
     )
