@@ -24,12 +24,12 @@ from components.sample import SampleSize, write_sample
 class Settings:
     large_scale: int = 2500
     # Sized so the whole run stays well under 30 minutes on 2 cores.
-    repeats: int = 4
-    rerun_repeats: int = 5
+    repeats: int = 3
+    rerun_repeats: int = 4
     cold_repeats: int = 3
     validation_repeats: int = 2
     viewers: int = 20
-    leak_reruns: int = 32
+    leak_reruns: int = 24
     seeded_scale: int = 20
     timeout_ms: float = 180_000
     smoke: bool = False
