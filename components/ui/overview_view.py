@@ -14,6 +14,10 @@ from components.ui.shell import PageContext
 
 # Statuses older than this are shown with a reminder that they are the last known position.
 STALE_AFTER_DAYS = 365
+# Past these, long lists are cut with a note: at ten thousand initiatives, sending every row to
+# the browser on each rerun costs seconds (see docs/benchmarks.md); the Initiatives page lists all.
+MAX_TRACE_ROWS = 1000
+MAX_LISTED_PER_AREA = 50
 
 
 def _text(row: pd.Series, base: str, ctx: PageContext) -> str:
@@ -145,7 +149,11 @@ def headline_figures(ctx: PageContext, figures: list[Figure]) -> None:
             if figure.rows.empty:
                 st.caption(t("figures.no_rows"))
             else:
-                st.dataframe(figure.rows, hide_index=True, width="stretch")
+                rows = figure.rows
+                if len(rows) > MAX_TRACE_ROWS:
+                    st.caption(t("charts.rows_cut", shown=MAX_TRACE_ROWS, total=len(rows)))
+                    rows = rows.head(MAX_TRACE_ROWS)
+                st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _trace_key(key: str) -> str:
@@ -187,9 +195,11 @@ def focus_areas(ctx: PageContext) -> None:
                     f"- {_text(row, 'title', ctx)}: **{t('status.' + row['status'])}** "
                     + t("overview.as_of", date=format_date(row["status_as_of"], ctx.language))
                     + f" · {t('overview.source_short', title=md(row['source_title']))}"
-                    for _, row in initiatives.iterrows()
+                    for _, row in initiatives.head(MAX_LISTED_PER_AREA).iterrows()
                 )
             )
+            if len(initiatives) > MAX_LISTED_PER_AREA:
+                st.caption(t("briefing.more_lines", count=len(initiatives) - MAX_LISTED_PER_AREA))
 
 
 def sources(ctx: PageContext) -> None:
