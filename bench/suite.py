@@ -25,11 +25,11 @@ class Settings:
     large_scale: int = 2500
     # Sized so the whole run stays well under 30 minutes on 2 cores.
     repeats: int = 3
-    rerun_repeats: int = 4
-    cold_repeats: int = 3
+    rerun_repeats: int = 3
+    cold_repeats: int = 2
     validation_repeats: int = 2
     viewers: int = 20
-    leak_reruns: int = 24
+    leak_reruns: int = 12
     seeded_scale: int = 20
     timeout_ms: float = 180_000
     smoke: bool = False
