@@ -23,7 +23,9 @@ present = st.Page(
 navigation = st.navigation(
     [
         st.Page(
-            "pages/overview.py", title=t("overview.nav"), url_path="overview",
+            "pages/overview.py",
+            title=t("overview.nav"),
+            url_path="overview",
             default=not presenting(),
         ),
         st.Page("pages/map.py", title=t("map.nav"), url_path="map"),

@@ -1,7 +1,7 @@
 """Take screenshots of app pages for the docs: serves the app, opens each page in Chromium.
 
 Usage: .venv/bin/python scripts/screenshot.py OUT.png PATH [--height N] [--data DIR]
-e.g.   .venv/bin/python scripts/screenshot.py docs/overview.png "overview?lang=en"
+e.g.   .venv/bin/python scripts/screenshot.py docs/overview.png "?lang=en"
 All requests outside 127.0.0.1 are blocked, so the picture shows the app as it looks offline.
 """
 

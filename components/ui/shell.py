@@ -147,7 +147,7 @@ def route_through_app() -> None:
 
     Streamlit treats an app with a `pages/` folder as an old-style multipage app until
     st.navigation has run once in the server process, so the very first request for e.g.
-    /overview would run pages/overview.py without app.py (no sidebar, no shared frame).
+    /timeline would run pages/timeline.py without app.py (no sidebar, no shared frame).
     Clearing that flag and rerunning lets app.py route the request like any other.
     """
     from streamlit.runtime.pages_manager import PagesManager

@@ -76,7 +76,7 @@ def test_headings_form_an_outline(app_server, page, path):
 def test_page_declares_its_language(app_server, page):
     """The document declares a language (Streamlit sets it for the whole page; see
     docs/accessibility.md on Chinese content)."""
-    open_page(page, f"{app_server.url}/overview?lang=zh")
+    open_page(page, f"{app_server.url}/?lang=zh")
     assert page.evaluate("() => document.documentElement.lang")
 
 

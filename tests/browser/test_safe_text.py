@@ -28,7 +28,7 @@ def hostile_server(tmp_path):
 
 def test_hostile_text_is_literal_and_fetches_nothing(hostile_server, page, offline):
     """The title and summary appear character for character; no image or link is made."""
-    open_page(page, f"{hostile_server.url}/overview")
+    open_page(page, f"{hostile_server.url}/")
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text(HOSTILE_TITLE, exact=True).wait_for()
     main.get_by_text(HOSTILE_SUMMARY, exact=True).wait_for()
