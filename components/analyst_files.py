@@ -31,6 +31,7 @@ from components.problems import (
     shorten_value,
     sort_key,
 )
+from components.publishing import current_files
 from components.table_files import (
     SAVE_AS_UTF8,
     UTF8_BOM,
@@ -936,15 +937,6 @@ class Proposal:
     @property
     def has_changes(self) -> bool:
         return bool(self.files)
-
-
-def current_files(data_dir: Path, contract: Contract) -> dict[str, bytes]:
-    files = {}
-    for table in contract.tables:
-        path = Path(data_dir) / table.filename
-        if path.exists():
-            files[table.filename] = path.read_bytes()
-    return files
 
 
 def indicator_units(files: dict[str, bytes], contract: Contract) -> dict[str, str]:

@@ -11,11 +11,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from components.analyst_files import current_files, indicator_units, read_upload, validate_upload
+from components.analyst_files import indicator_units, read_upload, validate_upload
 from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import DATA_DIR_VARIABLE, default_data_dir
 from components.problems import format_report
+from components.publishing import current_files
 
 COMMANDS = ("import", "history", "rollback", "add-editor")
 EXIT_DONE = 0

@@ -245,7 +245,8 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _current(data_dir: Path, contract: Contract) -> dict[str, bytes]:
+def current_files(data_dir: Path, contract: Contract) -> dict[str, bytes]:
+    """The bytes of every table file that exists in `data_dir`, by file name."""
     files = {}
     for table in contract.tables:
         path = Path(data_dir) / table.filename
@@ -258,7 +259,7 @@ def _record_initial(data_dir: Path, contract: Contract) -> None:
     """Before the first change, keep the files as they are, so a rollback can return to them."""
     if history(data_dir):
         return
-    files = _current(data_dir, contract)
+    files = current_files(data_dir, contract)
     meta = Version(
         number=1,
         who="",
@@ -294,7 +295,7 @@ def _publish_locked(
             )
     _record_initial(data_dir, contract)
     number = history(data_dir)[-1].number + 1
-    files = {**_current(data_dir, contract), **changed}
+    files = {**current_files(data_dir, contract), **changed}
     meta = Version(
         number=number,
         who=who,
@@ -375,7 +376,7 @@ def rollback(
     with data_lock(data_dir):
         _recover(data_dir)
         target = version_files(data_dir, number)
-        current = _current(data_dir, contract)
+        current = current_files(data_dir, contract)
         changed = {name: data for name, data in target.items() if current.get(name) != data}
         if not changed:
             raise PublishError(f"The data is already the same as version {number}.")

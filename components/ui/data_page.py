@@ -15,7 +15,6 @@ import streamlit as st
 from components import publishing
 from components.analyst_files import (
     Proposal,
-    current_files,
     indicator_units,
     prepare_rollback,
     read_upload,
@@ -80,7 +79,7 @@ class Checked:
 def _all_data_downloads(
     signature: tuple, data_dir: str, _contract: Contract
 ) -> tuple[bytes, bytes]:
-    files = current_files(Path(data_dir), _contract)
+    files = publishing.current_files(Path(data_dir), _contract)
     return data_zip(files, _contract), data_xlsx(files, _contract)
 
 
@@ -132,7 +131,7 @@ def _store(proposal: Proposal, source: str, token: tuple) -> None:
 
 
 def _check(data: bytes, name: str, table: str | None, data_dir: Path, contract: Contract):
-    units = indicator_units(current_files(data_dir, contract), contract)
+    units = indicator_units(publishing.current_files(data_dir, contract), contract)
     upload = read_upload(data, name, contract, table, units)
     return validate_upload(upload, data_dir, contract)
 
