@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-CHROMIUM = os.environ.get("PARTNERSHIP_CHROMIUM", "/usr/bin/chromium")
+from tests.browser.conftest import CHROMIUM, SCRIPT_FINISHED
+from tests.browser.conftest import CHROMIUM_ARGS as TEST_CHROMIUM_ARGS
+
+# The same browser and flags as the browser tests, plus what twenty tabs at once need.
 CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *TEST_CHROMIUM_ARGS,
     # Twenty tabs at once must not be slowed by background-tab throttling of their timers.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
-SCRIPT_FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # "Page ready", timed by the page itself from its navigation start (performance.now()):
 # Streamlit's script run has gone running -> notRunning, and every visible chart is drawn
