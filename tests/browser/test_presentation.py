@@ -29,16 +29,31 @@ def test_every_slide_renders_offline(app_server, page, offline, language):
     assert offline.blocked == []
 
 
+def wait_for_slide_controls(page, language: str, number: int) -> None:
+    """Wait until a presenter could use the keys: counter, buttons and their shortcuts are live.
+
+    Streamlit loads the button's code on demand, so on a fresh browser the counter can show
+    before the buttons exist, and a key pressed then does nothing. Streamlit binds the shortcuts
+    just after it draws the buttons, through the hotkeys library it exposes as window.hotkeys.
+    """
+    counter(page, language, number).wait_for(timeout=60_000)
+    page.get_by_role("button", name=translate("present.next", language)).wait_for()
+    page.wait_for_function(
+        "() => !window.hotkeys || ['left', 'right', 'space'].every("
+        "k => window.hotkeys.getAllKeyCodes().some(c => c.shortcut === k))"
+    )
+
+
 def test_keyboard_moves_between_slides(app_server, page):
     """Right arrow and Space go forward, Left goes back; the slide number follows in the URL."""
     # Slides 3 to 5 are charts and lists: software WebGL drawing the map slide would only slow
     # the test down without testing the keys.
     open_page(page, f"{app_server.url}/present?slide=3")
-    counter(page, "en", 3).wait_for()
+    wait_for_slide_controls(page, "en", 3)
     for key, number in (("ArrowRight", 4), (" ", 5), ("ArrowLeft", 4)):
         page.keyboard.press(key)
-        counter(page, "en", number).wait_for(timeout=60_000)
         wait_until_settled(page, timeout_ms=60_000)
+        wait_for_slide_controls(page, "en", number)
         assert f"slide={number}" in page.url
 
 
