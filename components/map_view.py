@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +81,9 @@ SELECTION_LINE = [27, 31, 36]
 LINK_COLOUR = [31, 78, 121, 200]
 # Labels of places closer than this many pixels would print over each other.
 LABEL_GAP = 18
+# A tooltip lists at most this many initiatives and counts the rest: a place with hundreds of
+# initiatives would otherwise fill the screen, and every tooltip travels with the map.
+TOOLTIP_INITIATIVES = 8
 TOOLTIP = {
     "text": "{tooltip}",
     "style": {
@@ -137,12 +142,33 @@ class MapModel:
     region_source: dict
     language: str
 
-    def place(self, place_id: str) -> pd.Series:
-        return self.places[self.places["place_id"] == place_id].iloc[0]
+    # Look-ups by id, built on first use: the decks ask for each place and its initiatives,
+    # and filtering the whole frame for each of 800 places would cost seconds.
+    @cached_property
+    def _places_by_id(self) -> dict[str, dict]:
+        return {row["place_id"]: row for row in self.places.to_dict("records")}
+
+    @cached_property
+    def _involvement_positions(self) -> dict[str, object]:
+        return self.involvements.groupby("place_id", sort=False).indices
+
+    @cached_property
+    def _first_involvement(self) -> pd.DataFrame:
+        return self.involvements.drop_duplicates("initiative_id").set_index(
+            "initiative_id", drop=False
+        )
+
+    def place(self, place_id: str) -> dict:
+        return self._places_by_id[place_id]
 
     def initiatives_at(self, place_id: str) -> pd.DataFrame:
         """The initiatives at a place, in the data's order."""
-        return self.involvements[self.involvements["place_id"] == place_id]
+        positions = self._involvement_positions.get(place_id, [])
+        return self.involvements.iloc[positions]
+
+    def shared_initiatives(self, initiative_ids: Iterable[str]) -> pd.DataFrame:
+        """One row per initiative in `initiative_ids`, in that order."""
+        return self._first_involvement.loc[list(initiative_ids)].reset_index(drop=True)
 
     def outside_ends(self) -> list[str]:
         """Places no panel of the Both ends view shows (they appear on The link)."""
@@ -332,10 +358,10 @@ def build_model(
 
     grouped = involvements.groupby("place_id")
     counts = grouped.size()
+    statuses = grouped["status"].agg(main_status)
     places["count"] = places["place_id"].map(counts).fillna(0).astype(int)
-    places["main_status"] = places["place_id"].map(
-        lambda p: main_status(grouped.get_group(p)["status"]) if p in counts.index else ""
-    )
+    status_by_place = statuses.to_dict()
+    places["main_status"] = [status_by_place.get(p, "") for p in places["place_id"]]
     places["radius"] = places["count"].map(marker_radius)
     places["has_outline"] = places["place_id"].isin(outlines)
     depth = _depths(all_places)
@@ -367,8 +393,9 @@ def both_names(row: pd.Series | dict) -> str:
 
 
 def _initiative_lines(rows: pd.DataFrame, language: str, show_via: bool = True) -> list[str]:
+    """A line per initiative, the first TOOLTIP_INITIATIVES of them, then how many more."""
     lines = []
-    for row in rows.to_dict("records"):
+    for row in rows.head(TOOLTIP_INITIATIVES).to_dict("records"):
         title = localised(row, "title", language)[0]
         status = translate(f"status.{row['status']}", language)
         key = (
@@ -377,6 +404,8 @@ def _initiative_lines(rows: pd.DataFrame, language: str, show_via: bool = True) 
             else "map.tooltip_initiative"
         )
         lines.append(translate(key, language, title=title, status=status))
+    if len(rows) > TOOLTIP_INITIATIVES:
+        lines.append(translate("map.tooltip_more", language, count=len(rows) - TOOLTIP_INITIATIVES))
     return lines
 
 
@@ -398,8 +427,7 @@ def place_tooltip(model: MapModel, place_id: str) -> str:
 
 def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
     language = model.language
-    shared = model.involvements.drop_duplicates("initiative_id")
-    shared = shared[shared["initiative_id"].isin(link["initiative_ids"])]
+    shared = model.shared_initiatives(link["initiative_ids"])
     lines = [
         translate(
             "map.tooltip_link",
@@ -608,7 +636,19 @@ class CompactDeck(pdk.Deck):
     """
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        # Written once per deck: the page keeps its decks across reruns and never changes one
+        # after building it, and serialising hundreds of outlines and tooltips is its biggest cost.
+        written = _DECK_JSON.get(self)
+        if written is None:
+            written = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":")
+            )
+            _DECK_JSON[self] = written
+        return written
+
+
+# Outside the deck's own attributes, which pydeck would write into the JSON.
+_DECK_JSON: weakref.WeakKeyDictionary[CompactDeck, str] = weakref.WeakKeyDictionary()
 
 
 def _deck(layers: list, view: View, basemap_: Basemap, pitch: float = 0) -> pdk.Deck:

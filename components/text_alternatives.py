@@ -44,11 +44,12 @@ def chart_kind(name: str) -> str:
     return CHART_KINDS.get(name, "")
 
 
-def _listed(items: list[str], t: Translate) -> str:
-    shown = items[:MAX_NAMED]
-    text = "; ".join(shown)
-    if len(items) > MAX_NAMED:
-        text += t("alt.and_more", count=len(items) - MAX_NAMED)
+def _listed(items: list[str], t: Translate, total: int | None = None) -> str:
+    """The first MAX_NAMED items, then how many more of `total` (default: all of `items`)."""
+    total = len(items) if total is None else total
+    text = "; ".join(items[:MAX_NAMED])
+    if total > MAX_NAMED:
+        text += t("alt.and_more", count=total - MAX_NAMED)
     return text
 
 
@@ -166,12 +167,14 @@ def map_summary(model: MapModel, t: Translate) -> str:
     busy = places[places["count"] > 0].sort_values("count", ascending=False)
     named = [
         t("alt.place_count", place=label(row, model.language).replace("\n", " / "), count=n)
-        for (_, row), n in zip(busy.iterrows(), busy["count"], strict=True)
+        for row, n in zip(
+            busy.head(MAX_NAMED).to_dict("records"), busy["count"].head(MAX_NAMED), strict=True
+        )
     ]
     return t(
         "alt.map",
         places=len(places),
         countries=places["country"].replace("", pd.NA).nunique(),
         busy=len(busy),
-        names=_listed(named, t) if named else t("alt.no_initiatives_on_map"),
+        names=_listed(named, t, total=len(busy)) if named else t("alt.no_initiatives_on_map"),
     )

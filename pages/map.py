@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from components import map_view
-from components.filters import select
+from components.ui import aggregates
 from components.ui import map_view_ui as view
 from components.ui.chart_access import map_alternative
 from components.ui.filters_ui import filter_summary
@@ -12,11 +11,11 @@ from components.ui.shell import page_context
 ctx = page_context()
 t = ctx.t
 # The sidebar's filters decide which initiatives the markers, arcs and lists count.
-selection = select(ctx.dataset, ctx.filters)
+selection = aggregates.selection(ctx)
 
 st.title(t("map.title"))
 filter_summary(selection, ctx.dataset, t)
-model = map_view.build_model(ctx.dataset, ctx.agreement_id, selection.initiatives, ctx.language)
+model = view.model(ctx, selection.initiatives)
 if model.places.empty:
     st.info(t("map.no_places"))
     st.stop()
@@ -24,7 +23,7 @@ if model.places.empty:
 basemap = view.configured_basemap(t)
 chosen_view = view.view_choice(t)
 place = view.place_choice(model, t)
-view.maps(model, chosen_view, place, basemap, t)
+view.maps(ctx, model, chosen_view, place, basemap)
 map_alternative(ctx, model)
 view.legend(model, chosen_view, t)
 view.sources(model, ctx.dataset, selection.initiatives, chosen_view, basemap, t, ctx.language)

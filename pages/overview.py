@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from components import overview
 from components.ui import overview_view as view
 from components.ui.briefing_view import briefing_download
 from components.ui.shell import page_context
@@ -15,7 +14,7 @@ st.header(t("overview.agreement_heading"))
 view.agreement_card(ctx)
 
 st.header(t("overview.figures_heading"))
-view.headline_figures(ctx, overview.headline_figures(ctx.dataset, ctx.agreement_id, ctx.today))
+view.headline_figures(ctx)
 
 st.header(t("overview.focus_areas_heading"))
 view.focus_areas(ctx)

@@ -53,7 +53,7 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
 # of filtering 10,000 initiatives and a million values again. The key is one short text made from
 # the files' signature and the view's settings (Streamlit hashes a text in one step, a nested
 # tuple field by field); the builder itself is not hashed.
-@st.cache_resource(max_entries=48, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _view(key: str, _build: Callable[[], Any]) -> Any:
     return _build()
 
@@ -65,6 +65,15 @@ def _key(name: str, dataset: Dataset, settings: tuple) -> str:
 def view(ctx: PageContext, name: str, build: Callable[[], Any], *settings: Hashable) -> Any:
     """`build()`, remembered for this dataset, filters, language, today and `settings`."""
     key = (ctx.filters, ctx.language, ctx.today, *settings)
+    return _view(_key(name, ctx.dataset, key), build)
+
+
+def per_agreement(
+    ctx: PageContext, name: str, build: Callable[[], Any], *settings: Hashable
+) -> Any:
+    """`build()`, remembered for this dataset, agreement, language and today: for what the
+    sidebar's filters do not change (the Overview's card, figures and lists)."""
+    key = (ctx.agreement_id, ctx.language, ctx.today, *settings)
     return _view(_key(name, ctx.dataset, key), build)
 
 

@@ -15,6 +15,7 @@ from components.map_view import MapModel
 from components.markdown_text import escape_markdown
 from components.static_charts import browser_path, places_table, png_bytes
 from components.text_alternatives import describe_chart, map_summary
+from components.ui import aggregates
 from components.ui.shell import PageContext
 
 # The table under a summary shows at most this many rows (the CSV download has them all).
@@ -43,11 +44,15 @@ def _readable(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     return shown.rename(columns=headings)
 
 
-def text_alternative(ctx: PageContext, summary: str, data: pd.DataFrame) -> None:
+def text_alternative(
+    ctx: PageContext, summary: str, data: pd.DataFrame, readable: pd.DataFrame | None = None
+) -> None:
+    """`readable` is `data` already made readable, when the caller keeps it across reruns."""
     with st.expander(ctx.t("alt.heading")):
         st.markdown(escape_markdown(ctx.t("alt.summary", summary=summary)))
         if len(data):
-            st.dataframe(_readable(data, ctx), hide_index=True, width="stretch")
+            shown = _readable(data, ctx) if readable is None else readable
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
@@ -74,5 +79,12 @@ def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
 
 
 def map_alternative(ctx: PageContext, model: MapModel) -> None:
-    """The map's text alternative: where the places are and how many initiatives each has."""
-    text_alternative(ctx, map_summary(model, ctx.t), places_table(model))
+    """The map's text alternative: where the places are and how many initiatives each has.
+    Remembered with the map's own settings (the model is shared the same way)."""
+
+    def build() -> tuple[str, pd.DataFrame, pd.DataFrame]:
+        table = places_table(model)
+        return map_summary(model, ctx.t), table, _readable(table, ctx)
+
+    summary, table, readable = aggregates.view(ctx, "map_alternative", build)
+    text_alternative(ctx, summary, table, readable)

@@ -15,6 +15,8 @@ from components.loader import Dataset
 from components.markdown_text import escape_markdown
 from components.overview import localised
 from components.status_palette import initiative_style
+from components.ui import aggregates
+from components.ui.shell import PageContext
 
 # Widget keys double as query-parameter names, so a shared link opens the same view.
 VIEW_KEY = "map_view"
@@ -24,6 +26,8 @@ PANEL_HEIGHT = mv.PANEL_HEIGHT
 LINK_HEIGHT = mv.LINK_HEIGHT
 INITIATIVES_PAGE = "initiatives"
 INITIATIVE_PARAM = "initiative"
+# The caption under Both ends names this many of the places outside its panels, then counts.
+OUTSIDE_NAMES = 12
 
 
 def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
@@ -74,13 +78,53 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
     return place
 
 
+def _remembered(ctx: PageContext, name: str, build, whole_agreement: bool, *settings) -> object:
+    # The whole agreement's map (presentation mode) and the filtered one are kept apart.
+    if whole_agreement:
+        return aggregates.per_agreement(ctx, f"{name}_whole", build, *settings)
+    return aggregates.view(ctx, name, build, *settings)
+
+
+def model(ctx: PageContext, initiatives: pd.DataFrame | None = None) -> mv.MapModel:
+    """The map of the chosen agreement, counting `initiatives` (the sidebar's selection), or all
+    of the agreement's when None. Built once and shared by every session."""
+    return _remembered(
+        ctx,
+        "map_model",
+        lambda: mv.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language),
+        initiatives is None,
+    )
+
+
 def maps(
-    model: mv.MapModel, view: str, place: str | None, basemap: mv.Basemap, t: Callable[..., str]
+    ctx: PageContext,
+    model: mv.MapModel,
+    view: str,
+    place: str | None,
+    basemap: mv.Basemap,
+    whole_agreement: bool = False,
 ) -> None:
+    """The decks of the chosen view. They are remembered with the model's settings: rebuilding
+    and serialising hundreds of markers and outlines on every rerun would cost seconds."""
     if view == mv.LINK:
-        st.pydeck_chart(mv.link_deck(model, place, basemap), height=LINK_HEIGHT)
+        deck = _remembered(
+            ctx,
+            "map_link",
+            lambda: mv.link_deck(model, place, basemap),
+            whole_agreement,
+            place,
+            basemap,
+        )
+        st.pydeck_chart(deck, height=LINK_HEIGHT)
         return
-    decks = mv.ends_decks(model, place, basemap)
+    decks = _remembered(
+        ctx,
+        "map_ends",
+        lambda: mv.ends_decks(model, place, basemap),
+        whole_agreement,
+        place,
+        basemap,
+    )
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
             names = [mv.both_names(model.place(p)) for p in end.place_ids]
@@ -88,8 +132,10 @@ def maps(
             st.pydeck_chart(deck, height=PANEL_HEIGHT)
     outside = model.outside_ends()
     if outside:
-        names = ", ".join(mv.both_names(model.place(p)) for p in outside)
-        st.caption(t("map.outside_ends", places=escape_markdown(names)))
+        names = ", ".join(mv.both_names(model.place(p)) for p in outside[:OUTSIDE_NAMES])
+        if len(outside) > OUTSIDE_NAMES:
+            names += ctx.t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)
+        st.caption(ctx.t("map.outside_ends", places=escape_markdown(names)))
 
 
 def _swatch(colour: str, text: str, hollow: bool = False) -> str:

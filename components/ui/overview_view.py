@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from babel import Locale
 
@@ -10,17 +13,18 @@ from components import overview
 from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_number
 from components.markdown_text import escape_markdown as md
 from components.overview import Figure, localised
+from components.ui.aggregates import per_agreement
 from components.ui.shell import PageContext
 
 # Statuses older than this are shown with a reminder that they are the last known position.
 STALE_AFTER_DAYS = 365
 # Past these, long lists are cut with a note: at ten thousand initiatives, sending every row to
 # the browser on each rerun costs seconds (see docs/benchmarks.md); the Initiatives page lists all.
-MAX_TRACE_ROWS = 1000
+MAX_TRACE_ROWS = 200
 MAX_LISTED_PER_AREA = 50
 
 
-def _text(row: pd.Series, base: str, ctx: PageContext) -> str:
+def _text(row: pd.Series | dict, base: str, ctx: PageContext) -> str:
     """Data text in the page's language, escaped, marked when it is the other language's text."""
     text, is_fallback = localised(row, base, ctx.language)
     if not text:
@@ -45,52 +49,94 @@ def _source_line(dataset, source_id: str, ctx: PageContext) -> str:
     )
 
 
-def agreement_card(ctx: PageContext) -> None:
+@dataclass(frozen=True)
+class AgreementCard:
+    """The agreement card's text, composed once per agreement and language."""
+
+    title: str
+    signed_line: str
+    summary: str
+    # (country heading, list of its parties) for each side.
+    sides: tuple[tuple[str, str], ...]
+    people_heading: str | None
+    people: str
+    source_line: str
+
+
+def _compose_card(ctx: PageContext) -> AgreementCard:
     dataset, t = ctx.dataset, ctx.t
     agreement = overview.agreement_row(dataset, ctx.agreement_id)
-    with st.container(border=True):
-        st.subheader(_text(agreement, "title", ctx))
-        st.markdown(
-            t(
-                "overview.signed_line",
-                kind=t(f"agreement_kind.{agreement['kind']}"),
-                date=format_date(agreement["signed_on"], ctx.language),
-                place=md(
-                    overview.place_name(dataset, agreement["place_id"], ctx.language)
-                    or t("common.not_recorded")
-                ),
-            )
+    sides = tuple(
+        (
+            f"**{md(_country_name(country, ctx))}**",
+            "\n".join(
+                f"- {_text(party, 'name', ctx)} · {t('party_role.' + party['role'])}"
+                for party in parties.to_dict("records")
+            ),
         )
-        st.markdown(_text(agreement, "summary", ctx))
-        sides = overview.parties_by_side(dataset, ctx.agreement_id)
-        for column, (country, parties) in zip(st.columns(len(sides)), sides.items(), strict=True):
+        for country, parties in overview.parties_by_side(dataset, ctx.agreement_id).items()
+    )
+    people = overview.people_for_agreement(dataset, ctx.agreement_id)
+    return AgreementCard(
+        title=_text(agreement, "title", ctx),
+        signed_line=t(
+            "overview.signed_line",
+            kind=t(f"agreement_kind.{agreement['kind']}"),
+            date=format_date(agreement["signed_on"], ctx.language),
+            place=md(
+                overview.place_name(dataset, agreement["place_id"], ctx.language)
+                or t("common.not_recorded")
+            ),
+        ),
+        summary=_text(agreement, "summary", ctx),
+        sides=sides,
+        people_heading=t("overview.people_named", count=len(people)) if len(people) else None,
+        people="\n".join(
+            f"- **{_text(person, 'name', ctx)}**, {_text(person, 'title', ctx)} "
+            f"({_text(person, 'party_name', ctx)}). {_text(person, 'note', ctx)}"
+            for person in people.to_dict("records")
+        ),
+        source_line=_source_line(dataset, agreement["source_id"], ctx),
+    )
+
+
+def agreement_card(ctx: PageContext) -> None:
+    card = per_agreement(ctx, "overview_card", lambda: _compose_card(ctx))
+    with st.container(border=True):
+        st.subheader(card.title)
+        st.markdown(card.signed_line)
+        st.markdown(card.summary)
+        for column, (heading, parties) in zip(st.columns(len(card.sides)), card.sides, strict=True):
             with column:
-                st.markdown(f"**{md(_country_name(country, ctx))}**")
-                st.markdown(
-                    "\n".join(
-                        f"- {_text(party, 'name', ctx)} · {t('party_role.' + party['role'])}"
-                        for _, party in parties.iterrows()
-                    )
-                )
-        people = overview.people_for_agreement(dataset, ctx.agreement_id)
-        if len(people):
-            with st.expander(t("overview.people_named", count=len(people))):
-                st.markdown(
-                    "\n".join(
-                        f"- **{_text(person, 'name', ctx)}**, {_text(person, 'title', ctx)} "
-                        f"({_text(person, 'party_name', ctx)}). {_text(person, 'note', ctx)}"
-                        for _, person in people.iterrows()
-                    )
-                )
-        st.caption(_source_line(dataset, agreement["source_id"], ctx))
+                st.markdown(heading)
+                st.markdown(parties)
+        if card.people_heading:
+            with st.expander(card.people_heading):
+                st.markdown(card.people)
+        st.caption(card.source_line)
+
+
+def _compose_figures(ctx: PageContext) -> tuple[list[Figure], dict[str, pa.Table | pd.DataFrame]]:
+    """The headline figures, and the rows behind each as the Arrow table the browser is sent
+    (converted once, not on every rerun)."""
+    figures = overview.headline_figures(ctx.dataset, ctx.agreement_id, ctx.today)
+    return figures, {figure.key: _as_arrow(figure.rows.head(MAX_TRACE_ROWS)) for figure in figures}
+
+
+def _as_arrow(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    try:
+        return pa.Table.from_pandas(rows, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: Streamlit knows how to fix them
+        return rows
 
 
 def _figure(figures: list[Figure], key: str) -> Figure | None:
     return next((figure for figure in figures if figure.key == key), None)
 
 
-def headline_figures(ctx: PageContext, figures: list[Figure]) -> None:
+def headline_figures(ctx: PageContext) -> None:
     t = ctx.t
+    figures, traces = per_agreement(ctx, "overview_figures", lambda: _compose_figures(ctx))
     total = _figure(figures, "initiatives_total")
     by_status = [f for f in figures if f.key.startswith("initiatives_") and f is not total]
     done = _figure(figures, "milestones_done")
@@ -149,11 +195,9 @@ def headline_figures(ctx: PageContext, figures: list[Figure]) -> None:
             if figure.rows.empty:
                 st.caption(t("figures.no_rows"))
             else:
-                rows = figure.rows
-                if len(rows) > MAX_TRACE_ROWS:
-                    st.caption(t("charts.rows_cut", shown=MAX_TRACE_ROWS, total=len(rows)))
-                    rows = rows.head(MAX_TRACE_ROWS)
-                st.dataframe(rows, hide_index=True, width="stretch")
+                if len(figure.rows) > MAX_TRACE_ROWS:
+                    st.caption(t("charts.rows_cut", shown=MAX_TRACE_ROWS, total=len(figure.rows)))
+                st.dataframe(traces[figure.key], hide_index=True, width="stretch")
 
 
 def _trace_key(key: str) -> str:
@@ -177,35 +221,57 @@ def _stale_status_notice(ctx: PageContext) -> None:
         )
 
 
+@dataclass(frozen=True)
+class FocusAreaBlock:
+    """One focus area's box on the Overview, composed once per agreement and language."""
+
+    heading: str
+    caption: str
+    # The initiatives as a Markdown list; empty when the area has none.
+    listed: str
+    # How many initiatives the list leaves out (they are on the Initiatives page).
+    left_out: int
+
+
+def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
+    t = ctx.t
+    blocks = []
+    for area, initiatives in overview.focus_areas_with_initiatives(ctx.dataset, ctx.agreement_id):
+        if area is None:
+            heading = f"**{t('overview.whole_agreement')}**"
+            caption = t("overview.whole_agreement_help")
+        else:
+            heading = f"**{_text(area, 'name', ctx)}**"
+            caption = _text(area, "description", ctx)
+        listed = "\n".join(
+            f"- {_text(row, 'title', ctx)}: **{t('status.' + row['status'])}** "
+            + t("overview.as_of", date=format_date(row["status_as_of"], ctx.language))
+            + f" · {t('overview.source_short', title=md(row['source_title']))}"
+            for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
+        )
+        left_out = max(len(initiatives) - MAX_LISTED_PER_AREA, 0)
+        blocks.append(FocusAreaBlock(heading, caption, listed, left_out))
+    return blocks
+
+
 def focus_areas(ctx: PageContext) -> None:
     t = ctx.t
-    for area, initiatives in overview.focus_areas_with_initiatives(ctx.dataset, ctx.agreement_id):
+    for block in per_agreement(ctx, "overview_focus_areas", lambda: _compose_focus_areas(ctx)):
         with st.container(border=True):
-            if area is None:
-                st.markdown(f"**{t('overview.whole_agreement')}**")
-                st.caption(t("overview.whole_agreement_help"))
-            else:
-                st.markdown(f"**{_text(area, 'name', ctx)}**")
-                st.caption(_text(area, "description", ctx))
-            if initiatives.empty:
+            st.markdown(block.heading)
+            st.caption(block.caption)
+            if not block.listed:
                 st.markdown(t("overview.no_initiatives_in_area"))
                 continue
-            st.markdown(
-                "\n".join(
-                    f"- {_text(row, 'title', ctx)}: **{t('status.' + row['status'])}** "
-                    + t("overview.as_of", date=format_date(row["status_as_of"], ctx.language))
-                    + f" · {t('overview.source_short', title=md(row['source_title']))}"
-                    for _, row in initiatives.head(MAX_LISTED_PER_AREA).iterrows()
-                )
-            )
-            if len(initiatives) > MAX_LISTED_PER_AREA:
-                st.caption(t("briefing.more_lines", count=len(initiatives) - MAX_LISTED_PER_AREA))
+            st.markdown(block.listed)
+            if block.left_out:
+                st.caption(t("briefing.more_lines", count=block.left_out))
 
 
-def sources(ctx: PageContext) -> None:
+def _compose_sources(ctx: PageContext) -> pd.DataFrame:
     t = ctx.t
     table = overview.sources_cited(ctx.dataset)
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("columns.title"): table["title"],
             t("columns.kind"): table["kind"].map(lambda kind: t("source_kind." + kind)),
@@ -218,9 +284,12 @@ def sources(ctx: PageContext) -> None:
             t("columns.notes"): table["notes"],
         }
     )
+
+
+def sources(ctx: PageContext) -> None:
     st.dataframe(
-        shown,
+        per_agreement(ctx, "overview_sources", lambda: _compose_sources(ctx)),
         hide_index=True,
         width="stretch",
-        column_config={t("columns.url"): st.column_config.LinkColumn()},
+        column_config={ctx.t("columns.url"): st.column_config.LinkColumn()},
     )
