@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -40,7 +41,7 @@ class Dataset:
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
 
-    @property
+    @cached_property  # the frames never change once loaded, and every page asks on every rerun
     def status_as_of(self) -> pd.Timestamp | None:
         """The newest date on which a source confirmed an initiative's status."""
         dates = self.tables["initiatives"]["status_as_of"].dropna()

@@ -172,12 +172,16 @@ class MapModel:
 
     def outside_ends(self) -> list[str]:
         """Places no panel of the Both ends view shows (they appear on The link)."""
+        return list(self._outside_ends)
+
+    @cached_property
+    def _outside_ends(self) -> tuple[str, ...]:
         boxes = [end.view.visible_bounds(PANEL_WIDTH, PANEL_HEIGHT) for end in self.ends]
-        return [
+        return tuple(
             row.place_id
             for row in self.places.itertuples()
             if not any(box.contains(row.lon, row.lat) for box in boxes)
-        ]
+        )
 
 
 def _ancestors(place_id: str, parents: dict[str, str]) -> list[str]:

@@ -4,6 +4,8 @@ activity, and the initiatives table in each language."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
@@ -87,3 +89,40 @@ def selection(ctx: PageContext) -> Selection:
     links = _lookups(repr(ctx.dataset.signature), ctx.dataset)
     key = _key("selection", ctx.dataset, (ctx.filters,))
     return _view(key, lambda: select(ctx.dataset, ctx.filters, links))
+
+
+class _ByIdentity:
+    """Values derived from an object, remembered while that very object is in use.
+
+    The views above hand every rerun the same chart and table objects, so what is derived from
+    them (a text alternative, the Arrow table the browser is sent) can be kept with them. The
+    entry holds the object itself, so its id cannot be reused by another while it is remembered.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[int, str], tuple[object, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, owner: object, name: str, build: Callable[[], Any]) -> Any:
+        key = (id(owner), name)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] is owner:
+                self._entries.move_to_end(key)
+                return entry[1]
+        value = build()
+        with self._lock:
+            self._entries[key] = (owner, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
+
+
+_derived = _ByIdentity(size=256)
+
+
+def derived(owner: object, name: str, build: Callable[[], Any]) -> Any:
+    """`build()`, remembered for as long as `owner` (a chart, a table) is the same object."""
+    return _derived.get(owner, name, build)

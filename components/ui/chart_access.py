@@ -72,8 +72,15 @@ def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
 
 def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
     """What draw_chart adds under every chart: the text alternative and the PNG download."""
-    summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
-    text_alternative(ctx, summary, chart.data)
+
+    def build() -> tuple[str, pd.DataFrame]:
+        summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
+        return summary, _readable(chart.data, ctx)
+
+    summary, readable = aggregates.derived(
+        chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build
+    )
+    text_alternative(ctx, summary, chart.data, readable)
     if chart.figure is not None:
         png_download(ctx, chart.figure, name)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components.charting import Chart, as_of
@@ -14,6 +15,7 @@ from components.filters import Notice
 from components.i18n import format_date
 from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown
+from components.ui.aggregates import derived
 from components.ui.chart_access import chart_extras
 from components.ui.shell import PageContext
 
@@ -22,6 +24,15 @@ from components.ui.shell import PageContext
 MAX_TABLE_ROWS = 1000
 # Plotly's own toolbar: keep the picture download (it works offline), drop the logo.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The table as Arrow, the form Streamlit sends, converted once by whoever keeps it; a
+    frame with mixed types is left to Streamlit, which knows how to fix them."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
 
 
 def notice(note: Notice, ctx: PageContext) -> None:
@@ -100,9 +111,14 @@ def draw_table(
     current as the newest of its sources."""
     if len(frame) > MAX_TABLE_ROWS:
         st.info(ctx.t("charts.rows_cut", shown=MAX_TABLE_ROWS, total=len(frame)))
-        frame = frame.head(MAX_TABLE_ROWS)
-    shown = frame[list(labels)].rename(columns=labels)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+
+    def build() -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
+        shown = frame.head(MAX_TABLE_ROWS)[list(labels)].rename(columns=labels)
+        return shown, as_arrow(shown)
+
+    # The frame usually comes from a remembered view: the same object on every rerun.
+    shown, sent = derived(frame, f"table|{name}|{sorted(labels.items())!r}", build)
+    st.dataframe(sent, hide_index=True, width="stretch", column_config=column_config)
     if as_of is None:
         as_of = newest_source(ctx, source_ids)
     caption(ctx, source_ids, as_of)

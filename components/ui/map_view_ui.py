@@ -59,10 +59,14 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
         if requested and requested not in choices:
             st.info(t("map.unknown_place_in_link", value=escape_markdown(requested)))
         st.session_state[PLACE_KEY] = requested if requested in choices else None
-    names = {
-        row["place_id"]: t("map.place_option", name=mv.both_names(row), count=row["count"])
-        for row in model.places.to_dict("records")
-    }
+    names = aggregates.derived(
+        model,
+        "place_options",  # the model is built for one language
+        lambda: {
+            row["place_id"]: t("map.place_option", name=mv.both_names(row), count=row["count"])
+            for row in model.places.to_dict("records")
+        },
+    )
     place = st.selectbox(
         t("map.place"),
         choices,

@@ -14,6 +14,7 @@ from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_
 from components.markdown_text import escape_markdown as md
 from components.overview import Figure, localised
 from components.ui.aggregates import per_agreement
+from components.ui.charts import as_arrow
 from components.ui.shell import PageContext
 
 # Statuses older than this are shown with a reminder that they are the last known position.
@@ -120,14 +121,7 @@ def _compose_figures(ctx: PageContext) -> tuple[list[Figure], dict[str, pa.Table
     """The headline figures, and the rows behind each as the Arrow table the browser is sent
     (converted once, not on every rerun)."""
     figures = overview.headline_figures(ctx.dataset, ctx.agreement_id, ctx.today)
-    return figures, {figure.key: _as_arrow(figure.rows.head(MAX_TRACE_ROWS)) for figure in figures}
-
-
-def _as_arrow(rows: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    try:
-        return pa.Table.from_pandas(rows, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: Streamlit knows how to fix them
-        return rows
+    return figures, {figure.key: as_arrow(figure.rows.head(MAX_TRACE_ROWS)) for figure in figures}
 
 
 def _figure(figures: list[Figure], key: str) -> Figure | None:

@@ -79,12 +79,18 @@ def translator() -> Callable[..., str]:
     return partial(translate, language=language())
 
 
-def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
-    rows = agreements(dataset)
-    ids = rows["agreement_id"].tolist()
-    titles = {
-        row["agreement_id"]: localised(row, "title", language())[0] for _, row in rows.iterrows()
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _agreement_titles(signature: str, language: str, _dataset: Dataset) -> dict[str, str]:
+    """Each agreement's title in `language`, in the order the switch lists them."""
+    return {
+        row["agreement_id"]: localised(row, "title", language)[0]
+        for row in agreements(_dataset).to_dict("records")
     }
+
+
+def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
+    titles = _agreement_titles(repr(dataset.signature), language(), dataset)
+    ids = list(titles)
     requested = st.query_params.get(AGREEMENT_KEY)
     if st.session_state.get(AGREEMENT_KEY) not in ids:
         if requested and requested not in ids:
