@@ -23,6 +23,13 @@ class PageRoute:
 
     script: str
     url_path: str
+    # The page app.py shows at its root in ordinary use: it is opened at "/", its only address
+    # (Streamlit answers the default page's own path with a "Page not found" dialog).
+    default: bool = False
+
+    @property
+    def address(self) -> str:
+        return "" if self.default else self.url_path
 
 
 def routed_pages(app_file: Path = OUR_APP) -> list[PageRoute]:
@@ -39,10 +46,17 @@ def routed_pages(app_file: Path = OUR_APP) -> list[PageRoute]:
             continue
         script = node.args[0].value
         url_path = Path(script).stem
+        default = False
         for keyword in node.keywords:
             if keyword.arg == "url_path" and isinstance(keyword.value, ast.Constant):
                 url_path = keyword.value.value
-        routes.append(PageRoute(script, url_path))
+            # default=True, or default=not <a mode such as presenting()>.
+            if keyword.arg == "default":
+                value = keyword.value
+                default = (isinstance(value, ast.Constant) and value.value is True) or (
+                    isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
+                )
+        routes.append(PageRoute(script, url_path, default))
     return routes
 
 
@@ -111,7 +125,7 @@ def page_ready(
         # A fresh context per page of ours, so no page inherits another's browser-side state
         # (presentation mode remembers a hidden sidebar); its first visit warms its cache.
         ours_context = browser.context()
-        url = f"{ours.url}/{route.url_path}"
+        url = f"{ours.url}/{route.address}"
         comparison = Comparison(route.url_path)
         results.append(comparison)
         try:
@@ -201,7 +215,7 @@ def rerun_cost(
         # A fresh context per page: presentation mode, for one, remembers a hidden sidebar.
         context = browser.context()
         try:
-            page = chromium.start_navigation(context, f"{server.url}/{route.url_path}", timeout_ms)
+            page = chromium.start_navigation(context, f"{server.url}/{route.address}", timeout_ms)
             chromium.ready_ms(page, timeout_ms)
             _wait_quiet(page, server, timeout_ms)
             # The first change warms the caches of the other filter value; not counted.
@@ -281,10 +295,17 @@ class ViewersResult:
     peak_rss_mb: float
     leak_rss_mb: list[float]
     leak_reruns: int
+    # The same tabs opening the title-only reference app: Streamlit's and Chromium's own floor.
+    reference_single_ms: list[float] = field(default_factory=list)
+    reference_concurrent_ms: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         return p95(self.concurrent_ms) / median(self.single_ms)
+
+    @property
+    def reference_ratio(self) -> float:
+        return p95(self.reference_concurrent_ms) / median(self.reference_single_ms)
 
     @property
     def leak_growth_mb(self) -> float:
@@ -307,7 +328,7 @@ def viewers_and_memory(
     resident memory with N viewers connected, and memory across repeated reruns."""
     server = start("viewers", OUR_APP, data_dir, work_dir)
     try:
-        url = f"{server.url}/overview"
+        url = f"{server.url}/"  # the Overview, the default page
         context = browser.context()
         chromium.page_ready_ms(context, url, timeout_ms)  # loads the data once
         single = [chromium.page_ready_ms(context, url, timeout_ms) for _ in range(repeats)]
@@ -332,14 +353,47 @@ def viewers_and_memory(
                 leak.append(server.rss_mb())
         for c in contexts:
             c.close()
-        return ViewersResult(
-            single_ms=single,
-            concurrent_ms=concurrent,
-            rss_idle_mb=rss_idle,
-            rss_with_viewers_mb=rss_viewers,
-            peak_rss_mb=server.peak_rss_mb(),
-            leak_rss_mb=leak,
-            leak_reruns=leak_reruns,
-        )
+        peak = server.peak_rss_mb()
+    finally:
+        server.stop()
+    reference_single, reference_concurrent = _tabs(
+        browser, REFERENCE_APP, data_dir, work_dir, viewers, repeats, timeout_ms
+    )
+    return ViewersResult(
+        single_ms=single,
+        concurrent_ms=concurrent,
+        rss_idle_mb=rss_idle,
+        rss_with_viewers_mb=rss_viewers,
+        peak_rss_mb=peak,
+        leak_rss_mb=leak,
+        leak_reruns=leak_reruns,
+        reference_single_ms=reference_single,
+        reference_concurrent_ms=reference_concurrent,
+    )
+
+
+def _tabs(
+    browser: chromium.Browser,
+    app: Path,
+    data_dir: Path,
+    work_dir: Path,
+    viewers: int,
+    repeats: int,
+    timeout_ms: float,
+) -> tuple[list[float], list[float]]:
+    """Page ready of one tab (median of `repeats`), then of `viewers` tabs opened at once."""
+    server = start("tabs", app, data_dir, work_dir)
+    try:
+        url = f"{server.url}/"
+        context = browser.context()
+        chromium.page_ready_ms(context, url, timeout_ms)
+        single = [chromium.page_ready_ms(context, url, timeout_ms) for _ in range(repeats)]
+        context.close()
+        contexts = [browser.context() for _ in range(viewers)]
+        pages = [chromium.start_navigation(c, url, timeout_ms) for c in contexts]
+        concurrent = [chromium.ready_ms(page, timeout_ms * 3) for page in pages]
+        for c in contexts:
+            c.close()
+        return single, concurrent
     finally:
         server.stop()

@@ -35,11 +35,13 @@ def test_pages_are_read_from_the_navigation(tmp_path):
         "                        st.Page('pages/second_page.py', title='Two')]})\n",
         encoding="utf-8",
     )
-    assert [(p.script, p.url_path) for p in routed_pages(app)] == [
-        ("pages/a.py", "first"),
-        ("pages/second_page.py", "second_page"),
+    assert [(p.script, p.url_path, p.address) for p in routed_pages(app)] == [
+        ("pages/a.py", "first", ""),
+        ("pages/second_page.py", "second_page", "second_page"),
     ]
-    assert "overview" in [p.url_path for p in routed_pages()]
+    addresses = {p.url_path: p.address for p in routed_pages()}
+    assert addresses["overview"] == ""  # the default page, opened at the root
+    assert addresses["present"] == "present"  # the default only when ?present=1
 
 
 def test_p95_and_ratio():

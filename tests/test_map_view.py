@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+import pydeck as pdk
 import pytest
 
 from components import geo
@@ -320,6 +322,37 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
         r for r in layer(mv.link_deck(chinese), "places")["data"] if r["place_id"] == "chengdu"
     )
     assert chengdu["tooltip"].split("\n")[:2] == ["Chengdu · 成都市", "城市"]
+
+
+@pytest.mark.parametrize(("language", "more"), [("en", "… and 2 more"), ("zh", "……另有 2 项")])
+def test_tooltips_list_a_few_initiatives_and_count_the_rest(monkeypatch, language, more):
+    """A place with many initiatives lists the first few and says how many more there are."""
+    monkeypatch.setattr(mv, "TOOLTIP_INITIATIVES", 1)
+    model = model_of(SHIPPED_DATA, language=language)
+    lines = mv.place_tooltip(model, "hebei").split("\n")
+    assert len([line for line in lines if line.startswith("•")]) == 1
+    assert lines[-1] == more
+    arc = next(a for a in layer(mv.link_deck(model), "links")["data"] if a["count"] == 3)
+    assert arc["tooltip"].split("\n")[-1] == more
+
+
+def test_place_and_initiatives_at_agree_with_the_frames(shipped):
+    """The look-ups by id give the same rows as filtering the frames, in the data's order."""
+    for row in shipped.places.itertuples():
+        assert shipped.place(row.place_id)["name_en"] == row.name_en
+        expected = shipped.involvements[shipped.involvements["place_id"] == row.place_id]
+        pd.testing.assert_frame_equal(shipped.initiatives_at(row.place_id), expected)
+    link = shipped.links.iloc[0]
+    shared = shipped.shared_initiatives(link["initiative_ids"])
+    assert shared["initiative_id"].tolist() == list(link["initiative_ids"])
+
+
+def test_a_deck_is_written_once_with_the_same_content_as_pydeck(shipped):
+    """The JSON is kept for the next rerun, and it is pydeck's own content, compactly written."""
+    deck = mv.link_deck(shipped)
+    first = deck.to_json()
+    assert deck.to_json() is first
+    assert json.loads(first) == json.loads(pdk.Deck.to_json(deck))
 
 
 @pytest.mark.parametrize(
