@@ -42,7 +42,7 @@ test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (~20 min); writes docs/benchmarks.md
-	$(BIN)/python -m bench --out docs/benchmarks.md
+	$(BIN)/python -m scripts.bench --out docs/benchmarks.md
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from bench.measurements import Comparison, p95, routed_pages
-from bench.seeded_errors import check_coverage
 from components.sample import write_sample
+from scripts.bench.measurements import Comparison, p95, routed_pages
+from scripts.bench.seeded_errors import check_coverage
 from tests.conftest import REPO
 
 SECTIONS = (
@@ -63,10 +63,10 @@ def test_every_error_frictionless_reports_is_ours_too(tmp_path):
 
 @pytest.mark.browser
 def test_suite_runs_end_to_end_and_writes_the_report(tmp_path):
-    """`python -m bench --smoke` measures every routed page and writes every section."""
+    """`python -m scripts.bench --smoke` measures every routed page and writes every section."""
     out = tmp_path / "benchmarks.md"
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        [sys.executable, "-m", "scripts.bench", "--smoke", "--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -8,8 +8,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from bench.browser import CHROMIUM
-from bench.servers import REPO
+from scripts.bench.browser import CHROMIUM
+from scripts.bench.servers import REPO
 
 PACKAGES = (
     "streamlit",

@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.measurements import Comparison, RerunCost, ViewersResult, median, p95
-from bench.seeded_errors import Coverage
 from components.sample import SampleSize
+from scripts.bench.measurements import Comparison, RerunCost, ViewersResult, median, p95
+from scripts.bench.seeded_errors import Coverage
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
@@ -56,8 +56,9 @@ def _page_ready(results: Results) -> list[str]:
         "From the tab's navigation start until Streamlit's script run has finished "
         '(`data-test-script-state="notRunning"` after `running`) and every visible chart is '
         "drawn (plotly SVG, deck.gl canvas), timed inside the page. Reference: a page with a "
-        "title only (`bench/reference_app.py`), served the same way. Each page is visited once "
-        f"unmeasured, then {results.settings.repeats} times alternating with the reference."
+        "title only (`scripts/bench/reference_app.py`), served the same way. Each page is "
+        f"visited once unmeasured, then {results.settings.repeats} times alternating with the "
+        "reference."
     )
     lines.append("")
     for name, comparisons in results.page_ready.items():
@@ -84,10 +85,10 @@ def _reruns(results: Results) -> list[str]:
     lines = ["## 2. Rerun cost", ""]
     lines.append(
         "Server-side script time (all script runs the change caused, summed) after a filter "
-        "change, from the launcher's timing log (`bench/timed_server.py`; the app itself carries "
-        "no timing code). The first change is not counted (it fills the caches for the other "
-        f"value); then {results.settings.rerun_repeats} changes. Goal: under {RERUN_GOAL_MS} ms "
-        "per rerun with the large data."
+        "change, from the launcher's timing log (`scripts/bench/timed_server.py`; the app "
+        "itself carries no timing code). The first change is not counted (it fills the caches "
+        f"for the other value); then {results.settings.rerun_repeats} changes. Goal: under "
+        f"{RERUN_GOAL_MS} ms per rerun with the large data."
     )
     lines.append("")
     lines += [
@@ -250,17 +251,17 @@ def _header(results: Results) -> list[str]:
         "",
         "```sh",
         "make bench                      # all of the below; writes this file",
-        ".venv/bin/python -m bench --out docs/benchmarks.md          # the same, without make",
-        ".venv/bin/python -m bench --smoke --out smoke.md            # one quick run (make test)",
+        ".venv/bin/python -m scripts.bench --out docs/benchmarks.md  # the same, without make",
+        ".venv/bin/python -m scripts.bench --smoke --out smoke.md    # one quick run (make test)",
         f".venv/bin/partnership sample --scale {s.large_scale} --out large   # the large data",
         ".venv/bin/partnership validate large                        # section 4, ours",
         ".venv/bin/frictionless validate large/datapackage.json      # section 4, reference",
         "```",
         "",
-        "Servers are started with `python -m bench.timed_server LOG run app.py` (plain `streamlit "
-        "run` plus a log of each script run's duration) on 127.0.0.1 with the repository's "
-        "`.streamlit/config.toml`; the browser is Debian's Chromium, headless, driven by "
-        "Playwright.",
+        "Servers are started with `python -m scripts.bench.timed_server LOG run app.py` "
+        "(plain `streamlit run` plus a log of each script run's duration) on 127.0.0.1 with the "
+        "repository's `.streamlit/config.toml`; the browser is Debian's Chromium, headless, "
+        "driven by Playwright.",
         "",
     ]
     return lines

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from bench import browser as chromium
-from bench.servers import OUR_APP, REFERENCE_APP, REPO, Server, launch, start, wait_healthy
+from scripts.bench import browser as chromium
+from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, Server, launch, start, wait_healthy
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Run every measurement and write docs/benchmarks.md: `python -m bench [--smoke] [--out FILE]`."""
+"""Run every measurement and write docs/benchmarks.md.
+
+Usage: `python -m scripts.bench [--smoke] [--out FILE]`."""
 
 from __future__ import annotations
 
@@ -10,14 +12,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench import measurements as measure
-from bench.browser import Browser
-from bench.machine import describe_machine
-from bench.report import Results, write_report
-from bench.seeded_errors import check_coverage
-from bench.servers import OUR_APP, REFERENCE_APP, REPO, start
 from components.i18n import translate
 from components.sample import SampleSize, write_sample
+from scripts.bench import measurements as measure
+from scripts.bench.browser import Browser
+from scripts.bench.machine import describe_machine
+from scripts.bench.report import Results, write_report
+from scripts.bench.seeded_errors import check_coverage
+from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, start
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def run(settings: Settings, out: Path, work_dir: Path) -> Results:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--smoke", action="store_true", help="one run of everything, small data")
     parser.add_argument("--keep", action="store_true", help="keep the working folder")

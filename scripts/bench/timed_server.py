@@ -1,7 +1,8 @@
 """`streamlit run`, with every script run's duration appended to a log (benchmarks only).
 
 The app itself carries no timing code: this launcher wraps the function Streamlit calls to execute
-a script run, so users never pay for it. Usage: python -m bench.timed_server LOG run app.py ...
+a script run, so users never pay for it.
+Usage: python -m scripts.bench.timed_server LOG run app.py ...
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from tests.browser.conftest import free_port
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 OUR_APP = REPO / "app.py"
-REFERENCE_APP = REPO / "bench" / "reference_app.py"
+REFERENCE_APP = REPO / "scripts" / "bench" / "reference_app.py"
 
 
 @dataclass
@@ -75,7 +75,7 @@ def launch(name: str, app: Path, data_dir: Path | None, work_dir: Path) -> Serve
         [
             sys.executable,
             "-m",
-            "bench.timed_server",
+            "scripts.bench.timed_server",
             str(timing_log),
             "run",
             str(app),
