@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,6 @@ from components.analyst_files import (
 from components.changes import row_counts
 from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
-from components.loader import file_signature
 from components.markdown_text import escape_markdown as md
 from components.templates import (
     data_csv,
@@ -75,16 +75,19 @@ class Checked:
     token: tuple
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _all_data_downloads(
-    signature: tuple, data_dir: str, _contract: Contract
-) -> tuple[bytes, bytes]:
-    files = publishing.current_files(Path(data_dir), _contract)
-    return data_zip(files, _contract), data_xlsx(files, _contract)
+def _table_csv(path: Path, table) -> bytes:
+    return data_csv(path.read_bytes(), table)
+
+
+def _all_data(data_dir: Path, contract: Contract, make: Callable) -> bytes:
+    return make(publishing.current_files(data_dir, contract), contract)
 
 
 def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
-    """The current data and the templates: for everyone, editor or not."""
+    """The current data and the templates: for everyone, editor or not.
+
+    Each file is made when its button is pressed, from the files as they are then: building a
+    workbook of a million values on every rerun would cost seconds nobody asked for."""
     st.header(t("data.downloads_heading"))
     st.caption(t("data.downloads_help"))
     names = contract.table_names
@@ -95,33 +98,38 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
     if path.exists():
         columns[0].download_button(
             t("data.download_table_csv", file=table.filename),
-            data_csv(path.read_bytes(), table),
+            partial(_table_csv, path, table),
             file_name=table.filename,
             mime=CSV_MIME,
+            on_click="ignore",
         )
     columns[1].download_button(
         t("data.download_template_csv"),
-        template_csv(table),
+        partial(template_csv, table),
         file_name=f"{table.name}-template.csv",
         mime=CSV_MIME,
+        on_click="ignore",
     )
     columns[2].download_button(
         t("data.download_template_xlsx"),
-        template_xlsx(table),
+        partial(template_xlsx, table),
         file_name=f"{table.name}-template.xlsx",
         mime=XLSX_MIME,
-    )
-    everything_zip, everything_xlsx = _all_data_downloads(
-        file_signature(data_dir, contract), str(data_dir), contract
+        on_click="ignore",
     )
     columns[3].download_button(
-        t("data.download_all_zip"), everything_zip, file_name="partnership-data.zip", mime=ZIP_MIME
+        t("data.download_all_zip"),
+        partial(_all_data, data_dir, contract, data_zip),
+        file_name="partnership-data.zip",
+        mime=ZIP_MIME,
+        on_click="ignore",
     )
     st.download_button(
         t("data.download_all_xlsx"),
-        everything_xlsx,
+        partial(_all_data, data_dir, contract, data_xlsx),
         file_name="partnership-data.xlsx",
         mime=XLSX_MIME,
+        on_click="ignore",
     )
 
 

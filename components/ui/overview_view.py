@@ -22,7 +22,7 @@ STALE_AFTER_DAYS = 365
 # Past these, long lists are cut with a note: at ten thousand initiatives, sending every row to
 # the browser on each rerun costs seconds (see docs/benchmarks.md); the Initiatives page lists all.
 MAX_TRACE_ROWS = 200
-MAX_LISTED_PER_AREA = 50
+MAX_LISTED_PER_AREA = 10
 
 
 def _text(row: pd.Series | dict, base: str, ctx: PageContext) -> str:

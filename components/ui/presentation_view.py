@@ -23,6 +23,7 @@ from components.presentation import (
     qr_code_png,
     slide_from_link,
 )
+from components.ui.aggregates import per_agreement
 from components.ui.shell import PageContext
 
 SLIDE_KEY = "slide"
@@ -121,35 +122,45 @@ def _auto_advance(position: SlidePosition, seconds: int) -> None:
     tick()
 
 
-def agreement_slide(ctx: PageContext) -> None:
+def _compose_agreement(ctx: PageContext) -> tuple[str, str, list[str], str]:
+    """The agreement slide's title, signing line, one party list per side, and its source."""
     dataset, t = ctx.dataset, ctx.t
     agreement = overview.agreement_row(dataset, ctx.agreement_id)
-    st.title(md(overview.localised(agreement, "title", ctx.language)[0]))
-    st.markdown(
-        t(
-            "overview.signed_line",
-            kind=t(f"agreement_kind.{agreement['kind']}"),
-            date=format_date(agreement["signed_on"], ctx.language),
-            place=md(overview.place_name(dataset, agreement["place_id"], ctx.language)),
-        )
+    signed = t(
+        "overview.signed_line",
+        kind=t(f"agreement_kind.{agreement['kind']}"),
+        date=format_date(agreement["signed_on"], ctx.language),
+        place=md(overview.place_name(dataset, agreement["place_id"], ctx.language)),
     )
-    sides = overview.parties_by_side(dataset, ctx.agreement_id)
-    for column, parties in zip(st.columns(len(sides)), sides.values(), strict=True):
-        signatories = parties[parties["role"] == "signatory"]
-        others = parties[parties["role"] != "signatory"]
-        column.markdown(
+    sides = []
+    for parties in overview.parties_by_side(dataset, ctx.agreement_id).values():
+        rows = parties.to_dict("records")
+        signatories = [p for p in rows if p["role"] == "signatory"]
+        others = [p for p in rows if p["role"] != "signatory"]
+        sides.append(
             "\n".join(
-                f"- **{md(overview.localised(p, 'name', ctx.language)[0])}**"
-                for _, p in signatories.iterrows()
+                f"- **{md(overview.localised(p, 'name', ctx.language)[0])}**" for p in signatories
             )
             + "\n"
             + "\n".join(
                 f"- {md(overview.localised(p, 'name', ctx.language)[0])} · "
                 f"{t('party_role.' + p['role'])}"
-                for _, p in others.iterrows()
+                for p in others
             )
         )
-    _source_caption(ctx, [agreement["source_id"]])
+    title = md(overview.localised(agreement, "title", ctx.language)[0])
+    return title, signed, sides, agreement["source_id"]
+
+
+def agreement_slide(ctx: PageContext) -> None:
+    title, signed, sides, source_id = per_agreement(
+        ctx, "slide_agreement", lambda: _compose_agreement(ctx)
+    )
+    st.title(title)
+    st.markdown(signed)
+    for column, parties in zip(st.columns(len(sides)), sides, strict=True):
+        column.markdown(parties)
+    _source_caption(ctx, [source_id])
 
 
 def milestones_slide(ctx: PageContext) -> None:
