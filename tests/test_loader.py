@@ -326,3 +326,18 @@ def test_dataset_reports_status_as_of():
     """The newest status_as_of is what the sidebar calls 'as of'."""
     dataset = load_dataset(SHIPPED_DATA).dataset
     assert dataset.status_as_of == dataset["initiatives"]["status_as_of"].max()
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1.5", "20", "-3e2"], [1.5, 20.0, -300.0]),  # Arrow's fast parser takes these
+        ([" 12", "7 "], [12.0, 7.0]),  # Arrow refuses spaces: pandas decides, as before
+        (["12", "twelve"], [12.0, None]),
+    ],
+)
+def test_numbers_are_parsed_the_same_by_either_parser(cells, expected):
+    from components.validation import _parse_numbers
+
+    parsed = _parse_numbers(pd.Series(cells, dtype="string[pyarrow]"))
+    assert [None if pd.isna(v) else float(v) for v in parsed] == expected
