@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.browser.conftest import free_port
+from tests.browser.conftest import free_port, serve_options, terminate
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_APP = REPO / "app.py"
@@ -44,12 +44,7 @@ class Server:
         return [json.loads(line) for line in lines if line.strip()]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, timeout=15)
         if self._handle is not None:
             self._handle.close()
 
@@ -79,14 +74,7 @@ def launch(name: str, app: Path, data_dir: Path | None, work_dir: Path) -> Serve
             str(timing_log),
             "run",
             str(app),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
+            *serve_options(port),
             # Benchmarks measure the served app, not a developer's file watcher.
             "--server.fileWatcherType",
             "none",

@@ -41,6 +41,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve_options(port: int) -> list[str]:
+    """`streamlit run` options for a local, headless server that sends no usage statistics."""
+    return [
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 @dataclass
 class AppServer:
     url: str
@@ -60,21 +74,7 @@ def start_server(
     env = {**os.environ, "PARTNERSHIP_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), *serve_options(port)],
         cwd=REPO,
         env=env,
         stdout=log,
@@ -97,13 +97,18 @@ def start_server(
     raise RuntimeError(f"streamlit did not answer within 60 s:\n{log_path.read_text()}")
 
 
-def stop_server(server: AppServer) -> None:
-    server.process.terminate()
+def terminate(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask the process to stop; kill it if it has not within `timeout` seconds."""
+    process.terminate()
     try:
-        server.process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+        process.kill()
+        process.wait()
+
+
+def stop_server(server: AppServer) -> None:
+    terminate(server.process)
     server.log_handle.close()
 
 
