@@ -41,7 +41,7 @@ format: $(TEST_STAMP)  ## Reformat the code with ruff
 test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every test (browser tests included)
 	$(BIN)/python -m pytest
 
-bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (~20 min); writes docs/benchmarks.md
+bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (10-20 min); writes docs/benchmarks.md
 	$(BIN)/python -m scripts.bench --out docs/benchmarks.md
 
 clean:  ## Remove the virtual environment and caches
