@@ -23,7 +23,7 @@ if model.places.empty:
 basemap = view.configured_basemap(t)
 chosen_view = view.view_choice(t)
 place = view.place_choice(model, t)
-view.maps(ctx, model, chosen_view, place, basemap)
+view.maps(model, chosen_view, place, basemap, t)
 map_alternative(ctx, model)
 view.legend(model, chosen_view, t)
 view.sources(model, ctx.dataset, selection.initiatives, chosen_view, basemap, t, ctx.language)

@@ -18,7 +18,7 @@ elif position.name == "map":
     st.header(t("present.map_title"))
     model = map_view_ui.model(ctx)
     basemap = map_view_ui.configured_basemap(t)
-    map_view_ui.maps(ctx, model, map_view.ENDS, None, basemap, whole_agreement=True)
+    map_view_ui.maps(model, map_view.ENDS, None, basemap, t)
     map_view_ui.legend(model, map_view.ENDS, t)
 elif position.name == "timeline":
     st.header(t("present.timeline_title"))

@@ -120,7 +120,7 @@ class _ByIdentity:
         return value
 
 
-_derived = _ByIdentity(size=256)
+_derived = _ByIdentity(size=128)
 
 
 def derived(owner: object, name: str, build: Callable[[], Any]) -> Any:

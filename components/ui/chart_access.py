@@ -87,11 +87,11 @@ def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
 
 def map_alternative(ctx: PageContext, model: MapModel) -> None:
     """The map's text alternative: where the places are and how many initiatives each has.
-    Remembered with the map's own settings (the model is shared the same way)."""
+    Kept with the model it describes (a model is built for one language)."""
 
     def build() -> tuple[str, pd.DataFrame, pd.DataFrame]:
         table = places_table(model)
         return map_summary(model, ctx.t), table, _readable(table, ctx)
 
-    summary, table, readable = aggregates.view(ctx, "map_alternative", build)
+    summary, table, readable = aggregates.derived(model, "alternative", build)
     text_alternative(ctx, summary, table, readable)

@@ -82,52 +82,31 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
     return place
 
 
-def _remembered(ctx: PageContext, name: str, build, whole_agreement: bool, *settings) -> object:
-    # The whole agreement's map (presentation mode) and the filtered one are kept apart.
-    if whole_agreement:
-        return aggregates.per_agreement(ctx, f"{name}_whole", build, *settings)
-    return aggregates.view(ctx, name, build, *settings)
-
-
 def model(ctx: PageContext, initiatives: pd.DataFrame | None = None) -> mv.MapModel:
     """The map of the chosen agreement, counting `initiatives` (the sidebar's selection), or all
     of the agreement's when None. Built once and shared by every session."""
-    return _remembered(
-        ctx,
-        "map_model",
-        lambda: mv.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language),
-        initiatives is None,
-    )
+
+    def build() -> mv.MapModel:
+        return mv.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language)
+
+    if initiatives is None:  # presentation mode: the whole agreement, whatever the filters
+        return aggregates.per_agreement(ctx, "map_model_whole", build)
+    return aggregates.view(ctx, "map_model", build)
 
 
 def maps(
-    ctx: PageContext,
-    model: mv.MapModel,
-    view: str,
-    place: str | None,
-    basemap: mv.Basemap,
-    whole_agreement: bool = False,
+    model: mv.MapModel, view: str, place: str | None, basemap: mv.Basemap, t: Callable[..., str]
 ) -> None:
-    """The decks of the chosen view. They are remembered with the model's settings: rebuilding
-    and serialising hundreds of markers and outlines on every rerun would cost seconds."""
+    """The decks of the chosen view, kept with the model they draw: rebuilding and serialising
+    hundreds of markers and outlines on every rerun would cost seconds."""
     if view == mv.LINK:
-        deck = _remembered(
-            ctx,
-            "map_link",
-            lambda: mv.link_deck(model, place, basemap),
-            whole_agreement,
-            place,
-            basemap,
+        deck = aggregates.derived(
+            model, f"link|{place}|{basemap}", lambda: mv.link_deck(model, place, basemap)
         )
         st.pydeck_chart(deck, height=LINK_HEIGHT)
         return
-    decks = _remembered(
-        ctx,
-        "map_ends",
-        lambda: mv.ends_decks(model, place, basemap),
-        whole_agreement,
-        place,
-        basemap,
+    decks = aggregates.derived(
+        model, f"ends|{place}|{basemap}", lambda: mv.ends_decks(model, place, basemap)
     )
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
@@ -138,8 +117,8 @@ def maps(
     if outside:
         names = ", ".join(mv.both_names(model.place(p)) for p in outside[:OUTSIDE_NAMES])
         if len(outside) > OUTSIDE_NAMES:
-            names += ctx.t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)
-        st.caption(ctx.t("map.outside_ends", places=escape_markdown(names)))
+            names += t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)
+        st.caption(t("map.outside_ends", places=escape_markdown(names)))
 
 
 def _swatch(colour: str, text: str, hollow: bool = False) -> str:
