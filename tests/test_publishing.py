@@ -48,6 +48,16 @@ def two_table_zip(data_dir: DataDir) -> bytes:
     return buffer.getvalue()
 
 
+def import_two_tables(
+    tmp_path: Path, data_dir: DataDir, target: Path, crash_at: str | None = None
+) -> subprocess.CompletedProcess:
+    """`partnership import` of two_table_zip into `target`, killed at `crash_at` if given."""
+    upload = tmp_path / "change.zip"
+    upload.write_bytes(two_table_zip(data_dir))
+    env = {publishing.CRASH_VARIABLE: crash_at} if crash_at else None
+    return run_cli("import", str(upload), "--data-dir", str(target), env=env)
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "components.cli", *args],
@@ -64,9 +74,7 @@ def expected_after(tmp_path: Path, data_dir: DataDir) -> dict[str, bytes]:
     """The files after the two-table change, applied cleanly in a separate copy."""
     other = tmp_path / "clean" / "data"
     shutil.copytree(data_dir.path, other)
-    upload = tmp_path / "change.zip"
-    upload.write_bytes(two_table_zip(data_dir))
-    result = run_cli("import", str(upload), "--data-dir", str(other))
+    result = import_two_tables(tmp_path, data_dir, other)
     assert result.returncode == 0, result.stdout + result.stderr
     return snapshot(other)
 
@@ -85,15 +93,7 @@ def test_a_killed_apply_leaves_the_data_as_before_or_after(
 ):
     """Killed at each step, the files end byte-identical to before or after, never mixed."""
     before = snapshot(data_dir.path)
-    upload = tmp_path / "change.zip"
-    upload.write_bytes(two_table_zip(data_dir))
-    result = run_cli(
-        "import",
-        str(upload),
-        "--data-dir",
-        str(data_dir.path),
-        env={publishing.CRASH_VARIABLE: crash_at},
-    )
+    result = import_two_tables(tmp_path, data_dir, data_dir.path, crash_at)
     assert result.returncode == -9, result.stdout + result.stderr
     states = {"before": before, "after": expected_after}
     now = snapshot(data_dir.path)
@@ -305,15 +305,7 @@ def test_the_dashboard_finishes_an_interrupted_swap_before_showing_data(
     """A viewer's next page load completes a half-swapped apply: no page shows mixed files."""
     from streamlit.testing.v1 import AppTest
 
-    upload = tmp_path / "change.zip"
-    upload.write_bytes(two_table_zip(data_dir))
-    result = run_cli(
-        "import",
-        str(upload),
-        "--data-dir",
-        str(data_dir.path),
-        env={publishing.CRASH_VARIABLE: "mid-swap"},
-    )
+    result = import_two_tables(tmp_path, data_dir, data_dir.path, "mid-swap")
     assert result.returncode == -9
     assert publishing.needs_recovery(data_dir.path)
     monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
