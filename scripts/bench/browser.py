@@ -19,9 +19,11 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 
 # "Page ready", timed by the page itself from its navigation start (performance.now()):
-# Streamlit's script run has gone running -> notRunning, and every visible chart is drawn
-# (plotly's SVG, deck.gl's canvas, vega's canvas). A MutationObserver sees each change as it
-# happens, so the time does not depend on how often Python looks.
+# Streamlit's script run has gone running -> notRunning, no element is still waiting for its
+# code (Streamlit loads each kind of element's JavaScript on first use and shows a skeleton
+# until then: plotly's bundle alone takes most of a second to start), and every visible chart
+# is drawn (plotly's SVG, deck.gl's canvas, vega's canvas). A MutationObserver sees each change
+# as it happens, so the time does not depend on how often Python looks.
 PAGE_READY_SCRIPT = """
 (() => {
   let sawRunning = false;
@@ -33,12 +35,18 @@ PAGE_READY_SCRIPT = """
     }
     return true;
   };
+  const loading = () => {
+    for (const el of document.querySelectorAll('[data-testid="stSkeleton"]')) {
+      if (visible(el)) return true;
+    }
+    return false;
+  };
   const ready = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) return false;
     const state = app.getAttribute(STATE);
     if (state === 'running') sawRunning = true;
-    return sawRunning && state === 'notRunning'
+    return sawRunning && state === 'notRunning' && !loading()
       && drawn('[data-testid="stPlotlyChart"]', '.main-svg')
       && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas')
       && drawn('[data-testid="stVegaLiteChart"]', 'canvas, svg');
