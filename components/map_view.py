@@ -158,6 +158,17 @@ class MapModel:
             "initiative_id", drop=False
         )
 
+    @cached_property
+    def _involvement_records(self) -> list[dict]:
+        return self.involvements.to_dict("records")
+
+    @cached_property
+    def _first_record_by_initiative(self) -> dict[str, dict]:
+        first: dict[str, dict] = {}
+        for record in self._involvement_records:
+            first.setdefault(record["initiative_id"], record)
+        return first
+
     def place(self, place_id: str) -> dict:
         return self._places_by_id[place_id]
 
@@ -169,6 +180,20 @@ class MapModel:
     def shared_initiatives(self, initiative_ids: Iterable[str]) -> pd.DataFrame:
         """One row per initiative in `initiative_ids`, in that order."""
         return self._first_involvement.loc[list(initiative_ids)].reset_index(drop=True)
+
+    def records_at(self, place_id: str, limit: int) -> list[dict]:
+        """The first `limit` initiatives at a place as plain records (for tooltips, built by
+        the thousand, where a frame per place would cost seconds)."""
+        positions = self._involvement_positions.get(place_id, [])[:limit]
+        return [self._involvement_records[i] for i in positions]
+
+    def count_at(self, place_id: str) -> int:
+        return len(self._involvement_positions.get(place_id, []))
+
+    def shared_records(self, initiative_ids: Iterable[str], limit: int) -> list[dict]:
+        """The first `limit` of `initiative_ids` as plain records, in that order."""
+        first = self._first_record_by_initiative
+        return [first[i] for i in list(initiative_ids)[:limit]]
 
     def outside_ends(self) -> list[str]:
         """Places no panel of the Both ends view shows (they appear on The link)."""
@@ -396,10 +421,13 @@ def both_names(row: pd.Series | dict) -> str:
     return " · ".join(dict.fromkeys(n for n in names if n))
 
 
-def _initiative_lines(rows: pd.DataFrame, language: str, show_via: bool = True) -> list[str]:
-    """A line per initiative, the first TOOLTIP_INITIATIVES of them, then how many more."""
+def _initiative_lines(
+    records: list[dict], total: int, language: str, show_via: bool = True
+) -> list[str]:
+    """A line per initiative, the first TOOLTIP_INITIATIVES of `records`, then how many more of
+    `total` there are."""
     lines = []
-    for row in rows.head(TOOLTIP_INITIATIVES).to_dict("records"):
+    for row in records[:TOOLTIP_INITIATIVES]:
         title = localised(row, "title", language)[0]
         status = translate(f"status.{row['status']}", language)
         key = (
@@ -408,8 +436,8 @@ def _initiative_lines(rows: pd.DataFrame, language: str, show_via: bool = True) 
             else "map.tooltip_initiative"
         )
         lines.append(translate(key, language, title=title, status=status))
-    if len(rows) > TOOLTIP_INITIATIVES:
-        lines.append(translate("map.tooltip_more", language, count=len(rows) - TOOLTIP_INITIATIVES))
+    if total > TOOLTIP_INITIATIVES:
+        lines.append(translate("map.tooltip_more", language, count=total - TOOLTIP_INITIATIVES))
     return lines
 
 
@@ -420,18 +448,18 @@ def place_tooltip(model: MapModel, place_id: str) -> str:
         both_names(place),
         translate(f"place_kind.{place['kind']}", language),
     ]
-    at_place = model.initiatives_at(place_id)
-    if at_place.empty:
+    total = model.count_at(place_id)
+    if not total:
         lines.append(translate("map.tooltip_no_initiatives", language))
     else:
-        lines.append(translate("map.tooltip_initiatives", language, count=len(at_place)))
-        lines += _initiative_lines(at_place, language)
+        lines.append(translate("map.tooltip_initiatives", language, count=total))
+        lines += _initiative_lines(model.records_at(place_id, TOOLTIP_INITIATIVES), total, language)
     return "\n".join(lines)
 
 
 def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
     language = model.language
-    shared = model.shared_initiatives(link["initiative_ids"])
+    shared = model.shared_records(link["initiative_ids"], TOOLTIP_INITIATIVES)
     lines = [
         translate(
             "map.tooltip_link",
@@ -440,7 +468,7 @@ def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
             target=both_names(model.place(link["target_id"])),
         ),
         translate("map.tooltip_shared", language, count=link["count"]),
-        *_initiative_lines(shared, language, show_via=False),
+        *_initiative_lines(shared, link["count"], language, show_via=False),
     ]
     return "\n".join(lines)
 
@@ -697,6 +725,12 @@ def ends_decks(
     return [end_deck(model, end, selected, basemap_) for end in model.ends]
 
 
+def arc_width(count: int) -> float:
+    """Pixels: thicker with more shared initiatives, on a log scale so that a pair sharing
+    dozens (illustrative data at scale) does not cover its neighbours."""
+    return round(2 + 4 * math.log2(1 + count), 1)
+
+
 def link_deck(
     model: MapModel, selected: str | None = None, basemap_: Basemap | None = None
 ) -> pdk.Deck:
@@ -714,7 +748,7 @@ def link_deck(
     )
     arcs = []
     for link in model.links.to_dict("records"):
-        source, target = places.loc[link["source_id"]], places.loc[link["target_id"]]
+        source, target = model.place(link["source_id"]), model.place(link["target_id"])
         arcs.append(
             {
                 "source_id": link["source_id"],
@@ -722,7 +756,7 @@ def link_deck(
                 "count": link["count"],
                 "source": [source["lon"], source["lat"]],
                 "target": [target["lon"], target["lat"]],
-                "width": 2 + 2 * link["count"],
+                "width": arc_width(link["count"]),
                 # Levels of the hierarchy get arcs of different heights, so that parallel links
                 # (city to city above county to province) stay apart.
                 "height": 0.3 + 0.2 * min(source["depth"], target["depth"]),

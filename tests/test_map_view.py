@@ -69,6 +69,12 @@ def test_link_layer_draws_one_arc_per_pair_with_width_by_count(shipped):
     assert widths[("oxford", "langfang")] > widths[("oxford", "chengdu")]
 
 
+def test_arcs_widen_with_shared_initiatives_but_stay_thin_at_scale():
+    widths = [mv.arc_width(count) for count in (1, 2, 3, 10, 50)]
+    assert widths == sorted(set(widths))
+    assert widths[0] >= 5 and widths[-1] <= 25
+
+
 def test_an_initiative_without_places_counts_at_its_parties_places(shipped):
     """The joint working group lists no place, so it counts at the four signatories' places."""
     rows = shipped.involvements[shipped.involvements["initiative_id"] == "joint-working-group"]
@@ -337,14 +343,18 @@ def test_tooltips_list_a_few_initiatives_and_count_the_rest(monkeypatch, languag
 
 
 def test_place_and_initiatives_at_agree_with_the_frames(shipped):
-    """The look-ups by id give the same rows as filtering the frames, in the data's order."""
+    """The look-ups by id (frames for the page, plain records for tooltips) give the same rows as
+    filtering the frames, in the data's order."""
     for row in shipped.places.itertuples():
         assert shipped.place(row.place_id)["name_en"] == row.name_en
         expected = shipped.involvements[shipped.involvements["place_id"] == row.place_id]
         pd.testing.assert_frame_equal(shipped.initiatives_at(row.place_id), expected)
-    link = shipped.links.iloc[0]
-    shared = shipped.shared_initiatives(link["initiative_ids"])
-    assert shared["initiative_id"].tolist() == list(link["initiative_ids"])
+        assert shipped.count_at(row.place_id) == len(expected)
+        assert shipped.records_at(row.place_id, 2) == expected.head(2).to_dict("records")
+    for link in shipped.links.itertuples():
+        shared = shipped.shared_initiatives(link.initiative_ids)
+        assert shared["initiative_id"].tolist() == list(link.initiative_ids)
+        assert shipped.shared_records(link.initiative_ids, 2) == shared.head(2).to_dict("records")
 
 
 def test_a_deck_is_written_once_with_the_same_content_as_pydeck(shipped):
