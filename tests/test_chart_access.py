@@ -7,10 +7,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.i18n import translate
+from components.ui.lazy_expander import KEY_PREFIX
 from tests.conftest import REPO, SHIPPED_DATA
 
 
-def run_page(monkeypatch, page: str, language: str = "en", data=SHIPPED_DATA) -> AppTest:
+def run_page(
+    monkeypatch, page: str, language: str = "en", data=SHIPPED_DATA, open_all: bool = True
+) -> AppTest:
+    """The page, with its text alternatives opened (as a click on each would) unless told not."""
     monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data))
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     app.query_params["lang"] = language
@@ -18,7 +22,17 @@ def run_page(monkeypatch, page: str, language: str = "en", data=SHIPPED_DATA) ->
     app.switch_page(page)
     app.run()
     assert not app.exception
+    if open_all:
+        assert _lazy_expander_keys(app)
+        for name in _lazy_expander_keys(app):
+            app.session_state[name] = True
+        app.run()
+        assert not app.exception
     return app
+
+
+def _lazy_expander_keys(app: AppTest) -> list[str]:
+    return [key for key in app.session_state if key.startswith(KEY_PREFIX)]
 
 
 def _buttons(app: AppTest) -> list[str]:
@@ -40,6 +54,22 @@ def test_each_chart_has_a_text_alternative_and_png(monkeypatch, page, charts, la
         assert summary.startswith(translate("alt.summary", language, summary="")[:3])
         assert len(expander.dataframe) == 1
     assert _buttons(app).count(translate("charts.png", language)) == drawn
+
+
+@pytest.mark.parametrize("page", ["pages/timeline.py", "pages/progress.py", "pages/map.py"])
+def test_closed_text_alternatives_send_nothing_until_opened(monkeypatch, page):
+    """A closed text alternative costs the page nothing: its summary and table are built and
+    sent only once it is opened, and the summary is the chart's accessible name meanwhile."""
+    app = run_page(monkeypatch, page, open_all=False)
+    heading = translate("alt.heading")
+    closed = [e for e in app.expander if e.label == heading]
+    assert closed and all(not e.children for e in closed)
+    assert all(chart.proto.alt for chart in app.get("plotly_chart"))
+    for name in _lazy_expander_keys(app):
+        app.session_state[name] = True
+    app.run()
+    opened = [e for e in app.expander if e.label == heading]
+    assert len(opened) == len(closed) and all(len(e.dataframe) == 1 for e in opened)
 
 
 def test_timeline_alternative_counts_what_is_drawn(monkeypatch):

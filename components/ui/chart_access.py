@@ -16,6 +16,7 @@ from components.markdown_text import escape_markdown
 from components.static_charts import browser_path, places_table, png_bytes
 from components.text_alternatives import describe_chart, map_summary
 from components.ui import aggregates
+from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
 # The table under a summary shows at most this many rows (the CSV download has them all).
@@ -45,10 +46,18 @@ def _readable(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
 
 
 def text_alternative(
-    ctx: PageContext, summary: str, data: pd.DataFrame, readable: pd.DataFrame | None = None
+    ctx: PageContext,
+    name: str,
+    summary: str,
+    data: pd.DataFrame,
+    readable: pd.DataFrame | None = None,
 ) -> None:
-    """`readable` is `data` already made readable, when the caller keeps it across reruns."""
-    with st.expander(ctx.t("alt.heading")):
+    """`readable` is `data` already made readable, when the caller keeps it across reruns. The
+    summary and table are drawn only while the expander is open."""
+    expander, is_open = lazy_expander(ctx.t("alt.heading"), f"alt_{name}")
+    if not is_open:
+        return
+    with expander:
         st.markdown(escape_markdown(ctx.t("alt.summary", summary=summary)))
         if len(data):
             shown = _readable(data, ctx) if readable is None else readable
@@ -70,17 +79,20 @@ def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
     )
 
 
-def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
-    """What draw_chart adds under every chart: the text alternative and the PNG download."""
+def chart_summary(ctx: PageContext, chart: Chart, name: str) -> tuple[str, pd.DataFrame]:
+    """The chart described in words, and its data made readable; kept with the chart object."""
 
     def build() -> tuple[str, pd.DataFrame]:
         summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
         return summary, _readable(chart.data, ctx)
 
-    summary, readable = aggregates.derived(
-        chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build
-    )
-    text_alternative(ctx, summary, chart.data, readable)
+    return aggregates.derived(chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build)
+
+
+def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
+    """What draw_chart adds under every chart: the text alternative and the PNG download."""
+    summary, readable = chart_summary(ctx, chart, name)
+    text_alternative(ctx, name, summary, chart.data, readable)
     if chart.figure is not None:
         png_download(ctx, chart.figure, name)
 
@@ -94,4 +106,4 @@ def map_alternative(ctx: PageContext, model: MapModel) -> None:
         return map_summary(model, ctx.t), table, _readable(table, ctx)
 
     summary, table, readable = aggregates.derived(model, "alternative", build)
-    text_alternative(ctx, summary, table, readable)
+    text_alternative(ctx, "map", summary, table, readable)

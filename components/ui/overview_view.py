@@ -15,6 +15,7 @@ from components.markdown_text import escape_markdown as md
 from components.overview import Figure, localised
 from components.ui.aggregates import per_agreement
 from components.ui.charts import as_arrow
+from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
 # Statuses older than this are shown with a reminder that they are the last known position.
@@ -175,7 +176,10 @@ def headline_figures(ctx: PageContext) -> None:
         columns[4].caption(_text(upcoming.detail["milestone"], "title", ctx))
 
     _stale_status_notice(ctx)
-    with st.expander(t("figures.where_from")):
+    expander, is_open = lazy_expander(t("figures.where_from"), "overview_where_from")
+    if not is_open:
+        return
+    with expander:
         st.caption(t("figures.where_from_help"))
         for figure in [total, *by_status, done, planned, days, upcoming]:
             st.markdown(

@@ -11,6 +11,7 @@ from components.contract import load_contract
 from components.filters import Selection
 from components.ui.aggregates import indicator_values, last_activity, view
 from components.ui.charts import draw_chart, draw_table
+from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
 # Widget keys and the query parameter that keeps the "gone quiet" threshold in a shared link.
@@ -133,8 +134,10 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
         ctx, "values", lambda: progress.values_chart(ctx.dataset, row, series, ctx.language, t), one
     )
     draw_chart(ctx, chart, "values")
-    with st.expander(t("progress.indicator_table")):
-        _indicator_table(ctx, table)
+    expander, is_open = lazy_expander(t("progress.indicator_table"), "progress_indicators")
+    if is_open:
+        with expander:
+            _indicator_table(ctx, table)
 
 
 def _quiet_months(ctx: PageContext) -> int:
