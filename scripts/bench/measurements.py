@@ -14,7 +14,16 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 
 from scripts.bench import browser as chromium
-from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, Server, launch, start, wait_healthy
+from scripts.bench.servers import (
+    FLOOR_APP,
+    OUR_APP,
+    REFERENCE_APP,
+    REPO,
+    Server,
+    launch,
+    start,
+    wait_healthy,
+)
 
 
 @dataclass(frozen=True)
@@ -108,25 +117,23 @@ def _alternate(repeats: int, measure_ours, measure_reference, comparison: Compar
 
 def page_ready(
     browser: chromium.Browser,
-    ours: Server,
+    targets: list[tuple[str, str]],
     reference: Server,
-    pages: list[PageRoute],
     repeats: int,
     timeout_ms: float,
     warm_up: bool = True,
 ) -> list[Comparison]:
-    """1. Page ready in the browser, per page, against the title-only app."""
+    """1. Page ready in the browser for each (label, address), against the title-only app."""
     results = []
     # The reference keeps one context (and so a warm browser cache) for the whole measurement.
     reference_context = browser.context()
     if warm_up:
         chromium.page_ready_ms(reference_context, f"{reference.url}/", timeout_ms)
-    for route in pages:
+    for label, url in targets:
         # A fresh context per page of ours, so no page inherits another's browser-side state
         # (presentation mode remembers a hidden sidebar); its first visit warms its cache.
         ours_context = browser.context()
-        url = f"{ours.url}/{route.address}"
-        comparison = Comparison(route.url_path)
+        comparison = Comparison(label)
         results.append(comparison)
         try:
             # One unmeasured visit: the first run of a page fills its caches.
@@ -146,6 +153,38 @@ def page_ready(
             ours_context.close()
     reference_context.close()
     return results
+
+
+def page_targets(server: Server, pages: list[PageRoute]) -> list[tuple[str, str]]:
+    return [(route.url_path, f"{server.url}/{route.address}") for route in pages]
+
+
+# Streamlit's own floor for pages like ours (scripts/bench/floor_app.py), by BENCH_FLOOR.
+FLOORS = {
+    "sidebar": "title and a sidebar of our widget kinds",
+    "plotly": "title, that sidebar and one small plotly chart",
+}
+
+
+def floors(
+    browser: chromium.Browser,
+    reference: Server,
+    work_dir: Path,
+    repeats: int,
+    timeout_ms: float,
+    warm_up: bool = True,
+) -> list[Comparison]:
+    """Section 1's floors: the floor pages against the title-only app, measured the same way."""
+    targets, servers = [], []
+    try:
+        for name, label in FLOORS.items():
+            server = start(f"floor-{name}", FLOOR_APP, None, work_dir, {"BENCH_FLOOR": name})
+            servers.append(server)
+            targets.append((label, f"{server.url}/"))
+        return page_ready(browser, targets, reference, repeats, timeout_ms, warm_up)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def _wait_quiet(page, server: Server, timeout_ms: float, quiet_s: float = 0.6) -> None:

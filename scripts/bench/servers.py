@@ -16,6 +16,7 @@ from tests.browser.conftest import free_port, serve_options, terminate
 REPO = Path(__file__).resolve().parents[2]
 OUR_APP = REPO / "app.py"
 REFERENCE_APP = REPO / "scripts" / "bench" / "reference_app.py"
+FLOOR_APP = REPO / "scripts" / "bench" / "floor_app.py"
 
 
 @dataclass
@@ -56,12 +57,18 @@ def _status_kb(pid: int, key: str) -> float:
     raise RuntimeError(f"/proc/{pid}/status has no {key}")
 
 
-def launch(name: str, app: Path, data_dir: Path | None, work_dir: Path) -> Server:
+def launch(
+    name: str,
+    app: Path,
+    data_dir: Path | None,
+    work_dir: Path,
+    extra_env: dict[str, str] | None = None,
+) -> Server:
     """Start the server and return at once (the caller decides what 'ready' means)."""
     port = free_port()
     timing_log = work_dir / f"{name}-{port}-runs.jsonl"
     output_log = work_dir / f"{name}-{port}.log"
-    env = {**os.environ}
+    env = {**os.environ, **(extra_env or {})}
     if data_dir is not None:
         env["PARTNERSHIP_DATA_DIR"] = str(data_dir)
     handle = output_log.open("w", encoding="utf-8")
@@ -104,7 +111,13 @@ def wait_healthy(server: Server, timeout_s: float = 90) -> None:
     raise RuntimeError(f"{server.name} did not answer within {timeout_s} s")
 
 
-def start(name: str, app: Path, data_dir: Path | None, work_dir: Path) -> Server:
-    server = launch(name, app, data_dir, work_dir)
+def start(
+    name: str,
+    app: Path,
+    data_dir: Path | None,
+    work_dir: Path,
+    extra_env: dict[str, str] | None = None,
+) -> Server:
+    server = launch(name, app, data_dir, work_dir, extra_env)
     wait_healthy(server)
     return server

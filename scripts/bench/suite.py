@@ -90,15 +90,23 @@ def run(settings: Settings, out: Path, work_dir: Path) -> Results:
     try:
         reference = start("reference", REFERENCE_APP, None, work_dir)
         try:
+            log("page ready, Streamlit's floor for pages like ours")
+            results.floors = measure.floors(
+                browser,
+                reference,
+                work_dir,
+                settings.repeats,
+                settings.timeout_ms,
+                settings.warm_up,
+            )
             for name, data_dir in datasets.items():
                 ours = start(f"ours-{name}", OUR_APP, data_dir, work_dir)
                 try:
                     log(f"page ready, {name} data")
                     results.page_ready[name] = measure.page_ready(
                         browser,
-                        ours,
+                        measure.page_targets(ours, pages),
                         reference,
-                        pages,
                         settings.repeats,
                         settings.timeout_ms,
                         settings.warm_up,
