@@ -114,6 +114,18 @@ def as_of(dataset: Dataset, cited: tuple[str, ...], *dates: pd.Series) -> pd.Tim
     return newest(published, *dates)
 
 
+# A line with more points than this is drawn without markers: they would overlap into a solid band
+# (at 9 px, a chart a thousand pixels wide has room for about a hundred), and the browser would
+# draw thousands of SVG shapes for nothing. Lines keep their colour and dash, and hover still
+# finds every point.
+MARKER_LIMIT = 200
+
+
+def line_mode(points: int) -> str:
+    """Plotly's scatter mode for a line of `points` points."""
+    return "lines+markers" if points <= MARKER_LIMIT else "lines"
+
+
 def bar_pattern(style: StatusStyle) -> dict:
     """The status's pattern laid over its colour, so a bar says its status without colour too."""
     return {

@@ -20,6 +20,7 @@ from components.charting import (
     date_text,
     day_line,
     hover_safe,
+    line_mode,
     localised_column,
     names,
     short_label,
@@ -362,7 +363,7 @@ def values_chart(
     figure.add_scatter(
         x=series["date"].dt.strftime("%Y-%m-%d").tolist(),
         y=series["value"].tolist(),
-        mode="lines+markers",
+        mode=line_mode(len(series)),
         name=t("progress.actual"),
         line={"color": NEUTRAL},
         marker={"symbol": "circle", "size": 7},
@@ -518,7 +519,7 @@ def burn_up(dataset: Dataset, selection: Selection, today: date, t: Translate) -
         figure.add_scatter(
             x=x,
             y=data[column].tolist(),
-            mode="lines+markers",
+            mode=line_mode(len(data)),
             line={
                 "shape": "hv",
                 "color": style.colour,

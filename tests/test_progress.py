@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import progress
+from components import charting, progress
 from components.filters import Filters, select
 from components.i18n import translate
 from components.loader import Dataset, load_dataset
@@ -206,6 +206,19 @@ def test_burn_up_counts_planned_and_done_milestones_over_time(rich):
     planned, done = chart.figure.data
     assert planned.line.shape == "hv"
     assert list(done.y) == list(chart.data["milestones_done"])
+
+
+def test_long_lines_drop_their_markers(rich, monkeypatch):
+    """Markers show each point of a short line; past the limit they would merge into a band."""
+    filters = Filters(AGREEMENT)
+    short = progress.burn_up(rich, select(rich, filters), TODAY, t)
+    assert {trace.mode for trace in short.figure.data} == {"lines+markers"}
+    monkeypatch.setattr(charting, "MARKER_LIMIT", len(short.data) - 1)
+    long = progress.burn_up(rich, select(rich, filters), TODAY, t)
+    assert {trace.mode for trace in long.figure.data} == {"lines"}
+    assert [list(trace.y) for trace in long.figure.data] == [
+        list(trace.y) for trace in short.figure.data
+    ]
 
 
 def test_burn_up_without_dated_milestones_draws_nothing(rich):
