@@ -306,10 +306,17 @@ def links(
     depth = _depths(places)
     country = dict(zip(places["place_id"], places["country"], strict=True))
     rank = {c: i for i, c in enumerate(countries_order)}
+    # Plain lists, not a groupby: with thousands of initiatives, slicing a frame per initiative
+    # cost more than the pairing itself.
+    places_of: dict[str, list[str]] = {}
+    for initiative_id, place_id in zip(
+        involvements["initiative_id"].tolist(), involvements["place_id"].tolist(), strict=True
+    ):
+        places_of.setdefault(initiative_id, []).append(place_id)
     pairs: dict[tuple[str, str], list[str]] = {}
-    for initiative_id, group in involvements.groupby("initiative_id", sort=False):
+    for initiative_id, place_ids in places_of.items():
         by_country: dict[str, list[str]] = {}
-        for place_id in group["place_id"]:
+        for place_id in place_ids:
             by_country.setdefault(country[place_id], []).append(place_id)
         sides = sorted(by_country, key=lambda c: rank.get(c, len(rank)))
         for i, first in enumerate(sides):
@@ -385,11 +392,13 @@ def build_model(
     region_outlines = regions(geo_dir)
     outlines = {p: f for p, f in region_outlines.by_place().items() if p in set(place_ids)}
 
-    grouped = involvements.groupby("place_id")
-    counts = grouped.size()
-    statuses = grouped["status"].agg(main_status)
-    places["count"] = places["place_id"].map(counts).fillna(0).astype(int)
-    status_by_place = statuses.to_dict()
+    statuses_at: dict[str, list[str]] = {}
+    for place_id, status in zip(
+        involvements["place_id"].tolist(), involvements["status"].tolist(), strict=True
+    ):
+        statuses_at.setdefault(place_id, []).append(status)
+    places["count"] = [len(statuses_at.get(p, ())) for p in places["place_id"]]
+    status_by_place = {p: main_status(statuses) for p, statuses in statuses_at.items()}
     places["main_status"] = [status_by_place.get(p, "") for p in places["place_id"]]
     places["radius"] = places["count"].map(marker_radius)
     places["has_outline"] = places["place_id"].isin(outlines)
