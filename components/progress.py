@@ -82,7 +82,9 @@ class IndicatorValues:
         self.ends = np.append(self.starts[1:], len(ordered)).astype("int64")
         self.position = {indicator: i for i, indicator in enumerate(self.ids)}
         codes = np.repeat(np.arange(len(self.ids), dtype="int64"), self.ends - self.starts)
-        self.keys = (codes << _DAY_BITS) | _days(ordered["date"].to_numpy())
+        self.dates = ordered["date"].to_numpy()
+        self.values = ordered["value"].to_numpy()
+        self.keys = (codes << _DAY_BITS) | _days(self.dates)
 
     def _bounds(self, codes: np.ndarray, date_from: date | None, date_to: date | None):
         low = self.starts[codes]
@@ -109,23 +111,26 @@ class IndicatorValues:
         self, indicator_ids: pd.Series, date_from: date | None = None, date_to: date | None = None
     ) -> pd.DataFrame:
         """First and latest value (in the range) and how many values each indicator has."""
-        known = indicator_ids[indicator_ids.isin(self.position)]
-        codes = known.map(self.position).to_numpy(dtype="int64")
+        position = self.position
+        all_codes = np.array([position.get(i, -1) for i in indicator_ids.tolist()], dtype="int64")
+        known = indicator_ids[all_codes >= 0]
+        codes = all_codes[all_codes >= 0]
         low, high = self._bounds(codes, date_from, date_to)
         count = np.maximum(high - low, 0)
         has = count > 0
         first = np.where(has, low, 0)
         last = np.where(has, high - 1, 0)
-        frame = self.frame
         result = pd.DataFrame(
             {
                 "indicator_id": known.to_numpy(),
                 "values_count": count,
-                "first_date": frame["date"].to_numpy()[first],
-                "first_value": frame["value"].to_numpy()[first],
-                "latest_date": frame["date"].to_numpy()[last],
-                "latest_value": frame["value"].to_numpy()[last],
-                "latest_source_id": frame["source_id"].to_numpy()[last],
+                "first_date": self.dates[first],
+                "first_value": self.values[first],
+                "latest_date": self.dates[last],
+                "latest_value": self.values[last],
+                # Taken row by row: turning the whole text column into Python strings would
+                # cost more than the rest of the summary.
+                "latest_source_id": self.frame["source_id"].take(last).to_numpy(),
             }
         )
         for column in ("first_date", "latest_date"):
@@ -140,7 +145,7 @@ class IndicatorValues:
         codes = np.arange(len(self.ids), dtype="int64")
         low, high = self._bounds(codes, None, today)
         has = high > low
-        dates = self.frame["date"].to_numpy()[np.where(has, high - 1, 0)]
+        dates = self.dates[np.where(has, high - 1, 0)]
         return pd.Series(dates, index=self.ids).where(has).dropna()
 
 
@@ -511,14 +516,16 @@ def burn_up(dataset: Dataset, selection: Selection, today: date, t: Translate) -
         }
     )
     figure = go.Figure()
-    x = data["date"].dt.strftime("%Y-%m-%d").tolist()
+    # Arrays, not lists: plotly checks a list element by element (a tenth of a second for the
+    # thousands of days of a large portfolio) but takes an array whole.
+    x = data["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     for column, key, style in (
         ("milestones_planned", "progress.all_milestones", MILESTONE_STATUS_STYLES["planned"]),
         ("milestones_done", "progress.done_milestones", MILESTONE_STATUS_STYLES["done"]),
     ):
         figure.add_scatter(
             x=x,
-            y=data[column].tolist(),
+            y=data[column].to_numpy(),
             mode=line_mode(len(data)),
             line={
                 "shape": "hv",

@@ -48,6 +48,13 @@ def browser_path() -> str | None:
     configured = os.environ.get(BROWSER_VARIABLE, "").strip()
     if configured:
         return configured
+    return _chromium_on_path()
+
+
+# Looked up once per process: every chart's PNG button asks on every rerun, and searching PATH
+# costs milliseconds each time. A browser installed later is found after a restart.
+@cache
+def _chromium_on_path() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
