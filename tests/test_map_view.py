@@ -357,6 +357,11 @@ def test_place_and_initiatives_at_agree_with_the_frames(shipped):
         assert shipped.shared_records(link.initiative_ids, 2) == shared.head(2).to_dict("records")
 
 
+def test_records_are_the_rows_as_pandas_gives_them(shipped):
+    for frame in (shipped.places, shipped.involvements, shipped.links):
+        assert mv.records(frame) == frame.to_dict("records")
+
+
 def test_a_deck_is_written_once_with_the_same_content_as_pydeck(shipped):
     """The JSON is kept for the next rerun, and it is pydeck's own content, compactly written."""
     deck = mv.link_deck(shipped)

@@ -86,8 +86,15 @@ def model(ctx: PageContext, initiatives: pd.DataFrame | None = None) -> mv.MapMo
     """The map of the chosen agreement, counting `initiatives` (the sidebar's selection), or all
     of the agreement's when None. Built once and shared by every session."""
 
+    # The agreement's places do not change with the filters: found once per agreement.
+    place_ids = aggregates.per_agreement(
+        ctx, "map_place_ids", lambda: mv.agreement_place_ids(ctx.dataset, ctx.agreement_id)
+    )
+
     def build() -> mv.MapModel:
-        return mv.build_model(ctx.dataset, ctx.agreement_id, initiatives, ctx.language)
+        return mv.build_model(
+            ctx.dataset, ctx.agreement_id, initiatives, ctx.language, place_ids=place_ids
+        )
 
     if initiatives is None:  # presentation mode: the whole agreement, whatever the filters
         return aggregates.per_agreement(ctx, "map_model_whole", build)
