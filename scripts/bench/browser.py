@@ -23,7 +23,8 @@ VIEWPORT = {"width": 1400, "height": 1000}
 # code (Streamlit loads each kind of element's JavaScript on first use and shows a skeleton
 # until then: plotly's bundle alone takes most of a second to start), and every visible chart
 # is drawn (plotly's SVG, deck.gl's canvas, vega's canvas). A MutationObserver sees each change
-# as it happens, so the time does not depend on how often Python looks.
+# as it happens, so the time does not depend on how often Python looks; a 50 ms check besides
+# catches what it does not watch (an element shown or hidden by a style change alone).
 PAGE_READY_SCRIPT = """
 (() => {
   let sawRunning = false;
@@ -51,17 +52,36 @@ PAGE_READY_SCRIPT = """
       && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas')
       && drawn('[data-testid="stVegaLiteChart"]', 'canvas, svg');
   };
+  const check = () => {
+    if (window.__pageReadyMs === undefined && ready()) {
+      window.__pageReadyMs = performance.now();
+    }
+  };
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === 'attributes' && record.attributeName === STATE
           && record.oldValue === 'running') sawRunning = true;
     }
-    if (window.__pageReadyMs === undefined && ready()) {
-      window.__pageReadyMs = performance.now();
-    }
+    check();
   });
   observer.observe(document, {subtree: true, childList: true, attributes: true,
                               attributeOldValue: true, attributeFilter: [STATE]});
+  const timer = setInterval(() => {
+    check();
+    if (window.__pageReadyMs !== undefined) clearInterval(timer);
+  }, 50);
+  // What still holds the page back, for the message when it never gets ready.
+  window.__pageBlockers = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const count = (selector) => [...document.querySelectorAll(selector)].filter(visible).length;
+    return {
+      state: app ? app.getAttribute(STATE) : 'no app', sawRunning,
+      skeletons: count('[data-testid="stSkeleton"]'),
+      plotlyUndrawn: !drawn('[data-testid="stPlotlyChart"]', '.main-svg'),
+      deckUndrawn: !drawn('[data-testid="stDeckGlJsonChart"]', 'canvas'),
+      exceptions: count('[data-testid="stException"]'),
+    };
+  };
 })();
 """
 
@@ -104,7 +124,13 @@ def start_navigation(context, url: str, timeout_ms: float):
 
 def ready_ms(page, timeout_ms: float) -> float:
     """Milliseconds from the tab's navigation start to page ready (see PAGE_READY_SCRIPT)."""
-    page.wait_for_function("window.__pageReadyMs !== undefined", timeout=timeout_ms, polling=50)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("window.__pageReadyMs !== undefined", timeout=timeout_ms, polling=50)
+    except PlaywrightTimeout:
+        blockers = page.evaluate("window.__pageBlockers && window.__pageBlockers()")
+        raise PageFailed(f"not ready after {timeout_ms / 1000:.0f} s: {blockers}") from None
     exceptions = page.locator('[data-testid="stException"]')
     if exceptions.count():
         raise PageFailed(f"shows an exception: {exceptions.first.inner_text()[:200]!r}")
