@@ -67,44 +67,46 @@ def _page_ready(results: Results) -> list[str]:
     lines += _floors(results)
     for name, comparisons in results.page_ready.items():
         goal = PAGE_READY_GOALS.get(name, 1.3)
-        lines += [
-            f"**{name.capitalize()} data** (goal: ratio at most {goal})",
-            "",
-            "| Page | Ours (median) | Reference (median) | Ratio | Goal | Ours, each run (ms) |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        for c in comparisons:
-            if c.error:
-                lines.append(f"| {c.label} | – | – | – | **FAILED** | {c.error} |")
-                continue
-            lines.append(
-                f"| {c.label} | {_ms(c.ours_median)} | {_ms(c.reference_median)} | "
-                f"{c.ratio:.2f} | {verdict(c.ratio <= goal)} | {_samples(c.ours)} |"
-            )
-        lines.append("")
+        lines += [f"**{name.capitalize()} data** (goal: ratio at most {goal})", ""]
+        lines += _ready_table(comparisons, goal)
     return lines
+
+
+def _ready_table(comparisons: list[Comparison], goal: float | None) -> list[str]:
+    """Page-ready medians against the reference; ours, with a verdict column, when there is a
+    goal, and Streamlit's floor pages without one."""
+    if goal is None:
+        heading, rule, failed = "| Page | Median | Reference (median) | Ratio |", "", "**FAILED**: "
+    else:
+        heading, rule, failed = (
+            "| Page | Ours (median) | Reference (median) | Ratio | Goal |",
+            "---|",
+            "**FAILED** | ",
+        )
+    lines = [f"{heading} {'Each' if goal is None else 'Ours, each'} run (ms) |"]
+    lines.append(f"|---|---:|---:|---:|{rule}---|")
+    for c in comparisons:
+        if c.error:
+            lines.append(f"| {c.label} | – | – | – | {failed}{c.error} |")
+            continue
+        verdict_cell = "" if goal is None else f" {verdict(c.ratio <= goal)} |"
+        lines.append(
+            f"| {c.label} | {_ms(c.ours_median)} | {_ms(c.reference_median)} | "
+            f"{c.ratio:.2f} |{verdict_cell} {_samples(c.ours)} |"
+        )
+    return [*lines, ""]
 
 
 def _floors(results: Results) -> list[str]:
     """Streamlit's floor: pages made of Streamlit elements alone, against the title-only page."""
     if not results.floors:
         return []
-    lines = [
+    return [
         "**Streamlit's floor for pages like ours** (`scripts/bench/floor_app.py`: no data and "
         "no code of ours, only the kinds of element our pages carry; measured the same way)",
         "",
-        "| Page | Median | Reference (median) | Ratio | Each run (ms) |",
-        "|---|---:|---:|---:|---|",
+        *_ready_table(results.floors, None),
     ]
-    for c in results.floors:
-        if c.error:
-            lines.append(f"| {c.label} | – | – | – | **FAILED**: {c.error} |")
-            continue
-        lines.append(
-            f"| {c.label} | {_ms(c.ours_median)} | {_ms(c.reference_median)} | "
-            f"{c.ratio:.2f} | {_samples(c.ours)} |"
-        )
-    return [*lines, ""]
 
 
 def _reruns(results: Results) -> list[str]:
