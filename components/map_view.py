@@ -153,12 +153,6 @@ class MapModel:
         return self.involvements.groupby("place_id", sort=False).indices
 
     @cached_property
-    def _first_involvement(self) -> pd.DataFrame:
-        return self.involvements.drop_duplicates("initiative_id").set_index(
-            "initiative_id", drop=False
-        )
-
-    @cached_property
     def _involvement_records(self) -> list[dict]:
         return records(self.involvements)
 
@@ -176,10 +170,6 @@ class MapModel:
         """The initiatives at a place, in the data's order."""
         positions = self._involvement_positions.get(place_id, [])
         return self.involvements.iloc[positions]
-
-    def shared_initiatives(self, initiative_ids: Iterable[str]) -> pd.DataFrame:
-        """One row per initiative in `initiative_ids`, in that order."""
-        return self._first_involvement.loc[list(initiative_ids)].reset_index(drop=True)
 
     def records_at(self, place_id: str, limit: int) -> list[dict]:
         """The first `limit` initiatives at a place as plain records (for tooltips, built by
@@ -215,6 +205,15 @@ def records(frame: pd.DataFrame) -> list[dict]:
     columns = list(frame.columns)
     values = [frame[column].tolist() for column in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _grouped(keys: pd.Series, values: pd.Series) -> dict[str, list]:
+    """The values of each key, in the frame's order. Plain lists, not a groupby: with thousands
+    of initiatives, slicing a frame per group cost more than the work done with each."""
+    groups: dict[str, list] = {}
+    for key, value in zip(keys.tolist(), values.tolist(), strict=True):
+        groups.setdefault(key, []).append(value)
+    return groups
 
 
 def _ancestors(place_id: str, parents: dict[str, str]) -> list[str]:
@@ -314,13 +313,7 @@ def links(
     depth = _depths(places)
     country = dict(zip(places["place_id"], places["country"], strict=True))
     rank = {c: i for i, c in enumerate(countries_order)}
-    # Plain lists, not a groupby: with thousands of initiatives, slicing a frame per initiative
-    # cost more than the pairing itself.
-    places_of: dict[str, list[str]] = {}
-    for initiative_id, place_id in zip(
-        involvements["initiative_id"].tolist(), involvements["place_id"].tolist(), strict=True
-    ):
-        places_of.setdefault(initiative_id, []).append(place_id)
+    places_of = _grouped(involvements["initiative_id"], involvements["place_id"])
     pairs: dict[tuple[str, str], list[str]] = {}
     for initiative_id, place_ids in places_of.items():
         by_country: dict[str, list[str]] = {}
@@ -403,11 +396,7 @@ def build_model(
     region_outlines = regions(geo_dir)
     outlines = {p: f for p, f in region_outlines.by_place().items() if p in set(place_ids)}
 
-    statuses_at: dict[str, list[str]] = {}
-    for place_id, status in zip(
-        involvements["place_id"].tolist(), involvements["status"].tolist(), strict=True
-    ):
-        statuses_at.setdefault(place_id, []).append(status)
+    statuses_at = _grouped(involvements["place_id"], involvements["status"])
     places["count"] = [len(statuses_at.get(p, ())) for p in places["place_id"]]
     status_by_place = {p: main_status(statuses) for p, statuses in statuses_at.items()}
     places["main_status"] = [status_by_place.get(p, "") for p in places["place_id"]]

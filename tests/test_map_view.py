@@ -351,8 +351,11 @@ def test_place_and_initiatives_at_agree_with_the_frames(shipped):
         pd.testing.assert_frame_equal(shipped.initiatives_at(row.place_id), expected)
         assert shipped.count_at(row.place_id) == len(expected)
         assert shipped.records_at(row.place_id, 2) == expected.head(2).to_dict("records")
+    first = shipped.involvements.drop_duplicates("initiative_id").set_index(
+        "initiative_id", drop=False
+    )
     for link in shipped.links.itertuples():
-        shared = shipped.shared_initiatives(link.initiative_ids)
+        shared = first.loc[list(link.initiative_ids)].reset_index(drop=True)
         assert shared["initiative_id"].tolist() == list(link.initiative_ids)
         assert shipped.shared_records(link.initiative_ids, 2) == shared.head(2).to_dict("records")
 
