@@ -89,14 +89,6 @@ def chart_summary(ctx: PageContext, chart: Chart, name: str) -> tuple[str, pd.Da
     return aggregates.derived(chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build)
 
 
-def chart_extras(ctx: PageContext, chart: Chart, name: str) -> None:
-    """What draw_chart adds under every chart: the text alternative and the PNG download."""
-    summary, readable = chart_summary(ctx, chart, name)
-    text_alternative(ctx, name, summary, chart.data, readable)
-    if chart.figure is not None:
-        png_download(ctx, chart.figure, name)
-
-
 def map_alternative(ctx: PageContext, model: MapModel) -> None:
     """The map's text alternative: where the places are and how many initiatives each has.
     Kept with the model it describes (a model is built for one language)."""

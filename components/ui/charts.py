@@ -16,7 +16,7 @@ from components.i18n import format_date
 from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown
 from components.ui.aggregates import derived
-from components.ui.chart_access import chart_extras, chart_summary
+from components.ui.chart_access import chart_summary, png_download, text_alternative
 from components.ui.shell import PageContext
 
 # A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
@@ -92,11 +92,12 @@ def draw_chart(ctx: PageContext, chart: Chart, name: str) -> bool:
         return False
     # The summary is also the chart's accessible name, so a screen reader announces it with the
     # chart itself, without opening the text alternative below.
-    summary, _ = chart_summary(ctx, chart, name)
+    summary, readable = chart_summary(ctx, chart, name)
     st.plotly_chart(chart.figure, config=PLOTLY_CONFIG, key=f"chart_{name}", alt=summary)
     caption(ctx, chart.source_ids, chart.as_of)
     download(ctx, chart.data, chart.source_ids, name)
-    chart_extras(ctx, chart, name)
+    text_alternative(ctx, name, summary, chart.data, readable)
+    png_download(ctx, chart.figure, name)
     return True
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-# Session-state keys of these expanders start with this, so tests and links can find them.
+# Session-state keys of these expanders start with this, so tests can find and open them.
 KEY_PREFIX = "open_"
 
 
