@@ -25,7 +25,9 @@ def read_clean_table(data: bytes, table: Table) -> RawTable | None:
     # Without quotes every physical line is one record, so line numbers need no CSV state machine.
     if not data or data.startswith(UTF8_BOM) or b'"' in data or b"\x00" in data:
         return None
-    header = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace").split(",")
+    end_of_header = data.find(b"\n")
+    first_line = data if end_of_header < 0 else data[:end_of_header]
+    header = first_line.rstrip(b"\r").decode("utf-8", errors="replace").split(",")
     if sorted(header) != sorted(table.column_names):
         return None
     try:

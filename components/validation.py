@@ -33,7 +33,6 @@ class ProblemLog:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self._counts: dict[tuple, int] = defaultdict(int)
-        self._first_line: dict[tuple, int | None] = {}
 
     def add(self, problem: Problem, kind: str) -> None:
         key = (problem.file, problem.column, kind, problem.severity)
@@ -60,6 +59,12 @@ class ProblemLog:
         extra = len(values) - (MAX_PER_KIND + 1)
         if extra > 0:
             self._counts[(file, column, kind, severity)] += extra
+
+    def merge(self, other: ProblemLog) -> None:
+        """Take over `other`'s problems after this log's own (logs of different files)."""
+        self.problems.extend(other.problems)
+        for key, count in other._counts.items():
+            self._counts[key] += count
 
     def finish(self) -> list[Problem]:
         for (file, column, kind, severity), count in self._counts.items():
@@ -124,22 +129,55 @@ def _date_fix(value: str) -> str:
     return "Write the date as YYYY-MM-DD, e.g. 2018-07-04, or leave the cell empty if unknown."
 
 
-def _each_distinct(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`test(values)`, computed once per distinct value when values repeat a lot.
+class ColumnCells:
+    """One column's cells, with what several checks share: which cells are filled, and the
+    column's distinct values.
 
-    A million indicator values name a few thousand indicators, dates and one source; a regular
-    expression run once per distinct id instead of once per cell saves most of the time.
+    A million indicator values name a few thousand indicators, dates and one source, so a test
+    (a regular expression, a date parse) run once per distinct value instead of once per cell
+    saves most of the time. The distinct values are found once per column, on first use, and
+    only where values may repeat: a number column or a table's own id is nearly all distinct.
     """
-    codes, distinct = pd.factorize(values)
-    if len(distinct) * 2 > len(values):
-        return test(values)
-    result = test(pd.Series(distinct, dtype=values.dtype)).to_numpy()
-    return pd.Series(result[codes], index=values.index, dtype=result.dtype)
+
+    def __init__(self, cells: pd.Series, may_repeat: bool = True) -> None:
+        self.cells = cells
+        self._empty = (cells == "").to_numpy(dtype=bool)
+        self.filled = cells[~self._empty] if self._empty.any() else cells
+        self._may_repeat = may_repeat
+        self._distinct: tuple[np.ndarray, pd.Series] | None = None
+
+    @property
+    def empty(self) -> pd.Series:
+        return self.cells[self._empty]
+
+    def _repeats(self) -> tuple[np.ndarray, pd.Series] | None:
+        if not self._may_repeat:
+            return None
+        if self._distinct is None:
+            codes, distinct = pd.factorize(self.cells)
+            if len(distinct) * 2 > len(self.cells):
+                self._may_repeat = False
+                return None
+            self._distinct = (codes, pd.Series(distinct, dtype=self.cells.dtype))
+        return self._distinct
+
+    def each(self, test: Callable[[pd.Series], pd.Series], filled_only: bool = False) -> pd.Series:
+        """`test` of each cell (of each filled cell if `filled_only`), indexed like the cells."""
+        repeats = self._repeats()
+        if repeats is None:
+            return test(self.filled if filled_only else self.cells)
+        codes, distinct = repeats
+        if filled_only:
+            codes = codes[~self._empty]
+        result = test(distinct).to_numpy()
+        index = self.filled.index if filled_only else self.cells.index
+        return pd.Series(result[codes], index=index, dtype=result.dtype)
 
 
-def _check_text(cells: pd.Series, column: Column, file: str, log: ProblemLog) -> None:
-    has_control = _each_distinct(
-        cells, lambda values: values.str.contains(CONTROL_CHARACTERS, regex=True)
+def _check_text(column_cells: ColumnCells, column: Column, file: str, log: ProblemLog) -> None:
+    cells = column_cells.cells
+    has_control = column_cells.each(
+        lambda values: values.str.contains(CONTROL_CHARACTERS, regex=True)
     )
     if has_control.any():
         log.add_rows(
@@ -166,13 +204,13 @@ def _check_text(cells: pd.Series, column: Column, file: str, log: ProblemLog) ->
 
 
 def _check_column(
-    cells: pd.Series, column: Column, table: Table, file: str, log: ProblemLog
+    column_cells: ColumnCells, column: Column, table: Table, file: str, log: ProblemLog
 ) -> pd.Series:
     """Check one column's filled cells and return them converted to their type."""
-    _check_text(cells, column, file, log)
-    filled = cells[cells != ""]
+    _check_text(column_cells, column, file, log)
+    cells, filled = column_cells.cells, column_cells.filled
     if column.required:
-        empty = cells[cells == ""]
+        empty = column_cells.empty
         if len(empty):
             log.add_rows(
                 Severity.ERROR,
@@ -204,6 +242,7 @@ def _check_column(
                 )
                 cells = cells.copy()
                 cells.loc[recased[fixable].index] = recased[fixable]
+                column_cells = ColumnCells(cells)
             if (~fixable).any():
                 log.add_rows(
                     Severity.ERROR,
@@ -216,7 +255,9 @@ def _check_column(
                 )
 
     if column.pattern and column.type == "string":
-        matches = _each_distinct(filled, lambda values: values.str.fullmatch(column.pattern))
+        matches = column_cells.each(
+            lambda values: values.str.fullmatch(column.pattern), filled_only=True
+        )
         mismatched = filled[~matches]
         if len(mismatched):
             if column.name == "country":
@@ -237,9 +278,9 @@ def _check_column(
             )
 
     if column.type in ("number", "integer"):
-        return _convert_number(cells, column, table, file, log)
+        return _convert_number(column_cells, column, table, file, log)
     if column.type == "date":
-        return _convert_date(cells, column, file, log)
+        return _convert_date(column_cells, column, file, log)
     if column.is_list:
         items = cells.str.split(LIST_SEPARATOR)
         return items.map(
@@ -263,13 +304,13 @@ def _parse_numbers(filled: pd.Series) -> pd.Series:
 
 
 def _convert_number(
-    cells: pd.Series, column: Column, table: Table, file: str, log: ProblemLog
+    column_cells: ColumnCells, column: Column, table: Table, file: str, log: ProblemLog
 ) -> pd.Series:
-    filled = cells[cells != ""]
+    cells, filled = column_cells.cells, column_cells.filled
     numbers = _parse_numbers(filled)
-    # pandas reads "NaN" and "inf" as numbers; a figure on a councillor's screen never is.
-    textual_nan = filled.str.strip().str.lower().isin({"nan", "+nan", "-nan"})
-    not_numbers = filled[numbers.isna() | textual_nan]
+    # Both parsers read "NaN" (as a missing figure, caught here) and "inf" (caught below) as
+    # numbers; a figure on a councillor's screen is never either.
+    not_numbers = filled[numbers.isna()]
     if len(not_numbers):
         log.add_rows(
             Severity.ERROR,
@@ -281,7 +322,6 @@ def _convert_number(
             "Write digits only, with '.' for decimals and no units, spaces or thousands "
             "separators; leave the cell empty if the figure is unknown.",
         )
-    numbers = numbers.where(~textual_nan)
     infinite = numbers[np.isinf(numbers.to_numpy(dtype="float64", na_value=np.nan))]
     if len(infinite):
         log.add_rows(
@@ -330,8 +370,7 @@ def _convert_number(
                 ),
                 "range",
             )
-    converted = pd.Series(np.nan, index=cells.index, dtype="float64")
-    converted.loc[numbers.index] = numbers.astype("float64")
+    converted = _spread(numbers.astype("float64"), cells.index, np.nan, "float64")
     if column.type == "integer":
         return converted.round().astype("Int64")
     return converted
@@ -344,13 +383,15 @@ def _swap_hint(name: str, other: str) -> str:
     )
 
 
-def _convert_date(cells: pd.Series, column: Column, file: str, log: ProblemLog) -> pd.Series:
-    filled = cells[cells != ""]
-    dates = _each_distinct(
-        filled,
+def _convert_date(
+    column_cells: ColumnCells, column: Column, file: str, log: ProblemLog
+) -> pd.Series:
+    cells, filled = column_cells.cells, column_cells.filled
+    dates = column_cells.each(
         lambda values: pd.to_datetime(
             values.where(values.str.match(ISO_DATE)), format="%Y-%m-%d", errors="coerce"
         ),
+        filled_only=True,
     )
     bad = filled[dates.isna()]
     for line, value in bad.head(MAX_PER_KIND + 1).items():
@@ -366,9 +407,16 @@ def _convert_date(cells: pd.Series, column: Column, file: str, log: ProblemLog) 
             ),
             "not a date",
         )
-    converted = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-    converted.loc[dates.index] = dates
-    return converted
+    return _spread(dates, cells.index, pd.NaT, "datetime64[ns]")
+
+
+def _spread(values: pd.Series, index: pd.Index, missing, dtype: str) -> pd.Series:
+    """`values` (converted filled cells) on every line of `index`, `missing` on the empty ones."""
+    if len(values) == len(index):
+        return values.astype(dtype)
+    spread = pd.Series(missing, index=index, dtype=dtype)
+    spread.loc[values.index] = values
+    return spread
 
 
 def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
@@ -379,10 +427,16 @@ def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
     for column in table.columns:
         if column.name not in cells.columns:
             continue
-        values = cells[column.name]
-        stripped = values.str.strip()
-        changed = values[values != stripped]
-        if len(changed):
+        # Numbers and a table's own ids are nearly all distinct: finding their distinct values
+        # would cost more than it saves.
+        may_repeat = column.type not in ("number", "integer") and table.primary_key != (
+            column.name,
+        )
+        column_cells = ColumnCells(cells[column.name], may_repeat)
+        changed = column_cells.each(lambda values: values != values.str.strip())
+        if changed.any():
+            values = column_cells.cells
+            changed = values[changed]
             log.add_rows(
                 Severity.WARNING,
                 file,
@@ -392,7 +446,8 @@ def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
                 "The value has spaces at its start or end; they were removed.",
                 "",
             )
-        typed[column.name] = _check_column(stripped, column, table, file, log)
+            column_cells = ColumnCells(values.str.strip(), may_repeat)
+        typed[column.name] = _check_column(column_cells, column, table, file, log)
     frame = pd.DataFrame(typed, index=cells.index)
     for name in raw.extra_columns:
         frame[name] = cells[name]
@@ -470,15 +525,14 @@ def check_references(
             if target is None or reference.column not in target:
                 continue
             known = target[reference.column]
-            known_ids = set(known[known != ""])
-            candidates = sorted(known_ids)
             values = frame[column.name]
             if column.is_list:
                 exploded = values.explode().dropna()
                 exploded = exploded[exploded != ""]
             else:
                 exploded = values[values.notna() & (values != "")]
-            unknown = exploded[~exploded.isin(known_ids)]
+            unknown = exploded[~_is_in(exploded, known)]
+            candidates = sorted(set(known[known != ""])) if len(unknown) else []
             for line, value in unknown.head(MAX_PER_KIND + 1).items():
                 what = "in this list" if column.is_list else ""
                 log.add(
@@ -494,3 +548,17 @@ def check_references(
                     ),
                     "unknown id",
                 )
+
+
+def _is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """Whether each of `values` is one of `known` (both text), as a boolean array.
+
+    Arrow is asked directly: pandas' `isin` turns the known ids into Python objects one by one
+    on every call, which took longer than the look-up itself at a million rows.
+    """
+    found = pc.is_in(_arrow_text(values), value_set=_arrow_text(known))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    return pa.array(series, type=pa.string(), from_pandas=True)
