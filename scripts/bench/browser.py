@@ -19,7 +19,8 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 
 # "Page ready", timed by the page itself from its navigation start (performance.now()):
-# Streamlit's script run has gone running -> notRunning, no element is still waiting for its
+# Streamlit's script run has gone running -> notRunning (or initial -> notRunning with content
+# drawn, when both states fall into one render), no element is still waiting for its
 # code (Streamlit loads each kind of element's JavaScript on first use and shows a skeleton
 # until then: plotly's bundle alone takes most of a second to start), and every visible chart
 # is drawn (plotly's SVG, deck.gl's canvas, vega's canvas). A MutationObserver sees each change
@@ -42,12 +43,17 @@ PAGE_READY_SCRIPT = """
     }
     return false;
   };
+  // Under load the "running" state can come and go within one React render, so that the
+  // attribute never shows it: a finished run is then recognised by the content it drew (before
+  // its first run a fresh page says "initial" and has no element in its main block).
+  const drewContent = () => document.querySelector(
+    '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]') !== null;
   const ready = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) return false;
     const state = app.getAttribute(STATE);
     if (state === 'running') sawRunning = true;
-    return sawRunning && state === 'notRunning' && !loading()
+    return state === 'notRunning' && (sawRunning || drewContent()) && !loading()
       && drawn('[data-testid="stPlotlyChart"]', '.main-svg')
       && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas')
       && drawn('[data-testid="stVegaLiteChart"]', 'canvas, svg');
@@ -75,7 +81,7 @@ PAGE_READY_SCRIPT = """
     const app = document.querySelector('[data-testid="stApp"]');
     const count = (selector) => [...document.querySelectorAll(selector)].filter(visible).length;
     return {
-      state: app ? app.getAttribute(STATE) : 'no app', sawRunning,
+      state: app ? app.getAttribute(STATE) : 'no app', sawRunning, drewContent: drewContent(),
       skeletons: count('[data-testid="stSkeleton"]'),
       plotlyUndrawn: !drawn('[data-testid="stPlotlyChart"]', '.main-svg'),
       deckUndrawn: !drawn('[data-testid="stDeckGlJsonChart"]', 'canvas'),

@@ -55,7 +55,9 @@ def _page_ready(results: Results) -> list[str]:
     lines = ["## 1. Page ready in a real browser", ""]
     lines.append(
         "From the tab's navigation start until Streamlit's script run has finished "
-        '(`data-test-script-state="notRunning"` after `running`), no element is still waiting '
+        '(`data-test-script-state="notRunning"` after `running`, or after `initial` with the '
+        "page's elements drawn, when a loaded browser renders both states at once), no element "
+        "is still waiting "
         "for its code (Streamlit loads each kind of element's JavaScript on first use and shows "
         "a skeleton until then) and every visible chart is drawn (plotly SVG, deck.gl canvas), "
         "timed inside the page. Reference: a page with a "
