@@ -4,7 +4,7 @@ markers, then the milestones as a dated list."""
 import streamlit as st
 
 from components import timeline
-from components.ui.aggregates import selection, view
+from components.ui.aggregates import derived, selection, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
@@ -33,7 +33,9 @@ milestones = view(
 if milestones.empty:
     st.info(t("timeline.no_milestones"))
 else:
-    sources = tuple(sorted(set(milestones["source_id"])))
+    sources = derived(
+        milestones, "sources", lambda: tuple(sorted(milestones["source_id"].unique()))
+    )
     draw_table(
         ctx,
         milestones,
