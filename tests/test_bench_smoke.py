@@ -3,6 +3,7 @@ real run). Also the pieces that need no browser: page discovery, percentiles, er
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -79,3 +80,4 @@ def test_suite_runs_end_to_end_and_writes_the_report(tmp_path):
         assert section in report
     for route in routed_pages():
         assert f"| {route.url_path} |" in report
+    assert re.search(r"busy for [\d.]+ s in all, of which our server used [\d.]+ s", report)

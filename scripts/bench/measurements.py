@@ -21,6 +21,7 @@ from scripts.bench.servers import (
     REPO,
     Server,
     launch,
+    machine_busy_s,
     start,
     wait_healthy,
 )
@@ -337,6 +338,11 @@ class ViewersResult:
     # The same tabs opening the title-only reference app: Streamlit's and Chromium's own floor.
     reference_single_ms: list[float] = field(default_factory=list)
     reference_concurrent_ms: list[float] = field(default_factory=list)
+    # While the tabs of ours opened: wall-clock time, and the processor time the server and the
+    # whole machine (server, browser and all) used in it.
+    concurrent_wall_s: float = 0.0
+    concurrent_server_cpu_s: float = 0.0
+    concurrent_machine_cpu_s: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -375,9 +381,13 @@ def viewers_and_memory(
         time.sleep(1)
         rss_idle = server.rss_mb()
 
+        cpu_before, busy_before = server.cpu_s(), machine_busy_s()
+        wall_before = time.perf_counter()
         contexts = [browser.context() for _ in range(viewers)]
         pages = [chromium.start_navigation(c, url, timeout_ms) for c in contexts]
         concurrent = [chromium.ready_ms(page, timeout_ms * 3) for page in pages]
+        wall_s, server_cpu_s = time.perf_counter() - wall_before, server.cpu_s() - cpu_before
+        machine_cpu_s = machine_busy_s() - busy_before
         time.sleep(1)
         rss_viewers = server.rss_mb()
 
@@ -408,6 +418,9 @@ def viewers_and_memory(
         leak_reruns=leak_reruns,
         reference_single_ms=reference_single,
         reference_concurrent_ms=reference_concurrent,
+        concurrent_wall_s=wall_s,
+        concurrent_server_cpu_s=server_cpu_s,
+        concurrent_machine_cpu_s=machine_cpu_s,
     )
 
 

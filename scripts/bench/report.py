@@ -234,6 +234,15 @@ def _viewers(results: Results) -> list[str]:
             f"{_ms(p95(v.reference_concurrent_ms))} | {_ms(max(v.reference_concurrent_ms))} | "
             f"{v.reference_ratio:.2f} | (floor) |"
         )
+    if v.concurrent_wall_s:
+        lines += [
+            "",
+            f"Where the time went: until the last of our tabs was ready "
+            f"({v.concurrent_wall_s:.1f} s), the machine's processors were busy for "
+            f"{v.concurrent_machine_cpu_s:.1f} s in all, of which our server used "
+            f"{v.concurrent_server_cpu_s:.1f} s; the rest was the browser drawing the tabs "
+            "(and the benchmark driving it).",
+        ]
     lines += ["", f"Each tab of ours (ms): {_samples(sorted(v.concurrent_ms))}."]
     if v.reference_concurrent_ms:
         lines.append(

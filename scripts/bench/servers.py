@@ -37,6 +37,12 @@ class Server:
     def peak_rss_mb(self) -> float:
         return _status_kb(self.process.pid, "VmHWM") / 1024
 
+    def cpu_s(self) -> float:
+        """Processor time the server has used so far (user and system), in seconds."""
+        after_name = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        user, system = int(after_name[11]), int(after_name[12])
+        return (user + system) / os.sysconf("SC_CLK_TCK")
+
     def runs(self) -> list[dict]:
         """Every script run so far: session, duration in ms, whether a rerun cut it short."""
         if not self.timing_log.exists():
@@ -48,6 +54,13 @@ class Server:
         terminate(self.process, timeout=15)
         if self._handle is not None:
             self._handle.close()
+
+
+def machine_busy_s() -> float:
+    """Processor time every process on the machine has used since boot, in seconds (all cores)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def _status_kb(pid: int, key: str) -> float:
