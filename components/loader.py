@@ -89,13 +89,6 @@ class _TableRead:
     changed_at: float = 0.0
 
 
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _read_table(data_dir: Path, table: Table) -> _TableRead:
     """One table's file read and checked against its part of the contract."""
     path = data_dir / table.filename
@@ -164,7 +157,9 @@ def load_dataset(
     # Tables are read and checked two at a time, largest first, each into its own problem log;
     # the logs are merged in the contract's order, so the report reads the same every time.
     with ThreadPoolExecutor(max_workers=READING_THREADS) as pool:
-        by_size = sorted(contract.tables, key=lambda table: -_file_size(data_dir / table.filename))
+        # The signature already holds each file's size (None for a missing file).
+        sizes = {filename: size or 0 for filename, size, _, _ in signature[1]}
+        by_size = sorted(contract.tables, key=lambda table: -sizes[table.filename])
         reads = {table.name: pool.submit(_read_table, data_dir, table) for table in by_size}
         for table in contract.tables:
             read = reads[table.name].result()

@@ -429,9 +429,8 @@ def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
             continue
         # Numbers and a table's own ids are nearly all distinct: finding their distinct values
         # would cost more than it saves.
-        may_repeat = column.type not in ("number", "integer") and table.primary_key != (
-            column.name,
-        )
+        own_id = table.primary_key == (column.name,)
+        may_repeat = column.type not in ("number", "integer") and not own_id
         column_cells = ColumnCells(cells[column.name], may_repeat)
         changed = column_cells.each(lambda values: values != values.str.strip())
         if changed.any():
