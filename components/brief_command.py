@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
+from components.clock import today
 from components.i18n import LANGUAGES, translate
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
 from components.problems import format_report, has_errors
 
 EXIT_WRITTEN, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
-# The same variable the app reads, so a demo's pack and its screens agree on "today".
-TODAY_VARIABLE = "PARTNERSHIP_TODAY"
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -40,11 +37,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help=f"the data folder (default: ${DATA_DIR_VARIABLE} or data/)",
     )
     brief.add_argument("--agreement", default="", help="agreement id (default: the newest)")
-
-
-def _today() -> date:
-    configured = os.environ.get(TODAY_VARIABLE, "").strip()
-    return date.fromisoformat(configured) if configured else datetime.now(UTC).date()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"partnership brief: --since: {error}", file=sys.stderr)
             return EXIT_PROBLEMS
-    briefing = build_briefing(dataset, Filters(agreement_id), _today(), args.lang, t, changes)
+    briefing = build_briefing(dataset, Filters(agreement_id), today(), args.lang, t, changes)
     try:
         pdf = pack_pdf(briefing)
     except FontMissingError as error:

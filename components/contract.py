@@ -51,6 +51,17 @@ class NotBefore:
 
 
 @dataclass(frozen=True)
+class NotAfterToday:
+    """A date column that cannot lie in the future (something measured, confirmed or done), on
+    every row or only where `when` holds (column -> value). A later date is warned about."""
+
+    column: str
+    problem: str
+    fix: str
+    when: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str
@@ -59,6 +70,7 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     not_before: tuple[NotBefore, ...] = field(default=())
+    not_after_today: tuple[NotAfterToday, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -133,6 +145,16 @@ def _table(raw: dict) -> Table:
             NotBefore(check["field"], check["other"])
             for check in schema.get("x-checks", [])
             if check.get("check") == "not-before"
+        ),
+        not_after_today=tuple(
+            NotAfterToday(
+                check["field"],
+                check["problem"],
+                check["fix"],
+                tuple(sorted(check.get("when", {}).items())),
+            )
+            for check in schema.get("x-checks", [])
+            if check.get("check") == "not-after-today"
         ),
     )
 

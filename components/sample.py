@@ -28,10 +28,13 @@ VALUES_PER_INDICATOR = 200
 FOCUS_AREAS_PER_AGREEMENT = 8
 # The biggest agreement is the newest, so the app opens on it.
 AGREEMENT_SHARES = (0.8, 0.1, 0.1)
-# Fixed dates, not today's: the same seed must give the same bytes on any day.
+# Fixed dates, not today's: the same seed must give the same bytes on any day. Nothing measured,
+# confirmed or done is dated after STATUS_AS_OF_LATEST, so the data never reports the future.
 FIRST_SIGNING = np.datetime64("2018-07-04")
 GENERATED_ON = "2026-01-01"
 STATUS_AS_OF_LATEST = np.datetime64("2025-12-31")
+# A series of indicator values is weekly where its span allows, and at most daily.
+VALUE_SPACING_DAYS = 7
 DAY = np.timedelta64(1, "D")
 
 # (English, Chinese) themes for focus areas; the names are generic on purpose.
@@ -155,6 +158,7 @@ def generate(
             "source_id": [SOURCE_ID],
             "kind": [ILLUSTRATIVE_KIND],
             "title": ["Illustrative data generated for demonstrations and benchmarks"],
+            "title_zh": ["为演示和性能测试生成的示例数据"],
             "publisher": ["partnership sample"],
             "published_on": [GENERATED_ON],
             "url": [""],
@@ -234,6 +238,7 @@ def generate(
             "agreement_id": agreement_ids,
             "title_en": _numbered("Illustrative agreement ", agreement_numbers),
             "title_zh": _numbered("示例协议", agreement_numbers),
+            "title_basis": "descriptive",
             "kind": _pick(
                 rng, ("memorandum-of-understanding", "cooperation-agreement"), size.agreements
             ),
@@ -326,6 +331,7 @@ def generate(
             "name_zh": theme_zh[area_theme],
             "description_en": "Generated focus area.",
             "description_zh": "生成的重点领域。",
+            "description_basis": "editorial",
             "sort_order": (area_theme + 1).astype(str),
         }
     )
@@ -438,15 +444,20 @@ def generate(
         }
     )
 
-    # Indicators: a baseline at the initiative's start and a target a few years on.
+    # Indicators: a baseline at the initiative's start and a target a few years on. The baseline
+    # is measured, so it lies early enough for the indicator's values to follow it, one a day at
+    # most, by STATUS_AS_OF_LATEST.
     count = size.indicators
+    per_indicator = np.full(count, size.indicator_values // count)
+    per_indicator[: size.indicator_values % count] += 1
     measured = rng.integers(0, size.initiatives, count)
     measured.sort()
     increase = rng.random(count) < 0.75
     baseline = rng.integers(0, 200, count).astype(float)
     change = rng.integers(10, 300, count).astype(float)
     target = np.where(increase, baseline + change, np.maximum(baseline - change, 0))
-    baseline_date = start[measured]
+    latest_baseline = STATUS_AS_OF_LATEST - np.maximum(per_indicator, 30) * DAY
+    baseline_date = np.minimum(start[measured], latest_baseline)
     target_date = baseline_date + rng.integers(365, 5 * 365, count) * DAY
     units = ("students", "visits", "companies", "GBP", "%", "events")
     indicator_ids = _ids("sample-indicator", count).to_numpy(dtype=object)
@@ -466,10 +477,11 @@ def generate(
         }
     )
 
-    # Indicator values: a series per indicator, weekly from its baseline, drifting to the target.
+    # Indicator values: a series per indicator from its baseline, drifting to the target, weekly
+    # or closer so that the last value is dated by STATUS_AS_OF_LATEST.
     count = size.indicator_values
-    per_indicator = np.full(size.indicators, count // size.indicators)
-    per_indicator[: count % size.indicators] += 1
+    span_days = (STATUS_AS_OF_LATEST - baseline_date) // DAY
+    spacing = np.clip(span_days // np.maximum(per_indicator, 1), 1, VALUE_SPACING_DAYS)
     which = np.repeat(np.arange(size.indicators), per_indicator)
     step = np.arange(count) - np.repeat(np.cumsum(per_indicator) - per_indicator, per_indicator)
     progress = np.minimum(1.0, (step + 1) / np.maximum(per_indicator[which], 1))
@@ -478,7 +490,7 @@ def generate(
     tables["indicator_values"] = pd.DataFrame(
         {
             "indicator_id": indicator_ids[which],
-            "date": _dates(baseline_date[which] + (step + 1) * 7 * DAY),
+            "date": _dates(baseline_date[which] + (step + 1) * spacing[which] * DAY),
             "value": pd.Series(value.round(1)).astype(str),
             "note": np.where(rng.random(count) < 0.01, "Estimated.", ""),
         }

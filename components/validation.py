@@ -10,12 +10,14 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from components import clock
 from components.contract import Column, Contract, Table
 from components.problems import MAX_PER_KIND, Problem, Severity, shorten_value
 from components.table_files import RawTable
@@ -419,8 +421,11 @@ def _spread(values: pd.Series, index: pd.Index, missing, dtype: str) -> pd.Serie
     return spread
 
 
-def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
-    """Check a table's own cells (types, required values, enums, keys) and return typed columns."""
+def check_table(
+    raw: RawTable, file: str, log: ProblemLog, today: date | None = None
+) -> pd.DataFrame:
+    """Check a table's own cells (types, required values, enums, keys, dates that cannot lie in
+    the future) and return typed columns."""
     table = raw.table
     cells = raw.cells
     typed = {}
@@ -471,7 +476,33 @@ def check_table(raw: RawTable, file: str, log: ProblemLog) -> pd.DataFrame:
                     ),
                     "date order",
                 )
+    _check_not_after_today(frame, table, file, log, today or clock.today())
     return frame
+
+
+def _check_not_after_today(
+    frame: pd.DataFrame, table: Table, file: str, log: ProblemLog, today: date
+) -> None:
+    """Warn about dates of things measured, confirmed or done that lie after today."""
+    limit = pd.Timestamp(today)
+    for rule in table.not_after_today:
+        if rule.column not in frame or any(column not in frame for column, _ in rule.when):
+            continue
+        dates = frame[rule.column]
+        late = (dates > limit).fillna(False).to_numpy(dtype=bool)
+        for column, value in rule.when:
+            late = late & (frame[column] == value).to_numpy(dtype=bool)
+        if not late.any():
+            continue
+        log.add_rows(
+            Severity.WARNING,
+            file,
+            rule.column,
+            dates[late].dt.strftime("%Y-%m-%d"),
+            "after today",
+            f"{rule.problem} Today is {today.isoformat()}.",
+            rule.fix,
+        )
 
 
 def _check_primary_key(frame: pd.DataFrame, table: Table, file: str, log: ProblemLog) -> None:

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from components import sample
 from components.cli import main
 from components.contract import DESCRIPTOR_NAME, load_contract
 from components.loader import load_dataset
@@ -179,3 +181,15 @@ def test_scale_below_one_is_refused(tmp_path, capsys):
     """--scale 0 is an error with a message, not an empty dataset."""
     assert main(["sample", "--scale", "0", "--out", str(tmp_path)]) == 1
     assert "scale" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("values", [None, 5000])
+def test_nothing_measured_or_done_is_dated_after_it_was_made(tmp_path, monkeypatch, values):
+    """With "today" on the day the sample says it was generated, it has no value, baseline, done
+    milestone or status dated later (however many values each indicator has)."""
+    monkeypatch.setenv("PARTNERSHIP_TODAY", sample.GENERATED_ON)
+    write_sample(tmp_path, scale=3, seed=7, indicator_values=values)
+    result = load_dataset(tmp_path)
+    assert result.problems == []
+    newest = result.dataset["indicator_values"]["date"].max()
+    assert newest <= pd.Timestamp(sample.STATUS_AS_OF_LATEST)

@@ -57,3 +57,57 @@ def test_problems_are_reported_in_the_contracts_order(data_dir: DataDir):
     files = [problem.file for problem in first]
     assert files == sorted(files, key=order.index)
     assert {"sources.csv", "places.csv", "initiatives.csv"} <= set(files)
+
+
+def test_a_measured_value_dated_after_today_is_warned_about(data_dir: DataDir, monkeypatch):
+    """A value, a baseline or a done milestone dated after today is named with its line and
+    today's date; planned milestones and targets may lie in the future."""
+    monkeypatch.setenv("PARTNERSHIP_TODAY", "2026-12-01")
+    data_dir.append(
+        "indicators",
+        {
+            "indicator_id": "students-hosted",
+            "initiative_id": "student-project-2018",
+            "name_en": "Students hosted",
+            "direction": "increase",
+            "baseline": "0",
+            "baseline_date": "2027-01-01",
+            "target": "20",
+            "target_date": "2030-01-01",
+            "source_id": "press-release-2018-07-20",
+        },
+    )
+    value_line = data_dir.append(
+        "indicator_values",
+        {
+            "indicator_id": "students-hosted",
+            "date": "2029-06-16",
+            "value": "12",
+            "source_id": "press-release-2018-07-20",
+        },
+    )
+    done = data_dir.line_of("milestones", "milestone_id", "mou-signed")
+    data_dir.set_cell("milestones", done, "date", "2027-07-04")
+    planned = data_dir.line_of("milestones", "milestone_id", "student-project-begins")
+    data_dir.set_cell("milestones", planned, "date", "2027-08-01")
+
+    result = load_dataset(data_dir.path)
+    assert result.ok
+    late = {(p.file, p.line, p.column, p.value) for p in result.problems}
+    assert late == {
+        ("indicators.csv", 2, "baseline_date", "2027-01-01"),
+        ("indicator_values.csv", value_line, "date", "2029-06-16"),
+        ("milestones.csv", done, "date", "2027-07-04"),
+    }
+    value = next(p for p in result.problems if p.file == "indicator_values.csv")
+    assert "Today is 2026-12-01" in value.problem
+    assert "target" in value.fix
+
+
+def test_every_after_today_check_names_a_date_column_of_its_table():
+    """The contract's not-after-today rules point at date columns that exist."""
+    for table in load_contract().tables:
+        for rule in table.not_after_today:
+            assert table.column(rule.column).type == "date"
+            for column, value in rule.when:
+                assert value in table.column(column).enum

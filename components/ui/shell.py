@@ -3,15 +3,15 @@ context a page reads (dataset, chosen agreement, language, today)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from components.clock import today
 from components.filters import Filters
 from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, translate
 from components.loader import Dataset
@@ -27,7 +27,6 @@ LANGUAGE_KEY = "lang"
 PRESENT_KEY = "present"
 # How each language choice is named in the switch, in its own script.
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "both": "English + 中文"}
-TODAY_VARIABLE = "PARTNERSHIP_TODAY"
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,6 @@ class PageContext:
     t: Callable[..., str]
     # The sidebar's shared filters (focus areas, statuses, places, dates) for this agreement.
     filters: Filters = field(default_factory=Filters)
-
-
-def today() -> date:
-    """Today, or the date in PARTNERSHIP_TODAY (for reproducible demos, screenshots and tests)."""
-    configured = os.environ.get(TODAY_VARIABLE, "").strip()
-    return date.fromisoformat(configured) if configured else datetime.now(UTC).date()
 
 
 def language() -> str:
