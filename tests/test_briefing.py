@@ -143,7 +143,7 @@ def test_changes_since_a_date_without_history_use_the_data_dates(data_dir):
     """With no version from before the date, done milestones and confirmations since it count."""
     dataset = _load(data_dir)
     changes = briefing.changes_since(dataset, AGREEMENT, "2018-07-10", "en", _t())
-    announced = "20 July 2018 · Councils announce the memorandum · done"
+    announced = "20 July 2018 · Press release announces the memorandum · done"
     assert changes.completed_milestones == (announced,)
     assert changes.new_milestones == ()
     assert "No data version from before 10 July 2018" in changes.note

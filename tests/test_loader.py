@@ -232,7 +232,7 @@ def test_extra_column_is_a_warning_and_kept(data_dir: DataDir):
 def test_row_with_wrong_number_of_cells(data_dir: DataDir):
     """A row with an unquoted comma has too many cells and is named by its line."""
     text = (data_dir.path / "focus_areas.csv").read_text(encoding="utf-8").splitlines()
-    text.append("broken-row,oxford-hebei-mou-2018,Name, with a comma,,,,,press-release-2018-07-20")
+    text.append("broken-row,oxford-hebei-mou-2018,Name, with a comma,,,,,,press-release-2018-07-20")
     (data_dir.path / "focus_areas.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     problem = only_error(load_dataset(data_dir.path).problems)
     assert (problem.file, problem.line) == ("focus_areas.csv", len(text))

@@ -69,7 +69,7 @@ def test_link_view_from_the_url_draws_arcs(monkeypatch):
     (deck,) = decks(app)
     assert "links" in layer_ids(deck)
     pairs = {(arc["source_id"], arc["target_id"]) for arc in deck["layers"][2]["data"]}
-    assert pairs == {("oxford", "langfang"), ("oxfordshire", "hebei"), ("oxford", "chengdu")}
+    assert pairs == {("oxford", "langfang"), ("oxfordshire", "hebei")}
 
 
 def test_place_in_the_url_lists_its_initiatives_with_links(monkeypatch):
@@ -78,8 +78,8 @@ def test_place_in_the_url_lists_its_initiatives_with_links(monkeypatch):
     assert app.selectbox(key=map_view_ui.PLACE_KEY).value == "langfang"
     assert app.subheader[0].value == translate("map.selected_heading", place="Langfang · 廊坊市")
     listing = app.markdown[-1].value
-    assert "(initiatives?initiative=joint-working-group)" in listing
     assert "(initiatives?initiative=enterprise-support)" in listing
+    assert "joint-working-group" not in listing
     assert "student-project-2018" not in listing
     assert "selection" in layer_ids(decks(app)[1])
     assert app.query_params[map_view_ui.PLACE_KEY] == "langfang"
@@ -87,8 +87,8 @@ def test_place_in_the_url_lists_its_initiatives_with_links(monkeypatch):
 
 def test_choosing_a_place_and_view_updates_the_url(monkeypatch):
     app = open_map(monkeypatch)
-    app.selectbox(key=map_view_ui.PLACE_KEY).set_value("chengdu").run()
-    assert app.query_params[map_view_ui.PLACE_KEY] == "chengdu"
+    app.selectbox(key=map_view_ui.PLACE_KEY).set_value("oxford").run()
+    assert app.query_params[map_view_ui.PLACE_KEY] == "oxford"
     assert "(initiatives?initiative=student-project-2018)" in app.markdown[-1].value
 
 
@@ -110,14 +110,15 @@ def test_sidebar_filters_in_the_url_change_what_the_map_counts(monkeypatch):
 
 
 def test_a_focus_area_filter_counts_only_its_initiatives(monkeypatch):
-    """?focus=higher-education leaves the student project: Oxford and Chengdu count one each."""
-    app = open_map(monkeypatch, focus="higher-education", map_view="link")
+    """?focus=trade-investment leaves enterprise support: each of its four places counts one,
+    and only its two links are drawn."""
+    app = open_map(monkeypatch, focus="trade-investment", map_view="link")
     (deck,) = decks(app)
     counts = {row["place_id"]: row["count"] for row in deck["layers"][3]["data"]}
-    assert counts["oxford"] == counts["chengdu"] == 1
-    assert counts["langfang"] == 0
+    assert counts["oxford"] == counts["langfang"] == counts["hebei"] == 1
+    assert counts["baoding"] == counts["chengdu"] == 0
     pairs = {(arc["source_id"], arc["target_id"]) for arc in deck["layers"][2]["data"]}
-    assert pairs == {("oxford", "chengdu")}
+    assert pairs == {("oxford", "langfang"), ("oxfordshire", "hebei")}
 
 
 def test_unknown_tiles_setting_is_reported_and_ignored(monkeypatch):

@@ -40,18 +40,15 @@ def shipped() -> mv.MapModel:
 
 
 def test_links_join_counterparts_with_shared_initiative_counts(shipped):
-    """Oxford–Langfang, Oxfordshire–Hebei and Oxford–Chengdu, each with its shared initiatives."""
+    """Oxford–Langfang and Oxfordshire–Hebei, each with its shared initiatives; nothing links
+    Oxford to Chengdu, which the source never names as a place of the work."""
     found = {
         (row.source_id, row.target_id): (row.count, set(row.initiative_ids))
         for row in shipped.links.itertuples()
     }
     assert found == {
-        ("oxford", "langfang"): (2, {"joint-working-group", "enterprise-support"}),
-        ("oxfordshire", "hebei"): (
-            3,
-            {"joint-working-group", "enterprise-support", "smart-cities-knowledge-sharing"},
-        ),
-        ("oxford", "chengdu"): (1, {"student-project-2018"}),
+        ("oxford", "langfang"): (1, {"enterprise-support"}),
+        ("oxfordshire", "hebei"): (2, {"enterprise-support", "smart-cities-knowledge-sharing"}),
     }
 
 
@@ -66,7 +63,6 @@ def test_link_layer_draws_one_arc_per_pair_with_width_by_count(shipped):
     assert oxford_langfang["target"] == [places.at["langfang", "lon"], places.at["langfang", "lat"]]
     widths = {pair: arc["width"] for pair, arc in arcs.items()}
     assert widths[("oxfordshire", "hebei")] > widths[("oxford", "langfang")]
-    assert widths[("oxford", "langfang")] > widths[("oxford", "chengdu")]
 
 
 def test_arcs_widen_with_shared_initiatives_but_stay_thin_at_scale():
@@ -75,11 +71,21 @@ def test_arcs_widen_with_shared_initiatives_but_stay_thin_at_scale():
     assert widths[0] >= 5 and widths[-1] <= 25
 
 
-def test_an_initiative_without_places_counts_at_its_parties_places(shipped):
-    """The joint working group lists no place, so it counts at the four signatories' places."""
-    rows = shipped.involvements[shipped.involvements["initiative_id"] == "joint-working-group"]
-    assert set(rows["place_id"]) == {"oxford", "oxfordshire", "langfang", "hebei"}
+def test_an_initiative_without_places_counts_at_its_parties_places(data_dir: DataDir):
+    """An initiative that lists no place counts at the places of the organisations it lists."""
+    line = data_dir.line_of("initiatives", "initiative_id", "joint-working-group")
+    data_dir.set_cell(
+        "initiatives", line, "partner_party_ids", "oxford-city-council;langfang-government"
+    )
+    model = model_of(data_dir.path)
+    rows = model.involvements[model.involvements["initiative_id"] == "joint-working-group"]
+    assert set(rows["place_id"]) == {"oxford", "langfang"}
     assert set(rows["via"]) == {mv.THROUGH_PARTIES}
+
+
+def test_an_initiative_with_neither_places_nor_organisations_is_on_no_place(shipped):
+    """The joint working group's members are not recorded, so the map counts it nowhere."""
+    assert "joint-working-group" not in set(shipped.involvements["initiative_id"])
 
 
 def test_marker_size_and_colour_come_from_the_initiatives_there(data_dir: DataDir):
@@ -100,15 +106,15 @@ def test_marker_size_and_colour_come_from_the_initiatives_there(data_dir: DataDi
     )
     model = model_of(data_dir.path)
     places = model.places.set_index("place_id")
-    # Langfang: joint working group (planned), enterprise support and the fair (active).
-    assert places.at["langfang", "count"] == 3
+    # Langfang: enterprise support and the fair (both active); Oxford: the student project too.
+    assert places.at["langfang", "count"] == 2
     assert places.at["langfang", "main_status"] == "active"
-    assert places.at["chengdu", "count"] == 1
+    assert places.at["oxford", "count"] == 2
+    assert places.at["oxford", "main_status"] == "planned"  # a tie goes to the contract's order
     assert places.at["baoding", "count"] == 0
 
     markers = {row["place_id"]: row for row in layer(mv.link_deck(model), "places")["data"]}
-    assert markers["langfang"]["radius"] == mv.marker_radius(3)
-    assert markers["langfang"]["radius"] > markers["chengdu"]["radius"]  # 3 against 1
+    assert markers["langfang"]["radius"] == mv.marker_radius(2)
     assert markers["baoding"]["radius"] == mv.marker_radius(0) < markers["langfang"]["radius"]
     assert markers["langfang"]["fill_color"][:3] == list(initiative_style("active").rgb)
     assert markers["baoding"]["fill_color"][:3] == mv.NO_INITIATIVE_FILL
@@ -139,11 +145,10 @@ def test_filtered_initiatives_change_the_counts_not_the_places(data_dir: DataDir
         "hebei": 0,
         "langfang": 0,
         "baoding": 0,
-        "chengdu": 1,
+        "chengdu": 0,
     }
-    assert set(zip(model.links["source_id"], model.links["target_id"], strict=True)) == {
-        ("oxford", "chengdu")
-    }
+    # Its only place is Oxford, so it links nothing.
+    assert model.links.empty
 
 
 def test_both_ends_frame_each_side_on_its_places_and_outlines(shipped):
@@ -170,6 +175,7 @@ def test_views_are_framed_from_the_data_for_any_agreement(data_dir: DataDir):
         {
             "agreement_id": "bonn-ningbo",
             "title_en": "Bonn and Ningbo",
+            "title_basis": "descriptive",
             "kind": "other",
             "source_id": "press-release-2018-07-20",
         },
@@ -311,16 +317,16 @@ def test_tooltips_are_plain_text_with_data_kept_literal(data_dir: DataDir):
     assert f"• {HOSTILE} (planned)" in lines
     arcs = layer(mv.link_deck(model), "links")["data"]
     arc = next(a for a in arcs if a["target_id"] == "langfang")
-    assert arc["tooltip"].startswith(f"Oxford · 牛津 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 2")
+    assert arc["tooltip"].startswith(f"Oxford · 牛津 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 1")
 
 
 def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     """Tooltips name the place in English and Chinese, its kind, and its initiatives' statuses."""
     cn = mv.ends_decks(shipped)[1]
     hebei = layer(cn, "regions")["data"]["features"][0]["properties"]["tooltip"].split("\n")
-    assert hebei[:3] == ["Hebei · 河北省", "Province", "Initiatives here: 3"]
+    assert hebei[:3] == ["Hebei · 河北省", "Province", "Initiatives here: 2"]
     assert "• Knowledge sharing on smart and sustainable cities (planned)" in hebei
-    assert "• Joint working group (planned), counted here through its organisations" in hebei
+    assert "• Information and support for enterprises (planned)" in hebei
     baoding = next(r for r in layer(cn, "places")["data"] if r["place_id"] == "baoding")
     assert baoding["tooltip"] == "Baoding · 保定市\nCity\nNo initiative recorded here"
     chinese = model_of(SHIPPED_DATA, language="zh")
@@ -330,7 +336,7 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     assert chengdu["tooltip"].split("\n")[:2] == ["Chengdu · 成都市", "城市"]
 
 
-@pytest.mark.parametrize(("language", "more"), [("en", "… and 2 more"), ("zh", "……另有 2 项")])
+@pytest.mark.parametrize(("language", "more"), [("en", "… and 1 more"), ("zh", "……另有 1 项")])
 def test_tooltips_list_a_few_initiatives_and_count_the_rest(monkeypatch, language, more):
     """A place with many initiatives lists the first few and says how many more there are."""
     monkeypatch.setattr(mv, "TOOLTIP_INITIATIVES", 1)
@@ -338,7 +344,7 @@ def test_tooltips_list_a_few_initiatives_and_count_the_rest(monkeypatch, languag
     lines = mv.place_tooltip(model, "hebei").split("\n")
     assert len([line for line in lines if line.startswith("•")]) == 1
     assert lines[-1] == more
-    arc = next(a for a in layer(mv.link_deck(model), "links")["data"] if a["count"] == 3)
+    arc = next(a for a in layer(mv.link_deck(model), "links")["data"] if a["count"] == 2)
     assert arc["tooltip"].split("\n")[-1] == more
 
 

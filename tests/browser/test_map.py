@@ -82,9 +82,10 @@ def test_link_view_draws_the_arcs_offline(app_server, page, offline):
     assert chart.count() == 1
     expected = [PLANNED, tuple(mv.LINK_COLOUR[:3]), tuple(mv.LAND)]
     assert_not_blank(wait_until_drawn(chart, expected), expected)
-    page.get_by_role("link", name="Joint working group").wait_for()
-    href = page.get_by_role("link", name="Joint working group").get_attribute("href")
-    assert href.endswith("initiatives?initiative=joint-working-group")
+    title = "Information and support for enterprises"
+    page.get_by_role("link", name=title).wait_for()
+    href = page.get_by_role("link", name=title).get_attribute("href")
+    assert href.endswith("initiatives?initiative=enterprise-support")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert offline.blocked == []
 

@@ -269,7 +269,7 @@ def build() -> None:  # noqa: PLR0915 - one case after another, on purpose
     cp1252 = table_text("people").replace("Colin Cook", "Colin Cöok").encode("cp1252", "replace")
     write("windows-1252.csv", cp1252, rejected((2, None, "encoding")))
     text = table_text("focus_areas").splitlines()
-    text.insert(3, "broken-row,oxford-hebei-mou-2018,Name, with a comma,,,,,press-release")
+    text.insert(3, "broken-row,oxford-hebei-mou-2018,Name, with a comma,,,,,,press-release")
     write("wrong-number-of-fields.csv", "\n".join(text) + "\n", rejected((4, None, "cells")))
     names = header("sources")
     write(
@@ -407,7 +407,7 @@ def build() -> None:  # noqa: PLR0915 - one case after another, on purpose
         .replace("\n", ",\n", 1)
         .replace("\n", ",stray\n", 2)
         .replace(",stray\n", "\n", 1),
-        rejected((2, "(column 9)", "no name")),
+        rejected((2, "(column 10)", "no name")),
     )
     write("unrecognisable-columns.csv", "a,b,c\n1,2,3\n", rejected((1, None, "cannot be told")))
     write(
