@@ -15,12 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from babel import Locale
 
 from components import overview, progress, timeline
-from components.charting import Chart, Translate, as_of, localised_column, names
+from components.charting import Chart, as_of, localised_column, names
 from components.filters import Filters, Selection, select
-from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_number
+from components.i18n import (
+    Translate,
+    country_name,
+    each_half,
+    format_date,
+    format_number,
+    join,
+)
 from components.illustrative import has_illustrative_rows, illustrative_source_ids
 from components.initiatives import details
 from components.loader import Dataset, load_dataset
@@ -111,38 +117,40 @@ class Briefing:
 def _country_name(code: str, language: str, t: Translate) -> str:
     if not code or code == "unknown":
         return t("overview.country_unknown")
-    locale = Locale.parse(BABEL_LOCALES[FORMAT_LANGUAGE[language]])
-    if language == "both":
-        english = Locale.parse(BABEL_LOCALES["en"]).territories.get(code, code)
-        chinese = Locale.parse(BABEL_LOCALES["zh"]).territories.get(code, code)
-        return f"{english} · {chinese}"
-    return locale.territories.get(code, code)
+    return country_name(code, language)
 
 
 def _text(row: pd.Series, base: str, language: str, t: Translate) -> str:
+    """A name or title in the pack's language (a proper name in one language is shown as is)."""
+    text = overview.localised(row, base, language)[0]
+    return text or t("common.not_recorded")
+
+
+def _prose(row: pd.Series, base: str, language: str, t: Translate) -> str:
+    """Data prose in the pack's language, saying so when only the other language's exists."""
     text, is_fallback = overview.localised(row, base, language)
     if not text:
         return t("common.not_recorded")
-    return f"{text} ({t('common.untranslated')})" if is_fallback else text
+    return t("briefing.untranslated", text=text) if is_fallback else text
 
 
 def _plain(text: str) -> str:
     """Catalogue text written for the screen's Markdown, without its emphasis marks."""
-    return text.replace("**", "")
+    return each_half(lambda part: part.replace("**", ""), text)
 
 
 def _selection_line(dataset: Dataset, filters: Filters, language: str, t: Translate) -> str:
     parts = []
     if filters.focus_area_ids:
         area_names = names(dataset, "focus_areas", "focus_area_id", language)
-        chosen = ", ".join(area_names.get(a, a) for a in filters.focus_area_ids)
+        chosen = join((area_names.get(a, a) for a in filters.focus_area_ids), language)
         parts.append(t("briefing.filter_focus", names=chosen))
     if filters.statuses:
-        chosen = ", ".join(t("status." + s) for s in filters.statuses)
+        chosen = join((t("status." + s) for s in filters.statuses), language)
         parts.append(t("briefing.filter_status", names=chosen))
     if filters.place_ids:
         place_names = names(dataset, "places", "place_id", language)
-        chosen = ", ".join(place_names.get(p, p) for p in filters.place_ids)
+        chosen = join((place_names.get(p, p) for p in filters.place_ids), language)
         parts.append(t("briefing.filter_place", names=chosen))
     if filters.has_date_range:
         parts.append(
@@ -154,7 +162,7 @@ def _selection_line(dataset: Dataset, filters: Filters, language: str, t: Transl
         )
     if not parts:
         return t("briefing.selection_all")
-    return t("briefing.selection", filters="; ".join(parts))
+    return t("briefing.selection", filters=join(parts, language, "clauses"))
 
 
 def _figures(
@@ -175,7 +183,7 @@ def _figures(
     for key, figure in figures.items():
         if key.startswith("initiatives_") and key != "initiatives_total":
             status = key.removeprefix("initiatives_")
-            rows.append((f"  {t('status.' + status)}", number(figure.value)))
+            rows.append((each_half("  {}".format, t("status." + status)), number(figure.value)))
     planned = figures["milestones_planned"]
     rows.append((t("figures.milestones_done"), number(figures["milestones_done"].value)))
     rows.append((t("figures.milestones_planned"), number(planned.value)))
@@ -189,20 +197,20 @@ def _figures(
         rows.append((t("figures.next_milestone"), t("figures.none_scheduled")))
     else:
         milestone = upcoming.detail["milestone"]
-        rows.append(
-            (
-                t("figures.next_milestone"),
-                f"{format_date(upcoming.detail['date'], language)} · "
-                f"{_text(milestone, 'title', language, t)}",
-            )
+        value = t(
+            "briefing.next_milestone_value",
+            date=format_date(upcoming.detail["date"], language),
+            title=_text(milestone, "title", language, t),
         )
+        rows.append((t("figures.next_milestone"), value))
     overall = initiatives_summary(selection.initiatives, selection.milestones, today, t)
     return tuple(rows), overall
 
 
-def _source_titles(dataset: Dataset, cited: tuple[str, ...]) -> str:
+def _source_titles(dataset: Dataset, cited: tuple[str, ...], language: str) -> str:
     sources = dataset["sources"]
-    return "; ".join(sources.loc[sources["source_id"].isin(cited), "title"])
+    chosen = sources[sources["source_id"].isin(cited)]
+    return join((overview.source_title(row, language) for _, row in chosen.iterrows()), language)
 
 
 def _section(
@@ -211,14 +219,14 @@ def _section(
     caption = (
         t(
             "charts.caption",
-            sources=_source_titles(dataset, chart.source_ids),
+            sources=_source_titles(dataset, chart.source_ids, language),
             date=format_date(chart.as_of, language),
         )
         if chart.source_ids
         else t("charts.caption_no_sources")
     )
-    notes = " ".join(t(note.key, **note.values) for note in chart.notes)
-    return ChartSection(heading, chart, " ".join(p for p in (summary, notes) if p), caption)
+    notes = [t(note.key, **note.values) for note in chart.notes]
+    return ChartSection(heading, chart, join([summary, *notes], language, "sentences"), caption)
 
 
 def _map_section(
@@ -333,7 +341,10 @@ def _initiative_pages(
                 summary=found.summary or t("initiatives.no_summary"),
                 milestones=milestones,
                 indicators=_indicator_lines(found.indicators, values, language, t),
-                sources=tuple(sources.loc[sources["source_id"].isin(cited), "title"]),
+                sources=tuple(
+                    overview.source_title(source, language)
+                    for _, source in sources[sources["source_id"].isin(cited)].iterrows()
+                ),
                 illustrative=bool(cited & illustrative),
             )
         )
@@ -352,7 +363,7 @@ def _source_lines(dataset: Dataset, language: str, t: Translate) -> tuple[str, .
         lines.append(
             t(
                 "briefing.source_entry",
-                title=source["title"],
+                title=overview.source_title(source, language, with_original=True),
                 publisher=source["publisher"] or t("common.not_recorded"),
                 date=format_date(source["published_on"], language),
                 where=where,
@@ -397,7 +408,11 @@ def build_briefing(
         (
             _country_name(country, language, t),
             tuple(
-                f"{_text(party, 'name', language, t)} · {t('party_role.' + party['role'])}"
+                t(
+                    "overview.party_line",
+                    name=_text(party, "name", language, t),
+                    role=t("party_role." + party["role"]),
+                )
                 for _, party in parties.iterrows()
             ),
         )
@@ -411,9 +426,9 @@ def build_briefing(
         language=language,
         t=t,
         title=t("briefing.title"),
-        agreement_title=_text(agreement, "title", language, t),
+        agreement_title=overview.agreement_title(agreement, language),
         signed_line=signed_line,
-        summary=_text(agreement, "summary", language, t),
+        summary=_prose(agreement, "summary", language, t),
         sides=sides,
         selection_line=_selection_line(dataset, filters, language, t),
         figures=figures,

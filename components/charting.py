@@ -1,21 +1,33 @@
 """Shared pieces of the figure builders: the Chart they return, localised labels, safe hover text
-and the look every figure shares."""
+and the look every figure shares.
+
+Text drawn inside a figure goes through `chart_text`: data text is shown literally, and in the
+bilingual layout the two languages are stacked, so legends, axis titles and labels stay narrow.
+"""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.filters import Notice
-from components.i18n import format_date
+from components.i18n import (
+    BILINGUAL,
+    Bilingual,
+    Translate,
+    each_half,
+    format_date,
+    join,
+    joined,
+    stacked,
+)
 from components.loader import Dataset
 from components.status_palette import StatusStyle
 
-Translate = Callable[..., str]
 # Characters past this in an axis label are cut (the hover shows the whole text).
 LABEL_LENGTH = 48
 FONT_FAMILY = "Noto Sans, Noto Sans SC, WenQuanYi Micro Hei, Arial, sans-serif"
@@ -52,22 +64,29 @@ class Chart:
     notes: tuple[Notice, ...] = ()
 
 
+def bilingual_series(values: Iterable[object], index: pd.Index) -> pd.Series:
+    """Texts as a column that keeps bilingual texts whole (pandas would flatten them to their
+    one-line form in a text column)."""
+    return pd.Series(list(values), index=index, dtype=object)
+
+
 def localised_column(frame: pd.DataFrame, base: str, language: str) -> pd.Series:
-    """`base_<language>` for every row, falling back to the other language (vectorised)."""
+    """`base_<language>` for every row, falling back to the other language (vectorised); in the
+    bilingual layout, each row's English and Chinese."""
     english = frame[f"{base}_en"].fillna("")
     chinese = frame[f"{base}_zh"].fillna("")
     if language == "zh":
         return chinese.where(chinese != "", english)
-    if language == "both":
-        # Both texts when both exist and differ; otherwise whichever one there is.
-        both = (english != "") & (chinese != "") & (chinese != english)
-        return (english + " · " + chinese).where(both, english.where(english != "", chinese))
+    if language == BILINGUAL:
+        return bilingual_series(map(Bilingual, english, chinese), frame.index)
     return english.where(english != "", chinese)
 
 
 def translated(column: pd.Series, prefix: str, t: Translate) -> pd.Series:
     """Enum values as their translated labels (one lookup per distinct value, not per row)."""
     labels = {value: t(prefix + value) for value in column.dropna().unique()}
+    if any(isinstance(label, Bilingual) for label in labels.values()):
+        return bilingual_series((labels.get(value) for value in column), column.index)
     return column.map(labels)
 
 
@@ -77,17 +96,73 @@ def names(dataset: Dataset, table: str, id_column: str, language: str) -> dict[s
     return dict(zip(frame[id_column], localised_column(frame, "name", language), strict=True))
 
 
-def join_names(ids: Iterable[str], lookup: dict[str, str]) -> str:
-    return ", ".join(lookup.get(i, i) for i in ids)
+def join_names(ids: Iterable[str], lookup: dict[str, str], language: str) -> str:
+    return join((lookup.get(i, i) for i in ids), language)
 
 
 def hover_safe(text: object) -> str:
     """Data text for plotly hover labels, which read a few HTML tags: shown literally."""
-    return html.escape("" if text is None or text is pd.NA else str(text), quote=False)
+    if text is None or text is pd.NA:
+        return ""
+    return each_half(lambda part: html.escape(str(part), quote=False), text)
+
+
+def chart_text(text: object) -> str:
+    """Text for a figure's labels, legend, axes and annotations: literal, and in the bilingual
+    layout the English above the Chinese."""
+    return stacked(hover_safe(text), "<br>")
+
+
+def chart_lines(text: object) -> str:
+    """A text already made safe for a figure (catalogue words, data passed through hover_safe),
+    its languages stacked in the bilingual layout."""
+    return stacked(text, "<br>")
+
+
+def emphasised(text: object) -> str:
+    """Bold in a figure's hover label (each language of a bilingual text on its own)."""
+    return each_half("<b>{}</b>".format, text)
+
+
+def hover_block(lines: Iterable[object]) -> str:
+    """Hover lines as one label: in the bilingual layout all the English lines, then all the
+    Chinese ones, so each reader reads one language top to bottom."""
+    return stacked(joined("<br>", lines), "<br><br>")
+
+
+# Date axes in each language's own words: plotly writes English month names unless told.
+# (day, month, year) formats for ticks a day to a month apart, a month to a year, and wider.
+_DATE_TICKS = {
+    "zh": ("%Y年%-m月%-d日", "%Y年%-m月", "%Y年"),
+    BILINGUAL: ("%-d %b %Y<br>%Y年%-m月%-d日", "%b %Y<br>%Y年%-m月", "%Y"),
+}
+_DATE_HOVER = {"en": "%-d %B %Y", "zh": "%Y年%-m月%-d日", BILINGUAL: "%-d %B %Y · %Y年%-m月%-d日"}
+
+
+def date_axis(figure: go.Figure, language: str, title: str, **axis: object) -> None:
+    """The x axis as dates, labelled in the page's language (ticks and hover)."""
+    ticks = {}
+    if language in _DATE_TICKS:
+        day, month, year = _DATE_TICKS[language]
+        ticks["tickformatstops"] = [
+            {"dtickrange": [None, "M1"], "value": day},
+            {"dtickrange": ["M1", "M12"], "value": month},
+            {"dtickrange": ["M12", None], "value": year},
+        ]
+    figure.update_xaxes(
+        type="date",
+        title_text=chart_text(title),
+        hoverformat=_DATE_HOVER[language],
+        **ticks,
+        **axis,
+    )
 
 
 def short_label(text: str) -> str:
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+    def cut(part: str) -> str:
+        return part if len(part) <= LABEL_LENGTH else part[: LABEL_LENGTH - 1].rstrip() + "…"
+
+    return each_half(cut, text)
 
 
 def date_text(value, precision: str, language: str) -> str:
@@ -166,5 +241,5 @@ def day_line(figure: go.Figure, when: pd.Timestamp, label: str, dash: str) -> No
         line={"color": "#1b1f24", "width": 1.5, "dash": dash},
     )
     figure.add_annotation(
-        x=x, y=1, yref="paper", text=hover_safe(label), showarrow=False, yanchor="bottom"
+        x=x, y=1, yref="paper", text=chart_text(label), showarrow=False, yanchor="bottom"
     )

@@ -10,9 +10,11 @@ import plotly.graph_objects as go
 
 from components.charting import (
     Chart,
-    Translate,
     as_of,
     base_layout,
+    chart_text,
+    emphasised,
+    hover_block,
     hover_safe,
     join_names,
     localised_column,
@@ -20,7 +22,9 @@ from components.charting import (
     partial_iso,
     source_ids,
 )
+from components.i18n import Translate
 from components.loader import Dataset
+from components.overview import source_title
 from components.status_palette import initiative_style
 
 
@@ -33,15 +37,20 @@ def initiative_table(dataset: Dataset, language: str, t: Translate) -> pd.DataFr
     areas = names(dataset, "focus_areas", "focus_area_id", language)
     parties = names(dataset, "parties", "party_id", language)
     places = names(dataset, "places", "place_id", language)
-    sources = dict(zip(dataset["sources"]["source_id"], dataset["sources"]["title"], strict=True))
+    sources = {
+        source_id: source_title(row, language)
+        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
+    }
     statuses = {status: t("status." + status) for status in set(initiatives["status"])}
     return pd.DataFrame(
         {
             "initiative_id": initiatives["initiative_id"],
             "title": localised_column(initiatives, "title", language),
-            "focus_areas": initiatives["focus_area_ids"].map(lambda ids: join_names(ids, areas)),
+            "focus_areas": initiatives["focus_area_ids"].map(
+                lambda ids: join_names(ids, areas, language)
+            ),
             "lead": initiatives["lead_party_id"].map(lambda i: parties.get(i, "")),
-            "places": initiatives["place_ids"].map(lambda ids: join_names(ids, places)),
+            "places": initiatives["place_ids"].map(lambda ids: join_names(ids, places, language)),
             "start": partial_iso(initiatives["start_date"], initiatives["start_date_precision"]),
             "end": partial_iso(initiatives["end_date"], initiatives["end_date_precision"]),
             "status": initiatives["status"].map(statuses),
@@ -120,9 +129,9 @@ def details(
         initiative=row,
         title=localised_column(match, "title", language).iloc[0],
         summary=localised_column(match, "summary", language).iloc[0],
-        focus_areas=join_names(row["focus_area_ids"], areas),
+        focus_areas=join_names(row["focus_area_ids"], areas, language),
         lead=parties.get(row["lead_party_id"], ""),
-        partners=join_names(row["partner_party_ids"], parties),
+        partners=join_names(row["partner_party_ids"], parties, language),
         places=places,
         milestones=milestones,
         indicators=indicators,
@@ -142,11 +151,11 @@ def places_chart(dataset: Dataset, found: Details, language: str, t: Translate) 
         x=places["lon"].tolist(),
         y=places["lat"].tolist(),
         mode="markers+text",
-        text=[hover_safe(name) for name in places["name"]],
+        text=[chart_text(name) for name in places["name"]],
         textposition="top center",
         marker={"symbol": style.symbol, "size": 13, "color": style.colour},
         hovertext=[
-            f"<b>{hover_safe(name)}</b><br>{hover_safe(note)}"
+            hover_block([emphasised(hover_safe(name)), hover_safe(note)])
             for name, note in zip(places["name"], places["coordinates_note"], strict=True)
         ],
         hovertemplate="%{hovertext}<extra></extra>",
@@ -157,11 +166,11 @@ def places_chart(dataset: Dataset, found: Details, language: str, t: Translate) 
     # near the places (an equirectangular view); pad single points so they are not on an edge.
     pad = 1.0
     figure.update_xaxes(
-        title_text=t("initiatives.axis_lon"),
+        title_text=chart_text(t("initiatives.axis_lon")),
         range=[places["lon"].min() - pad * 3, places["lon"].max() + pad * 3],
     )
     figure.update_yaxes(
-        title_text=t("initiatives.axis_lat"),
+        title_text=chart_text(t("initiatives.axis_lat")),
         range=[places["lat"].min() - pad, places["lat"].max() + pad],
         scaleanchor="x",
         showgrid=True,

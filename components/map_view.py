@@ -34,7 +34,7 @@ from components.geo import (
     fit,
     regions,
 )
-from components.i18n import translate
+from components.i18n import composed, joined, stacked, translate
 from components.loader import Dataset
 from components.overview import for_agreement, initiative_statuses, localised
 from components.status_palette import initiative_style
@@ -73,6 +73,8 @@ LAND = [244, 243, 238]
 BORDER = [176, 182, 190]
 REGION_LINE = [31, 78, 121]
 REGION_FILL = [31, 78, 121, 28]
+# A region's tint when it has initiatives: its main status's colour, faint enough to read through.
+REGION_STATUS_ALPHA = 70
 LABEL = [27, 31, 36]
 LABEL_BACKGROUND = [255, 255, 255, 215]
 MARKER_LINE = [27, 31, 36]
@@ -424,10 +426,18 @@ def build_model(
 # an {"html": ...} tooltip itself, so escaping them here too would show "&amp;" to users.)
 
 
-def both_names(row: pd.Series | dict) -> str:
-    """The English and the Chinese name, as far as they are known."""
-    names = [row.get("name_en", "") or "", row.get("name_zh", "") or ""]
-    return " · ".join(dict.fromkeys(n for n in names if n))
+def _names_in_order(row: pd.Series | dict, language: str) -> list[str]:
+    """The place's known names, the reader's language first."""
+    english, chinese = row.get("name_en", "") or "", row.get("name_zh", "") or ""
+    first, second = (chinese, english) if language == "zh" else (english, chinese)
+    return list(dict.fromkeys(n for n in (first, second) if n))
+
+
+def place_names(row: pd.Series | dict, language: str) -> str:
+    """A place's English and Chinese names on one line ("Langfang · 廊坊市"), the reader's
+    language first ("廊坊市 · Langfang" in Chinese; each half its own way in the bilingual
+    layout). Places carry both names in every language: they are what a guest looks for."""
+    return composed(language, lambda side: " · ".join(_names_in_order(row, side)))
 
 
 def _initiative_lines(
@@ -450,11 +460,16 @@ def _initiative_lines(
     return lines
 
 
+def _tooltip(lines: list[str]) -> str:
+    """Tooltip lines as one text; in the bilingual layout the English lines, then the Chinese."""
+    return stacked(joined("\n", lines), "\n\n")
+
+
 def place_tooltip(model: MapModel, place_id: str) -> str:
     place = model.place(place_id)
     language = model.language
     lines = [
-        both_names(place),
+        place_names(place, language),
         translate(f"place_kind.{place['kind']}", language),
     ]
     total = model.count_at(place_id)
@@ -463,7 +478,7 @@ def place_tooltip(model: MapModel, place_id: str) -> str:
     else:
         lines.append(translate("map.tooltip_initiatives", language, count=total))
         lines += _initiative_lines(model.records_at(place_id, TOOLTIP_INITIATIVES), total, language)
-    return "\n".join(lines)
+    return _tooltip(lines)
 
 
 def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
@@ -473,20 +488,18 @@ def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
         translate(
             "map.tooltip_link",
             language,
-            source=both_names(model.place(link["source_id"])),
-            target=both_names(model.place(link["target_id"])),
+            source=place_names(model.place(link["source_id"]), language),
+            target=place_names(model.place(link["target_id"]), language),
         ),
         translate("map.tooltip_shared", language, count=link["count"]),
         *_initiative_lines(shared, link["count"], language, show_via=False),
     ]
-    return "\n".join(lines)
+    return _tooltip(lines)
 
 
 def label(row: pd.Series | dict, language: str) -> str:
     """A map label: the name in the page's language, with the Chinese or English under it."""
-    english, chinese = row.get("name_en", "") or "", row.get("name_zh", "") or ""
-    first, second = (chinese, english) if language == "zh" else (english, chinese)
-    return "\n".join(dict.fromkeys(n for n in (first, second) if n))
+    return "\n".join(_names_in_order(row, "zh" if language == "zh" else "en"))
 
 
 # --- Layers and decks ---------------------------------------------------------------------------
@@ -520,6 +533,7 @@ def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | No
         outline = model.outlines[place_id]
         place = model.place(place_id)
         box = feature_bounds(outline)
+        status = place["main_status"]
         features.append(
             {
                 "type": "Feature",
@@ -528,6 +542,7 @@ def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | No
                     "place_id": place_id,
                     "tooltip": place_tooltip(model, place_id),
                     "line_width": 3 if place_id == selected else 1.5,
+                    "fill_color": _colour(status, REGION_STATUS_ALPHA) if status else REGION_FILL,
                 },
             }
         )
@@ -546,7 +561,7 @@ def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | No
         data={"type": "FeatureCollection", "features": features},
         filled=True,
         stroked=True,
-        get_fill_color=REGION_FILL,
+        get_fill_color="properties.fill_color",
         get_line_color=REGION_LINE,
         get_line_width="properties.line_width",
         line_width_units="'pixels'",
@@ -600,7 +615,8 @@ def _place_rows(model: MapModel, place_ids: Iterable[str]) -> list[dict]:
                 "fill_color": _colour(place["main_status"]),
                 "tooltip": place_tooltip(model, place["place_id"]),
                 "label": label(place, model.language),
-                "pixel_offset": [place["radius"] + 4, 0],
+                # A region is drawn as its outline, not a marker: its label sits on its point.
+                "pixel_offset": [0, 0] if place["has_outline"] else [place["radius"] + 4, 0],
                 "has_outline": place["has_outline"],
             }
         )
@@ -627,7 +643,9 @@ def _place_layers(model: MapModel, rows: list[dict], labelled: set[str], selecte
     markers = pdk.Layer(
         "ScatterplotLayer",
         id=PLACES_LAYER,
-        data=rows,
+        # A county or province with an outline is drawn as its outline: a dot at its
+        # representative point would read as one more city beside the real ones.
+        data=[row for row in rows if not row["has_outline"]],
         get_position=["lon", "lat"],
         get_radius="radius",
         radius_units="'pixels'",
@@ -646,7 +664,7 @@ def _place_layers(model: MapModel, rows: list[dict], labelled: set[str], selecte
         if row["place_id"] in labelled
     ]
     layers = [markers, _text_layer(PLACE_LABELS_LAYER, labels, "start", "center", size=13)]
-    chosen = [row for row in rows if row["place_id"] == selected]
+    chosen = [row for row in rows if row["place_id"] == selected and not row["has_outline"]]
     if chosen:
         ring = {**chosen[0], "radius": chosen[0]["radius"] + 5}
         layers.append(

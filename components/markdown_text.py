@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import re
 
+from components.i18n import each_half
+
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defuses
 # Streamlit's own extensions (`:red[...]`, `:material/...:`, emoji short codes, `$` for LaTeX).
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
 def escape_markdown(text: object) -> str:
-    """`text` as literal characters: no links, images, HTML, formatting or LaTeX."""
+    """`text` as literal characters: no links, images, HTML, formatting or LaTeX (each half of a
+    bilingual text on its own)."""
     if text is None:
         return ""
+    return each_half(_escaped, text)
+
+
+def _escaped(text: object) -> str:
     escaped = _PUNCTUATION.sub(r"\\\1", str(text))
     # Line breaks would start new Markdown blocks (lists, headings); show them as spaces.
     return re.sub(r"\s*\n\s*", " ", escaped)

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from components.contract import load_contract
+from components.i18n import BILINGUAL, Bilingual, composed, translate
 from components.loader import Dataset
 
 
@@ -20,22 +21,42 @@ def initiative_statuses() -> tuple[str, ...]:
 
 
 def localised(row: pd.Series | dict, base: str, language: str) -> tuple[str, bool]:
-    """The `base_<language>` text of a row, falling back to the other language.
+    """The `base_<language>` text of a row, falling back to the other language; in the bilingual
+    layout, the English and the Chinese text (each half falls back to the other).
 
-    Returns the text and whether it is a fallback (so the UI can mark it as untranslated).
+    Returns the text and whether it is a fallback (so the UI can say a translation is missing).
     """
-    if language == "both":
-        english = row.get(f"{base}_en", "") or ""
-        chinese = row.get(f"{base}_zh", "") or ""
-        if english and chinese and english != chinese:
-            return f"{english} · {chinese}", False
-        return english or chinese, False
-    other = "zh" if language == "en" else "en"
-    own = row.get(f"{base}_{language}", "") or ""
-    if own:
-        return own, False
-    fallback = row.get(f"{base}_{other}", "") or ""
-    return fallback, bool(fallback)
+    english = row.get(f"{base}_en", "") or ""
+    chinese = row.get(f"{base}_zh", "") or ""
+    if language == BILINGUAL:
+        return Bilingual(english, chinese), False
+    own, other = (chinese, english) if language == "zh" else (english, chinese)
+    return (own, False) if own else (other, bool(other))
+
+
+def agreement_title(agreement: pd.Series | dict, language: str) -> str:
+    """The agreement's title, marked as descriptive when no source gives it a formal one."""
+    title = localised(agreement, "title", language)[0]
+    if agreement.get("title_basis") != "descriptive":
+        return title
+    return translate("overview.descriptive_title", language, title=title)
+
+
+def source_title(source: pd.Series | dict, language: str, with_original: bool = False) -> str:
+    """A source's title: as published, and in Chinese its translation, marked as one, when there
+    is a translation; `with_original` adds the published title after it, for the full entries
+    of a list of sources (a reader finds the document by its published title)."""
+
+    def in_language(side: str) -> str:
+        translated = source.get("title_zh", "") or ""
+        if side != "zh" or not translated or translated == source["title"]:
+            return source["title"]
+        key = (
+            "common.translated_title_with_original" if with_original else "common.translated_title"
+        )
+        return translate(key, side, title=translated, original=source["title"])
+
+    return composed(language, in_language)
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,7 @@ def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[F
     initiative_columns = [
         "initiative_id",
         "title_en",
+        "title_zh",
         "status",
         "status_as_of",
         "source_id",
@@ -159,7 +181,7 @@ def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[F
     signed_on = agreement["signed_on"]
     agreement_rows = _with_sources(
         dataset, dataset["agreements"][dataset["agreements"]["agreement_id"] == agreement_id]
-    )[["agreement_id", "title_en", "signed_on", "source_id", "source_title"]]
+    )[["agreement_id", "title_en", "title_zh", "signed_on", "source_id", "source_title"]]
     days = None if pd.isna(signed_on) else (today_ts - signed_on).days
     figures.append(Figure("days_since_signing", days, agreement_rows, {"signed_on": signed_on}))
 

@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from components.briefing import Briefing, ChartSection, InitiativePage, shortened
+from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, join, stacked
 from components.static_charts import StaticExportError, png_images
 
 FONT = "cjk"
@@ -64,6 +65,13 @@ def cjk_font_path() -> Path:
     raise FontMissingError(f"no CJK font found: {FONT_VARIABLE_HELP}")
 
 
+def _halves(text: object) -> list[str]:
+    """The English and Chinese of a bilingual text, or nothing for a text in one language."""
+    if isinstance(text, Bilingual) and not text.single:
+        return [text.en, text.zh]
+    return []
+
+
 class _Pack(FPDF):
     def __init__(self, briefing: Briefing) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
@@ -80,8 +88,13 @@ class _Pack(FPDF):
     def header(self) -> None:
         self.set_font(FONT, size=SMALL_SIZE)
         self.set_text_color(*MUTED)
-        self.set_y(8)
-        self.cell(0, 4, f"{self.briefing.title} · {self.briefing.agreement_title}"[:110])
+        briefing = self.briefing
+        sides = CATALOGUE_LANGUAGES if briefing.language == BILINGUAL else (briefing.language,)
+        # In the bilingual layout the English running head sits above the Chinese one.
+        self.set_y(8 if len(sides) == 1 else 5.5)
+        for side in sides:
+            head = f"{half(briefing.title, side)} · {half(briefing.agreement_title, side)}"
+            self.cell(0, 3.6, head[:110], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.briefing.illustrative:
             self.set_y(13)
             self.set_fill_color(*WARNING_FILL)
@@ -96,26 +109,33 @@ class _Pack(FPDF):
         self.set_font(FONT, size=SMALL_SIZE)
         self.set_text_color(*MUTED)
         briefing = self.briefing
-        self.cell(
-            0,
-            4,
-            briefing.t(
-                "briefing.footer",
-                date=briefing.as_of,
-                today=briefing.generated_on,
-                page=self.page_no(),
-            ),
-            align="C",
+        footer = briefing.t(
+            "briefing.footer",
+            date=briefing.as_of,
+            today=briefing.generated_on,
+            page=self.page_no(),
         )
+        self.multi_cell(0, 3.6, stacked(footer), align="C")
         self.set_text_color(*INK)
 
-    # Text blocks.
-    def paragraph(self, text: str, size: float = BODY_SIZE, colour=INK, gap: float = 1.5) -> None:
+    # Text blocks. A bilingual text is laid out as its English, then its Chinese under it.
+    def paragraph(
+        self, text: str, size: float = BODY_SIZE, colour=INK, gap: float = 1.5, bullet: str = ""
+    ) -> None:
         self.set_font(FONT, size=size)
         self.set_text_color(*colour)
-        self.multi_cell(
-            0, LINE * size / BODY_SIZE, text, align="L", wrapmode=self.wrap, new_x=XPos.LMARGIN
-        )
+        parts = _halves(text) or [str(text)]
+        for number, part in enumerate(parts):
+            # The Chinese half of a bullet lines up under the English, without a second bullet.
+            lead = bullet if number == 0 else " " * 2 * len(bullet)
+            self.multi_cell(
+                0,
+                LINE * size / BODY_SIZE,
+                lead + part,
+                align="L",
+                wrapmode=WrapMode.CHAR if number or self.briefing.language == "zh" else self.wrap,
+                new_x=XPos.LMARGIN,
+            )
         self.set_text_color(*INK)
         self.ln(gap)
 
@@ -132,7 +152,7 @@ class _Pack(FPDF):
             self.paragraph(empty, colour=MUTED)
             return
         for line in lines:
-            self.paragraph(f"• {line}", gap=0.6)
+            self.paragraph(line, gap=0.6, bullet="• ")
         self.ln(1.5)
 
     def figures_table(self, rows: tuple[tuple[str, str], ...]) -> None:
@@ -144,7 +164,7 @@ class _Pack(FPDF):
                 self.multi_cell(
                     width * 0.55,
                     LINE + 1,
-                    label,
+                    stacked(label),
                     new_x=XPos.RIGHT,
                     new_y=YPos.TOP,
                     wrapmode=self.wrap,
@@ -154,7 +174,7 @@ class _Pack(FPDF):
                 self.multi_cell(
                     width * 0.45,
                     LINE + 1,
-                    value,
+                    stacked(value),
                     new_x=XPos.LMARGIN,
                     new_y=YPos.NEXT,
                     wrapmode=self.wrap,
@@ -240,7 +260,11 @@ def _initiative(pack: _Pack, page: InitiativePage) -> None:
     pack.heading(t("initiatives.indicators_heading"), level=1)
     pack.bullets(page.indicators, t("initiatives.no_indicators"))
     pack.paragraph(
-        t("briefing.page_sources", sources="; ".join(page.sources) or t("common.not_recorded")),
+        t(
+            "briefing.page_sources",
+            sources=join(page.sources, pack.briefing.language, "clauses")
+            or t("common.not_recorded"),
+        ),
         size=SMALL_SIZE,
         colour=MUTED,
     )
@@ -270,7 +294,7 @@ def pack_pdf(briefing: Briefing, pictures: Pictures = png_images) -> bytes:
             t(
                 "briefing.left_out",
                 count=len(briefing.initiatives_left_out),
-                names="; ".join(briefing.initiatives_left_out),
+                names=join(briefing.initiatives_left_out, briefing.language, "clauses"),
             ),
             colour=MUTED,
         )

@@ -13,12 +13,17 @@ from plotly.subplots import make_subplots
 
 from components.charting import (
     Chart,
-    Translate,
     as_of,
     bar_pattern,
     base_layout,
+    bilingual_series,
+    chart_lines,
+    chart_text,
+    date_axis,
     date_text,
     day_line,
+    emphasised,
+    hover_block,
     hover_safe,
     line_mode,
     localised_column,
@@ -28,6 +33,7 @@ from components.charting import (
     translated,
 )
 from components.filters import CLOSED_STATUSES, Notice, Selection
+from components.i18n import BILINGUAL, Translate
 from components.loader import Dataset
 from components.status_palette import (
     INITIATIVE_STATUS_STYLES,
@@ -237,7 +243,10 @@ def bullet_chart(
     legend_done: set[str] = set()
     for number, row in enumerate(shown.itertuples(index=False), start=1):
         reference = row.baseline if pd.notna(row.baseline) else row.first_value
-        label = short_label(row.name) + (f" ({row.unit})" if row.unit else "")
+        name = short_label(row.name)
+        label = chart_text(
+            t("progress.bullet_label", name=name, unit=row.unit) if row.unit else name
+        )
         if pd.notna(row.target):
             low, high = sorted((reference, row.target))
             figure.add_bar(
@@ -249,16 +258,16 @@ def bullet_chart(
                 y=[label],
                 width=0.8,
                 marker={"color": BAND_COLOUR},
-                name=t("progress.band"),
+                name=chart_text(t("progress.band")),
                 legendgroup="band",
                 showlegend=number == 1,
                 hoverinfo="skip",
             )
         style = VERDICT_STYLES[row.verdict]
         verdict = t("progress.verdict." + row.verdict)
-        hover = "<br>".join(
+        hover = hover_block(
             [
-                f"<b>{hover_safe(row.name)}</b>",
+                emphasised(hover_safe(row.name)),
                 t(
                     "progress.hover_latest",
                     value=_number(row.latest_value),
@@ -286,18 +295,20 @@ def bullet_chart(
                 "color": style.colour,
                 "pattern": bar_pattern(style),
             },
-            name=verdict,
+            name=chart_text(verdict),
             legendgroup=row.verdict,
             showlegend=row.verdict not in legend_done,
             hovertext=[hover],
             hovertemplate="%{hovertext}<extra></extra>",
         )
         legend_done.add(row.verdict)
-        for value, name, symbol in (
-            (row.target, t("progress.target"), "line-ns-open"),
-            (row.baseline, t("progress.baseline"), "line-ns-open"),
+        for value, key, size, width in (
+            (row.target, "progress.target", 26, 3),
+            (row.baseline, "progress.baseline", 16, 2),
         ):
             if pd.notna(value):
+                name = t(key)
+                hover = t("common.label_value", label=name, value=_number(value))
                 figure.add_scatter(
                     row=number,
                     col=1,
@@ -306,20 +317,19 @@ def bullet_chart(
                     mode="markers",
                     marker={
                         "color": NEUTRAL,
-                        "symbol": symbol,
-                        "size": 26 if name == t("progress.target") else 16,
-                        "line": {
-                            "width": 3 if name == t("progress.target") else 2,
-                            "color": NEUTRAL,
-                        },
+                        "symbol": "line-ns-open",
+                        "size": size,
+                        "line": {"width": width, "color": NEUTRAL},
                     },
-                    name=name,
-                    legendgroup=name,
+                    name=chart_text(name),
+                    legendgroup=key,
                     showlegend=number == 1,
-                    hovertemplate=f"{hover_safe(name)}: {_number(value)}<extra></extra>",
+                    hovertemplate=f"{chart_lines(hover)}<extra></extra>",
                 )
         figure.update_xaxes(
-            row=number, col=1, title_text=t("progress.axis_value", unit=row.unit or "–")
+            row=number,
+            col=1,
+            title_text=chart_text(t("progress.axis_value", unit=row.unit or "–")),
         )
     base_layout(figure, height=90 + 110 * len(shown))
     figure.update_layout(barmode="overlay")
@@ -357,11 +367,13 @@ def values_chart(
     figure = go.Figure()
     unit = indicator["unit"] or ""
     hover = [
-        t(
-            "progress.hover_value",
-            value=_number(v),
-            unit=hover_safe(unit),
-            date=date_text(d, "day", language),
+        chart_lines(
+            t(
+                "progress.hover_value",
+                value=_number(v),
+                unit=hover_safe(unit),
+                date=date_text(d, "day", language),
+            )
         )
         for v, d in zip(series["value"], series["date"], strict=True)
     ]
@@ -369,7 +381,7 @@ def values_chart(
         x=series["date"].dt.strftime("%Y-%m-%d").tolist(),
         y=series["value"].tolist(),
         mode=line_mode(len(series)),
-        name=t("progress.actual"),
+        name=chart_text(t("progress.actual")),
         line={"color": NEUTRAL},
         marker={"symbol": "circle", "size": 7},
         hovertext=hover,
@@ -379,14 +391,16 @@ def values_chart(
         # The target runs across the whole period drawn: the values and the target date.
         ends = [series["date"].min(), series["date"].max(), indicator["target_date"]]
         ends = [end for end in ends if pd.notna(end)]
-        target_label = hover_safe(t("progress.target"))
+        target_hover = t(
+            "common.label_value", label=t("progress.target"), value=_number(indicator["target"])
+        )
         figure.add_scatter(
             x=[min(ends).strftime("%Y-%m-%d"), max(ends).strftime("%Y-%m-%d")],
             y=[indicator["target"]] * 2,
             mode="lines",
-            name=t("progress.target"),
+            name=chart_text(t("progress.target")),
             line={"color": VERDICT_STYLES[TARGET_MET].colour, "dash": "dash", "width": 2},
-            hovertemplate=f"{target_label}: {_number(indicator['target'])}<extra></extra>",
+            hovertemplate=f"{chart_lines(target_hover)}<extra></extra>",
         )
     if (
         pd.notna(indicator["baseline"])
@@ -401,15 +415,17 @@ def values_chart(
             ],
             y=[indicator["baseline"], indicator["target"]],
             mode="lines+markers",
-            name=t("progress.expected_path"),
+            name=chart_text(t("progress.expected_path")),
             line={"color": "#7F7F7F", "dash": "dot"},
             marker={"symbol": ["square", "star"], "size": 10},
             hoverinfo="skip",
         )
     base_layout(figure, height=320)
-    figure.update_xaxes(type="date", title_text=t("progress.axis_date"))
+    date_axis(figure, language, t("progress.axis_date"))
     figure.update_yaxes(
-        title_text=t("progress.axis_value", unit=unit or "–"), showgrid=True, gridcolor="#e5e8ec"
+        title_text=chart_text(t("progress.axis_value", unit=unit or "–")),
+        showgrid=True,
+        gridcolor="#e5e8ec",
     )
     data = series[["indicator_id", "date", "value", "note", "source_id"]]
     cited = source_ids(data["source_id"], pd.Series([indicator["source_id"]]))
@@ -420,7 +436,8 @@ def status_by_focus_area(
     dataset: Dataset, selection: Selection, language: str, t: Translate
 ) -> Chart:
     """How many initiatives of each status serve each focus area (stacked bars). An initiative
-    serving several areas counts once in each."""
+    serving several areas counts once in each. Every area the agreement names (or the filter
+    keeps) has its place on the axis: one with no initiative shows 0, it does not vanish."""
     initiatives = selection.initiatives
     if initiatives.empty:
         return Chart(None, initiatives.iloc[:, :0], (), None, (Notice("filters.no_match"),))
@@ -428,57 +445,90 @@ def status_by_focus_area(
     areas = areas[areas["agreement_id"] == selection.filters.agreement_id].sort_values(
         ["sort_order", "name_en"], na_position="last"
     )
+    if selection.filters.focus_area_ids:
+        areas = areas[areas["focus_area_id"].isin(selection.filters.focus_area_ids)]
     area_names = names(dataset, "focus_areas", "focus_area_id", language)
     exploded = (
         initiatives[["initiative_id", "focus_area_ids", "status", "source_id"]]
         .assign(focus_area_id=initiatives["focus_area_ids"].map(lambda ids: list(ids) or [""]))
         .explode("focus_area_id")
     )
-    if selection.filters.focus_area_ids:
-        exploded = exploded[exploded["focus_area_id"].isin(selection.filters.focus_area_ids)]
-    order = [*areas["focus_area_id"], ""]
+    exploded = exploded[exploded["focus_area_id"].isin([*areas["focus_area_id"], ""])]
     counts = (
         exploded.groupby(["focus_area_id", "status"]).size().rename("initiatives").reset_index()
     )
-    counts["focus_area"] = counts["focus_area_id"].map(
-        lambda area: area_names.get(area) or t("timeline.whole_agreement")
+    # Areas with no initiative get one row of 0 (and no status), so the chart and its data
+    # both say so.
+    empty = sorted(set(areas["focus_area_id"]) - set(counts["focus_area_id"]))
+    counts = pd.concat(
+        [counts, pd.DataFrame({"focus_area_id": empty, "status": "", "initiatives": 0})],
+        ignore_index=True,
     )
+    order = [*areas["focus_area_id"], ""]
     counts["_order"] = counts["focus_area_id"].map(order.index)
-    counts = counts.sort_values("_order").drop(columns="_order")
+    counts = counts.sort_values(["_order", "status"], kind="stable").drop(columns="_order")
+    counts = counts.reset_index(drop=True)
+    area_label = {
+        area: chart_text(short_label(area_names.get(area) or t("timeline.whole_agreement")))
+        for area in dict.fromkeys(counts["focus_area_id"])
+    }
+    counts["focus_area"] = bilingual_series(
+        (area_names.get(a) or t("timeline.whole_agreement") for a in counts["focus_area_id"]),
+        counts.index,
+    )
     figure = go.Figure()
     statuses = [s for s in INITIATIVE_STATUS_STYLES if s in set(counts["status"])]
     for status in statuses:
         part = counts[counts["status"] == status]
         style = initiative_style(status)
+        label = t("status." + status)
         figure.add_bar(
-            x=[short_label(a) for a in part["focus_area"]],
+            x=[area_label[a] for a in part["focus_area_id"]],
             y=part["initiatives"].tolist(),
-            name=t("status." + status),
+            name=chart_text(label),
             marker={
                 "color": style.colour,
                 "pattern": bar_pattern(style),
             },
             hovertext=[
-                t(
-                    "progress.hover_status_count",
-                    area=hover_safe(a),
-                    status=t("status." + status),
-                    count=n,
+                chart_lines(
+                    t(
+                        "progress.hover_status_count",
+                        area=hover_safe(area),
+                        status=label,
+                        count=n,
+                    )
                 )
-                for a, n in zip(part["focus_area"], part["initiatives"], strict=True)
+                for area, n in zip(part["focus_area"], part["initiatives"], strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         )
-    base_layout(figure, height=380)
+    zero = counts[counts["initiatives"] == 0]
+    if len(zero):
+        figure.add_scatter(
+            x=[area_label[a] for a in zero["focus_area_id"]],
+            y=[0] * len(zero),
+            mode="text",
+            text=["0"] * len(zero),
+            textposition="top center",
+            showlegend=False,
+            hovertext=[
+                chart_lines(t("progress.hover_no_initiatives", area=hover_safe(area)))
+                for area in zero["focus_area"]
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    base_layout(figure, height=380 if language != BILINGUAL else 440)
     figure.update_layout(barmode="stack")
     figure.update_xaxes(
-        title_text=t("progress.axis_focus_area"),
+        title_text=chart_text(t("progress.axis_focus_area")),
         categoryorder="array",
-        categoryarray=list(dict.fromkeys(short_label(a) for a in counts["focus_area"])),
+        categoryarray=list(area_label.values()),
     )
     figure.update_yaxes(
-        title_text=t("progress.axis_initiatives"),
+        title_text=chart_text(t("progress.axis_initiatives")),
         showgrid=True,
+        rangemode="tozero",
         dtick=1 if counts["initiatives"].max() < 10 else None,
     )
     cited = source_ids(exploded["source_id"])
@@ -490,7 +540,9 @@ def status_by_focus_area(
     )
 
 
-def burn_up(dataset: Dataset, selection: Selection, today: date, t: Translate) -> Chart:
+def burn_up(
+    dataset: Dataset, selection: Selection, today: date, language: str, t: Translate
+) -> Chart:
     """Milestones done against all milestones planned, counted up over time by their dates."""
     milestones = selection.milestones
     dated = milestones[milestones["date"].notna()]
@@ -533,13 +585,18 @@ def burn_up(dataset: Dataset, selection: Selection, today: date, t: Translate) -
                 "dash": "dash" if style.pattern else "solid",
             },
             marker={"symbol": style.symbol, "size": 9},
-            name=t(key),
-            hovertemplate=f"{hover_safe(t(key))}: %{{y}} (%{{x}})<extra></extra>",
+            name=chart_text(t(key)),
+            hovertemplate=chart_lines(
+                t("progress.hover_burn_up", label=hover_safe(t(key)), count="%{y}", date="%{x}")
+            )
+            + "<extra></extra>",
         )
     day_line(figure, pd.Timestamp(today), t("timeline.today_line"), "dot")
     base_layout(figure, height=340)
-    figure.update_xaxes(type="date", title_text=t("progress.axis_date"))
-    figure.update_yaxes(title_text=t("progress.axis_milestones"), showgrid=True, rangemode="tozero")
+    date_axis(figure, language, t("progress.axis_date"))
+    figure.update_yaxes(
+        title_text=chart_text(t("progress.axis_milestones")), showgrid=True, rangemode="tozero"
+    )
     cited = source_ids(dated["source_id"])
     return Chart(figure, data, cited, as_of(dataset, cited), tuple(notes))
 

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from components.charting import FONT_FAMILY, hover_safe
+from components.charting import FONT_FAMILY, chart_text, hover_safe
 from components.geo import Bounds, feature_bounds
 from components.map_view import MapModel, label
 from components.status_palette import initiative_style
@@ -175,7 +175,10 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
     legend."""
     ends = model.ends
     figure = make_subplots(
-        rows=1, cols=max(len(ends), 1), subplot_titles=titles, horizontal_spacing=0.06
+        rows=1,
+        cols=max(len(ends), 1),
+        subplot_titles=[chart_text(title) for title in titles],
+        horizontal_spacing=0.06,
     )
     shown_statuses: set[str] = set()
     for column, end in enumerate(ends, start=1):
@@ -217,6 +220,22 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
             ]
         ]
         named = _uncluttered(inside, box)
+        # A county or province is drawn as its outline: named at its point, with no marker that
+        # would read as one more city.
+        regions = inside[inside["has_outline"]]
+        if len(regions):
+            figure.add_scatter(
+                x=regions["lon"].tolist(),
+                y=regions["lat"].tolist(),
+                mode="text",
+                text=[hover_safe(_name(row, model.language)) for _, row in regions.iterrows()],
+                textfont={"color": REGION, "size": 12},
+                hoverinfo="skip",
+                showlegend=False,
+                row=1,
+                col=column,
+            )
+        inside = inside[~inside["has_outline"]]
         for status, rows in inside.groupby("main_status", sort=False):
             style = initiative_style(status) if status else None
             first = bool(status) and status not in shown_statuses
@@ -237,7 +256,7 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
                     "size": [max(8.0, 2 * float(r)) for r in rows["radius"]],
                     "line": {"color": TEXT, "width": 1},
                 },
-                name=status_names.get(status, status) if status else "",
+                name=chart_text(status_names.get(status, status)) if status else "",
                 legendgroup=status or "none",
                 showlegend=first,
                 row=1,

@@ -10,9 +10,9 @@ from datetime import date
 
 import pandas as pd
 
-from components.charting import Chart, Translate
-from components.i18n import format_number
-from components.map_view import MapModel, label
+from components.charting import Chart
+from components.i18n import Translate, format_date, format_number, join, joined
+from components.map_view import MapModel, place_names
 
 # How many named items a summary lists before it says "and N more".
 MAX_NAMED = 4
@@ -44,18 +44,17 @@ def chart_kind(name: str) -> str:
     return CHART_KINDS.get(name, "")
 
 
-def _listed(items: list[str], t: Translate, total: int | None = None) -> str:
+def _listed(items: list[str], t: Translate, language: str, total: int | None = None) -> str:
     """The first MAX_NAMED items, then how many more of `total` (default: all of `items`)."""
     total = len(items) if total is None else total
-    text = "; ".join(items[:MAX_NAMED])
+    text = join(items[:MAX_NAMED], language, "clauses")
     if total > MAX_NAMED:
-        text += t("alt.and_more", count=total - MAX_NAMED)
+        text = joined("", [text, t("alt.and_more", count=total - MAX_NAMED)])
     return text
 
 
-def _day(value: object) -> str:
-    # ISO dates read the same in both languages and to a screen reader.
-    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else "?"
+def _day(value: object, language: str) -> str:
+    return format_date(value if pd.notna(value) else None, language)
 
 
 def initiatives_summary(
@@ -68,18 +67,24 @@ def initiatives_summary(
     return t("alt.initiatives", completed=completed, total=len(initiatives), overdue=overdue)
 
 
-def _status_by_area(data: pd.DataFrame, t: Translate) -> str:
+def _status_by_area(data: pd.DataFrame, t: Translate, language: str) -> str:
     parts = []
-    for area, rows in data.groupby("focus_area", sort=False):
-        counts = ", ".join(
-            t("figures.status_count", count=int(n), status=t("status." + s))
-            for s, n in zip(rows["status"], rows["initiatives"], strict=True)
+    for _, rows in data.groupby("focus_area_id", sort=False):
+        counts = join(
+            (
+                t("figures.status_count", count=int(n), status=t("status." + s))
+                for s, n in zip(rows["status"], rows["initiatives"], strict=True)
+                if n
+            ),
+            language,
         )
-        parts.append(t("alt.area_counts", area=area, counts=counts))
-    return t("alt.status_by_area", areas=len(parts), parts=_listed(parts, t))
+        if not counts:
+            counts = t("alt.no_initiatives_in_area")
+        parts.append(t("alt.area_counts", area=rows["focus_area"].iloc[0], counts=counts))
+    return t("alt.status_by_area", areas=len(parts), parts=_listed(parts, t, language))
 
 
-def _timeline(data: pd.DataFrame, today: date, t: Translate) -> str:
+def _timeline(data: pd.DataFrame, today: date, t: Translate, language: str) -> str:
     initiatives = data[data["item"] == "initiative"]
     milestones = data[data["item"] != "initiative"]
     dates = pd.concat([data["start"], data["end"]]).dropna()
@@ -93,18 +98,18 @@ def _timeline(data: pd.DataFrame, today: date, t: Translate) -> str:
         milestones=len(milestones),
         done=done,
         overdue=overdue,
-        start=_day(dates.min()) if len(dates) else "?",
-        end=_day(dates.max()) if len(dates) else "?",
+        start=_day(dates.min() if len(dates) else None, language),
+        end=_day(dates.max() if len(dates) else None, language),
     )
 
 
-def _burn_up(data: pd.DataFrame, t: Translate) -> str:
+def _burn_up(data: pd.DataFrame, t: Translate, language: str) -> str:
     last = data.iloc[-1]
     return t(
         "alt.burn_up",
         done=int(last["milestones_done"]),
         planned=int(last["milestones_planned"]),
-        date=_day(last["date"]),
+        date=_day(last["date"], language),
     )
 
 
@@ -121,7 +126,7 @@ def _bullets(data: pd.DataFrame, language: str, t: Translate) -> str:
         )
         for row in data.itertuples()
     ]
-    return _listed(parts, t)
+    return _listed(parts, t, language)
 
 
 def _values(data: pd.DataFrame, language: str, t: Translate) -> str:
@@ -130,14 +135,14 @@ def _values(data: pd.DataFrame, language: str, t: Translate) -> str:
     return t(
         "alt.values",
         count=len(ordered),
-        start=_day(ordered["date"].iloc[0]),
-        end=_day(last["date"]),
+        start=_day(ordered["date"].iloc[0], language),
+        end=_day(last["date"], language),
         value=format_number(last["value"], language),
     )
 
 
-def _places(data: pd.DataFrame, t: Translate) -> str:
-    return t("alt.places", count=len(data), names=_listed(list(data["name"]), t))
+def _places(data: pd.DataFrame, t: Translate, language: str) -> str:
+    return t("alt.places", count=len(data), names=_listed(list(data["name"]), t, language))
 
 
 def describe_chart(name: str, chart: Chart, today: date, t: Translate, language: str = "en") -> str:
@@ -147,17 +152,17 @@ def describe_chart(name: str, chart: Chart, today: date, t: Translate, language:
         return t("alt.nothing_drawn")
     kind = chart_kind(name)
     if kind == STATUS_BY_AREA:
-        return _status_by_area(data, t)
+        return _status_by_area(data, t, language)
     if kind == TIMELINE:
-        return _timeline(data, today, t)
+        return _timeline(data, today, t, language)
     if kind == BURN_UP:
-        return _burn_up(data, t)
+        return _burn_up(data, t, language)
     if kind == BULLETS:
         return _bullets(data, language, t)
     if kind == VALUES:
         return _values(data, language, t)
     if kind == PLACES:
-        return _places(data, t)
+        return _places(data, t, language)
     return t("alt.rows", count=len(data))
 
 
@@ -166,7 +171,7 @@ def map_summary(model: MapModel, t: Translate) -> str:
     places = model.places
     busy = places[places["count"] > 0].sort_values("count", ascending=False)
     named = [
-        t("alt.place_count", place=label(row, model.language).replace("\n", " / "), count=n)
+        t("alt.place_count", place=place_names(row, model.language), count=n)
         for row, n in zip(
             busy.head(MAX_NAMED).to_dict("records"), busy["count"].head(MAX_NAMED), strict=True
         )
@@ -176,5 +181,7 @@ def map_summary(model: MapModel, t: Translate) -> str:
         places=len(places),
         countries=places["country"].replace("", pd.NA).nunique(),
         busy=len(busy),
-        names=_listed(named, t, total=len(busy)) if named else t("alt.no_initiatives_on_map"),
+        names=_listed(named, t, model.language, total=len(busy))
+        if named
+        else t("alt.no_initiatives_on_map"),
     )

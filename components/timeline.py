@@ -10,12 +10,16 @@ import plotly.graph_objects as go
 
 from components.charting import (
     Chart,
-    Translate,
     as_of,
     bar_pattern,
     base_layout,
+    bilingual_series,
+    chart_text,
+    date_axis,
     date_text,
     day_line,
+    emphasised,
+    hover_block,
     hover_safe,
     join_names,
     localised_column,
@@ -26,7 +30,9 @@ from components.charting import (
     translated,
 )
 from components.filters import Notice, Selection, period_end
+from components.i18n import Translate
 from components.loader import Dataset
+from components.overview import source_title
 from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
@@ -69,9 +75,10 @@ def _focus_group(
 
     group = initiatives["focus_area_ids"].map(first_area).astype("str")
     area_names = names(dataset, "focus_areas", "focus_area_id", language)
-    label = group.map(lambda area: area_names.get(area) or t("timeline.whole_agreement"))
+    whole = t("timeline.whole_agreement")
+    label = bilingual_series((area_names.get(area) or whole for area in group), group.index)
     rank = group.map(lambda area: order.get(area, len(order))).astype("int64")
-    return label.astype("str"), rank
+    return label, rank
 
 
 def timeline_chart(
@@ -173,8 +180,8 @@ def _milestone_rows(
 def _y(labels: pd.Series) -> list[list[str]]:
     """Two-level categories (focus area, then initiative) for plotly's multicategory axis."""
     return [
-        [short_label(group) for group, _ in labels],
-        [short_label(title) for _, title in labels],
+        [chart_text(short_label(group)) for group, _ in labels],
+        [chart_text(short_label(title)) for _, title in labels],
     ]
 
 
@@ -183,7 +190,10 @@ def _initiative_hover(
 ) -> list[str]:
     parties = names(dataset, "parties", "party_id", language)
     areas = names(dataset, "focus_areas", "focus_area_id", language)
-    sources = dict(zip(dataset["sources"]["source_id"], dataset["sources"]["title"], strict=True))
+    sources = {
+        source_id: source_title(row, language)
+        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
+    }
     texts = []
     for row in rows.itertuples(index=False):
         start = date_text(row.start, row.start_precision, language)
@@ -193,9 +203,9 @@ def _initiative_hover(
             else t("timeline.end_unknown")
         )
         texts.append(
-            "<br>".join(
+            hover_block(
                 [
-                    f"<b>{hover_safe(row.title)}</b>",
+                    emphasised(hover_safe(row.title)),
                     t("timeline.hover_dates", start=start, end=end),
                     t(
                         "timeline.hover_status",
@@ -204,7 +214,7 @@ def _initiative_hover(
                     ),
                     t(
                         "timeline.hover_focus",
-                        areas=hover_safe(join_names(row.focus_area_ids, areas)) or "–",
+                        areas=hover_safe(join_names(row.focus_area_ids, areas, language)) or "–",
                     ),
                     t(
                         "timeline.hover_lead",
@@ -242,7 +252,7 @@ def _figure(
                 base=bars["start"].dt.strftime("%Y-%m-%d").tolist(),
                 x=((ends[bars.index] - bars["start"]).dt.days.clip(lower=1) * DAY_MS).tolist(),
                 y=_y(bars["_label"]),
-                name=t("status." + status),
+                name=chart_text(t("status." + status)),
                 legendgroup=status,
                 marker={
                     "color": style.colour,
@@ -260,7 +270,7 @@ def _figure(
                 x=points["start"].dt.strftime("%Y-%m-%d").tolist(),
                 y=_y(points["_label"]),
                 mode="markers",
-                name=t("status." + status),
+                name=chart_text(t("status." + status)),
                 legendgroup=status,
                 showlegend=bars.empty,
                 marker={
@@ -278,7 +288,7 @@ def _figure(
             x=[today.strftime("%Y-%m-%d")] * len(ongoing),
             y=_y(ongoing["_label"]),
             mode="markers",
-            name=t("timeline.ongoing"),
+            name=chart_text(t("timeline.ongoing")),
             marker={"symbol": "arrow-bar-right", "size": 12, "color": "#1b1f24"},
             hoverinfo="skip",
         )
@@ -290,8 +300,8 @@ def _figure(
     day_line(figure, today, t("timeline.today_line"), "dot")
     count = len(set(rows["_label"]) | set(marks["_row"]))
     base_layout(figure, height=160 + ROW_HEIGHT * count)
-    figure.update_xaxes(type="date", title_text=t("timeline.axis_date"))
-    figure.update_yaxes(autorange="reversed", title_text=t("timeline.axis_initiative"))
+    date_axis(figure, language, t("timeline.axis_date"))
+    figure.update_yaxes(autorange="reversed", title_text=chart_text(t("timeline.axis_initiative")))
     figure.update_layout(barmode="overlay")
     return figure
 
@@ -300,9 +310,9 @@ def _add_milestones(figure: go.Figure, marks: pd.DataFrame, language: str, t: Tr
     for status, group in marks.groupby("status", sort=False):
         style = milestone_style(status)
         hover = [
-            "<br>".join(
+            hover_block(
                 [
-                    f"<b>{hover_safe(row.title)}</b>",
+                    emphasised(hover_safe(row.title)),
                     t(
                         "timeline.hover_milestone_date",
                         date=date_text(row.start, row.start_precision, language),
@@ -317,7 +327,7 @@ def _add_milestones(figure: go.Figure, marks: pd.DataFrame, language: str, t: Tr
             x=group["start"].dt.strftime("%Y-%m-%d").tolist(),
             y=_y(group["_row"]),
             mode="markers",
-            name=t("timeline.milestone_legend", status=t("status." + status)),
+            name=chart_text(t("timeline.milestone_legend", status=t("status." + status))),
             marker={
                 "symbol": style.symbol,
                 "size": 11,
@@ -343,7 +353,10 @@ def milestone_list(
             strict=True,
         )
     )
-    sources = dict(zip(dataset["sources"]["source_id"], dataset["sources"]["title"], strict=True))
+    sources = {
+        source_id: source_title(row, language)
+        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
+    }
     return pd.DataFrame(
         {
             "milestone_id": milestones["milestone_id"],

@@ -29,7 +29,9 @@ if draw_chart(ctx, status_chart, "status_by_focus_area"):
     st.caption(t("progress.status_help"))
 
 st.header(t("progress.burnup_heading"))
-burn_up = view(ctx, "burn_up", lambda: progress.burn_up(ctx.dataset, chosen, ctx.today, t))
+burn_up = view(
+    ctx, "burn_up", lambda: progress.burn_up(ctx.dataset, chosen, ctx.today, ctx.language, t)
+)
 if draw_chart(ctx, burn_up, "burn_up"):
     st.caption(t("progress.burnup_help"))
 

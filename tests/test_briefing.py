@@ -41,9 +41,9 @@ def test_initiatives_summary_counts_completed_and_overdue():
         }
     )
     text = initiatives_summary(initiatives, milestones, date(2025, 1, 1), _t())
-    assert text == "3 of 5 initiatives completed; 1 planned milestone(s) overdue."
+    assert text == "Initiatives completed: 3 of 5. Planned milestones overdue: 1."
     chinese = initiatives_summary(initiatives, milestones, date(2025, 1, 1), _t("zh"))
-    assert "5 个项目中有 3 个已完成" in chinese
+    assert chinese == "已完成的举措：3 项（共 5 项）。已逾期的计划里程碑：1 个。"
 
 
 def test_status_chart_summary_names_each_area_and_count(data_dir):
@@ -53,7 +53,9 @@ def test_status_chart_summary_names_each_area_and_count(data_dir):
     chart = progress.status_by_focus_area(dataset, selection, "en", _t())
     text = describe_chart("status_by_focus_area", chart, TODAY, _t())
     first = chart.data.iloc[0]
-    assert f"{first['focus_area']}: {int(first['initiatives'])} planned" in text
+    assert f"{first['focus_area']} (planned: {int(first['initiatives'])})" in text
+    # An area with no initiative is named too, with none recorded.
+    assert "Internships and apprenticeships (none recorded)" in text
     assert describe_chart("timeline", Chart(None, chart.data, (), None), TODAY, _t()) == (
         "Nothing is drawn."
     )
@@ -70,7 +72,7 @@ def test_briefing_of_shipped_data_has_every_section(data_dir):
     assert figures["Initiatives"] == str(len(dataset["initiatives"]))
     assert figures["Milestones done"] == str(int((dataset["milestones"]["status"] == "done").sum()))
     assert pack.focus.chart.figure is not None and pack.map.chart.figure is not None
-    assert "place(s) in 2 countries" in pack.map.summary
+    assert "countries: 2" in pack.map.summary
     assert [p.initiative_id for p in pack.initiatives] == list(
         dataset["initiatives"]["initiative_id"]
     )

@@ -78,7 +78,7 @@ def test_timeline_alternative_counts_what_is_drawn(monkeypatch):
     heading = translate("alt.heading")
     summary = next(e for e in app.expander if e.label == heading).markdown[0].value
     summary = summary.replace("\\", "")  # the Markdown escapes of punctuation
-    assert "1 initiative(s) and 4 milestone(s)" in summary
+    assert "Initiatives: 1. Milestones: 4" in summary
 
 
 def test_map_has_a_text_alternative(monkeypatch):
@@ -86,7 +86,7 @@ def test_map_has_a_text_alternative(monkeypatch):
     app = run_page(monkeypatch, "pages/map.py")
     heading = translate("alt.heading")
     expander = next(e for e in app.expander if e.label == heading)
-    assert "place(s) in 2 countries" in expander.markdown[0].value.replace("\\", "")
+    assert "countries: 2" in expander.markdown[0].value.replace("\\", "")
     assert len(expander.dataframe) == 1
 
 

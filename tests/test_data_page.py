@@ -250,3 +250,12 @@ def test_oidc_sign_in_is_checked_against_the_editors_list(monkeypatch, data_dir,
         assert any(email in text.replace("\\", "") for text in _texts(app.success))
     else:
         assert any(email in text.replace("\\", "") for text in _texts(app.warning))
+
+
+def test_the_data_page_says_how_to_add_indicators(monkeypatch, data_dir):
+    """The analysts' how-to for indicators (files and columns) is on the Data page, the place
+    the Progress page no longer shows it."""
+    app = _data_page(monkeypatch, data_dir, editors=False)
+    (guide,) = [e for e in app.expander if e.label == translate("data.indicators_heading")]
+    text = guide.markdown[0].value
+    assert "`indicator_values.csv`" in text and "`direction`" in text

@@ -155,12 +155,15 @@ def test_timeline_on_shipped_data_says_what_it_cannot_draw(monkeypatch):
     assert len(milestones) == 5
 
 
-def test_progress_on_shipped_data_explains_how_to_add_indicators(monkeypatch):
-    """No indicators: a notice and instructions, and no indicator chart with empty axes."""
+def test_progress_on_shipped_data_says_no_indicator_is_recorded(monkeypatch):
+    """No indicators: a short notice for viewers (no file or column names, which are the Data
+    page's business), and no indicator chart with empty axes."""
     app = open_app(monkeypatch, SHIPPED_DATA, "pages/progress.py")
     assert translate("progress.no_indicators") in [info.value for info in app.main.info]
-    instructions = " ".join(markdown.value for markdown in app.main.markdown)
-    assert "indicator_values.csv" in instructions and "`direction`" in instructions
+    shown = " ".join(
+        element.value for element in [*app.main.markdown, *app.main.info, *app.main.caption]
+    )
+    assert ".csv" not in shown and "`" not in shown
     titles = [figure["layout"]["yaxis"]["title"]["text"] for figure in figures(app)]
     # Only the status bars and the burn-up are drawn.
     assert titles == [translate("progress.axis_initiatives"), translate("progress.axis_milestones")]

@@ -10,10 +10,16 @@ import pytest
 
 from components.contract import load_contract
 from components.i18n import (
+    BILINGUAL,
     CATALOGUE_LANGUAGES,
+    Bilingual,
     catalogue,
+    country_name,
+    each_half,
     format_date,
     format_number,
+    join,
+    joined,
     translate,
 )
 from tests.conftest import REPO
@@ -34,8 +40,15 @@ def code_files():
     yield from (REPO / "components").rglob("*.py")
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def forms(text: str | dict[str, str]) -> list[str]:
+    """A catalogue entry's texts: one, or one per plural form."""
+    return list(text.values()) if isinstance(text, dict) else [text]
+
+
+def placeholders(text: str | dict[str, str]) -> set[str]:
+    return {
+        name for form in forms(text) for _, name, _, _ in string.Formatter().parse(form) if name
+    }
 
 
 def test_catalogues_have_the_same_keys():
@@ -47,7 +60,23 @@ def test_catalogues_have_the_same_keys():
 
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
 def test_no_empty_texts(language):
-    assert [key for key, text in catalogue(language).items() if not text.strip()] == []
+    """Every text says something; only a separator may be empty (Chinese runs one sentence on
+    into the next without a space)."""
+    texts = catalogue(language).items()
+    empty = [key for key, text in texts if not all(form.strip() for form in forms(text))]
+    assert [key for key in empty if not key.endswith("_separator")] == []
+
+
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
+def test_plural_forms_are_the_languages_own(language):
+    """A text with plural forms has the language's forms ("one" and "other" in English, only
+    "other" in Chinese) and counts with {count}; no text writes "(s)"."""
+    allowed = {"en": {"one", "other"}, "zh": {"other"}}[language]
+    for key, text in catalogue(language).items():
+        if isinstance(text, dict):
+            assert set(text) <= allowed and "other" in text, key
+            assert "count" in placeholders(text), key
+        assert not any("(s)" in form for form in forms(text)), key
 
 
 def test_placeholders_agree_between_languages():
@@ -87,6 +116,46 @@ def test_bilingual_text_shows_english_then_chinese():
     assert translate("overview.title", "both") == "Partnership overview · 合作概览"
 
 
+def test_bilingual_text_is_composed_wholly_in_each_language():
+    """Each half formats its own dates and words: no English inside the Chinese and no text
+    doubled inside the other."""
+    signed = format_date(date(2018, 7, 4), BILINGUAL)
+    text = translate("figures.signed_on", BILINGUAL, date=signed)
+    assert (text.en, text.zh) == ("Signed 4 July 2018", "签署于2018年7月4日")
+    status = translate("status.planned", BILINGUAL)
+    count = translate("figures.status_count", BILINGUAL, count=4, status=status)
+    assert (count.en, count.zh) == ("planned: 4", "计划中：4 项")
+    assert str(count) == "planned: 4 · 计划中：4 项"
+
+
+def test_plurals_follow_babels_rules():
+    assert translate("initiatives.count", "en", count=1) == "1 initiative shown."
+    assert translate("initiatives.count", "en", count=3) == "3 initiatives shown."
+    assert translate("initiatives.count", "zh", count=1) == "显示 1 项举措。"
+
+
+def test_lists_use_each_languages_punctuation():
+    names = [Bilingual("Oxford", "牛津"), Bilingual("Langfang", "廊坊")]
+    listed = join(names, BILINGUAL)
+    assert (listed.en, listed.zh) == ("Oxford, Langfang", "牛津、廊坊")
+    prose = join(names, BILINGUAL, style="prose")
+    assert (prose.en, prose.zh) == ("Oxford and Langfang", "牛津和廊坊")
+    assert join(["a", "b"], "zh") == "a、b"
+
+
+def test_bilingual_texts_keep_their_halves_through_joins_and_edits():
+    lines = joined("<br>", [Bilingual("Dates", "日期"), "2018"])
+    assert (lines.en, lines.zh) == ("Dates<br>2018", "日期<br>2018")
+    bold = each_half("**{}**".format, Bilingual("Oxford", "牛津"))
+    assert (bold.en, bold.zh) == ("**Oxford**", "**牛津**")
+    assert (country_name("GB", BILINGUAL).en, country_name("GB", BILINGUAL).zh) == (
+        "United Kingdom",
+        "英国",
+    )
+    same = Bilingual("3,072", "3,072")
+    assert same.single and str(same) == "3,072"
+
+
 def test_unknown_key_raises():
     """A missing text is a bug to catch in tests, never a raw key on screen."""
     with pytest.raises(KeyError):
@@ -110,6 +179,7 @@ def test_chinese_texts_are_translated():
     untranslated = [
         key
         for key, text in catalogue("zh").items()
-        if not cjk.search(text) and letters.search(re.sub(r"\{[^}]*\}", "", text))
+        for form in forms(text)
+        if not cjk.search(form) and letters.search(re.sub(r"\{[^}]*\}", "", form))
     ]
     assert untranslated == []

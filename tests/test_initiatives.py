@@ -47,7 +47,7 @@ def test_table_in_chinese_uses_chinese_names(rich):
     table = initiatives.initiative_table(rich, "zh", partial(translate, language="zh"))
     row = table[table["initiative_id"] == "smart-cities-knowledge-sharing"].iloc[0]
     assert row["title"] == "智慧与可持续城市知识共享"
-    assert row["places"] == "牛津郡, 河北省"
+    assert row["places"] == "牛津郡、河北省"
     assert row["status"] == translate("status.planned", "zh")
 
 

@@ -242,11 +242,10 @@ def test_end_decks_hold_the_layers_and_offline_style(shipped):
     assert {f["properties"]["place_id"] for f in layer(cn, "regions")["data"]["features"]} == {
         "hebei"
     }
-    assert {row["place_id"] for row in layer(cn, "places")["data"]} == {
-        "hebei",
-        "langfang",
-        "baoding",
-    }
+    # The province is drawn as its outline, tinted by its initiatives' status, not as a dot.
+    assert {row["place_id"] for row in layer(cn, "places")["data"]} == {"langfang", "baoding"}
+    (hebei,) = layer(cn, "regions")["data"]["features"]
+    assert hebei["properties"]["fill_color"][:3] == list(initiative_style("planned").rgb)
     # The zoomed panels ship only the countries around them, not the whole world.
     gb_countries = {f["properties"]["name"] for f in layer(gb, "countries")["data"]["features"]}
     assert "United Kingdom" in gb_countries and "China" not in gb_countries
@@ -333,7 +332,8 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     chengdu = next(
         r for r in layer(mv.link_deck(chinese), "places")["data"] if r["place_id"] == "chengdu"
     )
-    assert chengdu["tooltip"].split("\n")[:2] == ["Chengdu · 成都市", "城市"]
+    # In Chinese the Chinese name comes first.
+    assert chengdu["tooltip"].split("\n")[:2] == ["成都市 · Chengdu", "城市"]
 
 
 @pytest.mark.parametrize(("language", "more"), [("en", "… and 1 more"), ("zh", "……另有 1 项")])

@@ -196,7 +196,7 @@ def test_status_chart_with_a_focus_filter_shows_only_that_area(rich):
 
 
 def test_burn_up_counts_planned_and_done_milestones_over_time(rich):
-    chart = progress.burn_up(rich, select(rich, Filters(AGREEMENT)), TODAY, t)
+    chart = progress.burn_up(rich, select(rich, Filters(AGREEMENT)), TODAY, "en", t)
     last = chart.data.iloc[-1]
     dated = rich["milestones"][rich["milestones"]["date"].notna()]
     assert last["milestones_planned"] == len(dated)
@@ -211,10 +211,10 @@ def test_burn_up_counts_planned_and_done_milestones_over_time(rich):
 def test_long_lines_drop_their_markers(rich, monkeypatch):
     """Markers show each point of a short line; past the limit they would merge into a band."""
     filters = Filters(AGREEMENT)
-    short = progress.burn_up(rich, select(rich, filters), TODAY, t)
+    short = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
     assert {trace.mode for trace in short.figure.data} == {"lines+markers"}
     monkeypatch.setattr(charting, "MARKER_LIMIT", len(short.data) - 1)
-    long = progress.burn_up(rich, select(rich, filters), TODAY, t)
+    long = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
     assert {trace.mode for trace in long.figure.data} == {"lines"}
     assert [list(trace.y) for trace in long.figure.data] == [
         list(trace.y) for trace in short.figure.data
@@ -223,7 +223,7 @@ def test_long_lines_drop_their_markers(rich, monkeypatch):
 
 def test_burn_up_without_dated_milestones_draws_nothing(rich):
     filters = Filters(AGREEMENT, focus_area_ids=("joint-projects",), statuses=("cancelled",))
-    chart = progress.burn_up(rich, select(rich, filters), TODAY, t)
+    chart = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
     assert chart.figure is None
     assert chart.notes[-1].key == "progress.no_dated_milestones"
 

@@ -118,7 +118,7 @@ def test_hover_names_title_dates_status_lead_and_source(rich):
     bar = next(trace for trace in chart_for(rich).figure.data if trace.name == "completed")
     hover = bar.hovertext[0]
     assert "<b>Air quality sensors</b>" in hover
-    assert "1 March 2019 – 31 December 2021" in hover
+    assert "1 March 2019 to 31 December 2021" in hover
     assert "completed (as of 15 January 2022)" in hover
     assert "Lead: Oxford City Council" in hover
     assert "Source: Test progress report" in hover

@@ -12,9 +12,10 @@ import streamlit as st
 from components.charting import Chart, as_of
 from components.exports import csv_bytes
 from components.filters import Notice
-from components.i18n import format_date
+from components.i18n import format_date, join
 from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown
+from components.overview import source_title
 from components.ui.aggregates import derived
 from components.ui.chart_access import chart_summary, png_download, text_alternative
 from components.ui.shell import PageContext
@@ -53,10 +54,11 @@ def _caption_text(
     if not source_ids:
         return _ctx.t("charts.caption_no_sources")
     sources = _ctx.dataset["sources"]
-    titles = sources.loc[sources["source_id"].isin(source_ids), "title"]
+    cited = sources[sources["source_id"].isin(source_ids)]
+    titles = [escape_markdown(source_title(row, _ctx.language)) for _, row in cited.iterrows()]
     return _ctx.t(
         "charts.caption",
-        sources="; ".join(escape_markdown(title) for title in titles),
+        sources=join(titles, _ctx.language, "clauses"),
         date=format_date(as_of, _ctx.language),
     )
 

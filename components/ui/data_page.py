@@ -26,6 +26,7 @@ from components.analyst_files import (
 from components.changes import row_counts
 from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
+from components.i18n import join
 from components.markdown_text import escape_markdown as md
 from components.templates import (
     data_csv,
@@ -37,6 +38,7 @@ from components.templates import (
     template_xlsx,
 )
 from components.ui.auth import Editor, current_editor
+from components.ui.shell import language
 
 # Widget and session-state keys.
 DOWNLOAD_TABLE_KEY = "data_download_table"
@@ -130,6 +132,25 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
         file_name="partnership-data.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
+    )
+    with st.expander(t("data.indicators_heading")):
+        st.markdown(_how_to_add_indicators(t, contract))
+
+
+def _how_to_add_indicators(t: Callable[..., str], contract: Contract) -> str:
+    """Where indicators and their values go: the analysts' side of Progress's empty panel."""
+    indicators, values = contract.table("indicators"), contract.table("indicator_values")
+
+    def columns(table) -> str:
+        return join((f"`{name}`" for name in table.column_names), language())
+
+    return t(
+        "data.how_to_add_indicators",
+        indicators_file=f"`{indicators.filename}`",
+        indicators_columns=columns(indicators),
+        values_file=f"`{values.filename}`",
+        values_columns=columns(values),
+        sources_file=f"`{contract.table('sources').filename}`",
     )
 
 

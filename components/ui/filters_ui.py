@@ -23,6 +23,7 @@ from components.filters import (
     filter_options,
     from_query,
 )
+from components.i18n import format_date
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
 
@@ -171,7 +172,10 @@ def draw_filters(
         sidebar.caption(
             t(
                 "filters.reversed_dates",
-                **{FROM_PARAM: str(filters.date_to), TO_PARAM: str(filters.date_from)},
+                **{
+                    FROM_PARAM: format_date(filters.date_to, language),
+                    TO_PARAM: format_date(filters.date_from, language),
+                },
             )
         )
     sidebar.button(t("filters.clear"), on_click=_clear, args=(agreement_id,), width="stretch")

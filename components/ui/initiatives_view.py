@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from components import initiatives, progress
-from components.charting import localised_column, partial_iso, source_ids
+from components.charting import localised_column, partial_iso, source_ids, translated
 from components.filters import Selection
-from components.i18n import format_date
+from components.i18n import each_half, format_date, joined, stacked
 from components.markdown_text import escape_markdown as md
+from components.overview import source_title
 from components.ui.aggregates import indicator_values, initiative_table, view
 from components.ui.charts import caption, draw_chart, draw_table
 from components.ui.shell import PageContext
@@ -107,17 +108,16 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
         )
     )
     st.subheader(t("initiatives.summary_heading"))
-    st.markdown(md(found.summary) if found.summary else t("initiatives.no_summary"))
-    not_recorded = t("common.not_recorded")
     st.markdown(
-        "  \n".join(
-            [
-                t("initiatives.focus_line", areas=md(found.focus_areas) or not_recorded),
-                t("initiatives.lead_line", lead=md(found.lead) or not_recorded),
-                t("initiatives.partners_line", partners=md(found.partners) or not_recorded),
-            ]
-        )
+        stacked(md(found.summary), "\n\n") if found.summary else t("initiatives.no_summary")
     )
+    not_recorded = t("common.not_recorded")
+    facts = [
+        t("initiatives.focus_line", areas=md(found.focus_areas) or not_recorded),
+        t("initiatives.lead_line", lead=md(found.lead) or not_recorded),
+        t("initiatives.partners_line", partners=md(found.partners) or not_recorded),
+    ]
+    st.markdown(stacked(joined("  \n", facts), "\n\n"))
     caption(ctx, (row["source_id"],), row["status_as_of"])
 
     st.subheader(t("initiatives.places_heading"))
@@ -134,7 +134,7 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
         shown = milestones.assign(
             date=partial_iso(milestones["date"], milestones["date_precision"]),
             title=localised_column(milestones, "title", ctx.language),
-            status=milestones["status"].map(lambda status: t("status." + status)),
+            status=translated(milestones["status"], "status.", t),
             note=localised_column(milestones, "note", ctx.language),
         )
         labels = {
@@ -149,12 +149,15 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
     _indicators(ctx, found)
 
     st.subheader(t("initiatives.sources_heading"))
-    st.markdown(
-        "\n".join(
-            f"- {md(source['title'])} ({format_date(source['published_on'], ctx.language)})"
-            for _, source in found.sources.iterrows()
+    lines = [
+        t(
+            "initiatives.source_item",
+            title=md(source_title(source, ctx.language, with_original=True)),
+            date=format_date(source["published_on"], ctx.language),
         )
-    )
+        for _, source in found.sources.iterrows()
+    ]
+    st.markdown(joined("\n", [each_half("- {}".format, line) for line in lines]))
 
 
 def _indicators(ctx: PageContext, found: initiatives.Details) -> None:
@@ -166,7 +169,7 @@ def _indicators(ctx: PageContext, found: initiatives.Details) -> None:
         name=localised_column(found.indicators, "name", ctx.language)
     )
     for _, indicator in indicators.iterrows():
-        st.markdown(f"**{md(indicator['name'])}**")
+        st.markdown(each_half("**{}**".format, md(indicator["name"])))
         series = values.series(indicator["indicator_id"])
         chart = progress.values_chart(ctx.dataset, indicator, series, ctx.language, ctx.t)
         draw_chart(ctx, chart, f"indicator_{indicator['indicator_id']}")

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components import map_view as mv
-from components.i18n import format_date
+from components.i18n import each_half, format_date, join, joined, stacked
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
-from components.overview import localised
+from components.overview import localised, source_title
 from components.status_palette import initiative_style
 from components.ui import aggregates
 from components.ui.shell import PageContext
@@ -63,7 +63,9 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
         model,
         "place_options",  # the model is built for one language
         lambda: {
-            row["place_id"]: t("map.place_option", name=mv.both_names(row), count=row["count"])
+            row["place_id"]: t(
+                "map.place_option", name=mv.place_names(row, model.language), count=row["count"]
+            )
             for row in model.places.to_dict("records")
         },
     )
@@ -117,14 +119,17 @@ def maps(
     )
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
-            names = [mv.both_names(model.place(p)) for p in end.place_ids]
-            st.caption(escape_markdown(" / ".join(names)))
+            names = [mv.place_names(model.place(p), model.language) for p in end.place_ids]
+            st.caption(escape_markdown(join(names, model.language)))
             st.pydeck_chart(deck, height=PANEL_HEIGHT)
     outside = model.outside_ends()
     if outside:
-        names = ", ".join(mv.both_names(model.place(p)) for p in outside[:OUTSIDE_NAMES])
+        names = join(
+            (mv.place_names(model.place(p), model.language) for p in outside[:OUTSIDE_NAMES]),
+            model.language,
+        )
         if len(outside) > OUTSIDE_NAMES:
-            names += t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)
+            names = joined("", [names, t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)])
         st.caption(t("map.outside_ends", places=escape_markdown(names)))
 
 
@@ -165,20 +170,23 @@ def sources(
     language: str,
 ) -> None:
     """Where the places, outlines and statuses come from, and how current they are."""
-    source_titles = dataset["sources"].set_index("source_id")["title"]
-    cited = [source_titles.get(s, s) for s in dict.fromkeys(model.places["source_id"])]
+    sources = dataset["sources"].set_index("source_id")
+    cited = [
+        source_title(sources.loc[s], language) if s in sources.index else s
+        for s in dict.fromkeys(model.places["source_id"])
+    ]
+
+    def outline_source(meta: dict) -> str:
+        return t("map.outline_source", title=meta.get("title", ""), via=meta.get("via", ""))
+
     regions_source, countries_source = model.region_source, model.countries.source
     lines = [
         t(
             "map.sources",
-            sources=escape_markdown("; ".join(cited)),
-            regions=escape_markdown(
-                f"{regions_source.get('title', '')}, {regions_source.get('via', '')}"
-            ),
+            sources=escape_markdown(join(cited, language, "clauses")),
+            regions=escape_markdown(outline_source(regions_source)),
             regions_licence=escape_markdown(regions_source.get("licence", "")),
-            countries=escape_markdown(
-                f"{countries_source.get('title', '')}, {countries_source.get('via', '')}"
-            ),
+            countries=escape_markdown(outline_source(countries_source)),
             countries_licence=escape_markdown(countries_source.get("licence", "")),
         ),
         t("map.counting_rule"),
@@ -190,14 +198,13 @@ def sources(
         lines.append(t("map.status_as_of", date=format_date(newest, language)))
     if basemap.tiles:
         lines.append(t("map.tiles_credit"))
-    st.caption("  \n".join(lines))
+    st.caption(stacked(joined("  \n", lines), "\n\n"))
 
 
 def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], language: str) -> None:
     """The initiatives at the chosen place, each linking to its details."""
-    st.subheader(
-        t("map.selected_heading", place=escape_markdown(mv.both_names(model.place(place))))
-    )
+    names = mv.place_names(model.place(place), language)
+    st.subheader(t("map.selected_heading", place=escape_markdown(names)))
     rows = model.initiatives_at(place)
     if rows.empty:
         st.info(t("map.no_initiatives_at"))
@@ -206,9 +213,13 @@ def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], langua
     for row in rows.to_dict("records"):
         title = escape_markdown(localised(row, "title", language)[0])
         # Ids are checked against the contract's slug pattern, so they are safe in a link.
-        link = f"[{title}]({INITIATIVES_PAGE}?{INITIATIVE_PARAM}={row['initiative_id']})"
-        item = t("map.initiative_item", title=link, status=t(f"status.{row['status']}"))
-        if row["via"] == mv.THROUGH_PARTIES:
-            item += " " + t("map.through_organisations")
-        items.append(f"- {item}")
-    st.markdown("\n".join(items))
+        address = f"{INITIATIVES_PAGE}?{INITIATIVE_PARAM}={row['initiative_id']}"
+        link = each_half(lambda text, address=address: f"[{text}]({address})", title)
+        key = (
+            "map.initiative_item_through"
+            if row["via"] == mv.THROUGH_PARTIES
+            else "map.initiative_item"
+        )
+        item = t(key, title=link, status=t(f"status.{row['status']}"))
+        items.append(each_half("- {}".format, item))
+    st.markdown(joined("\n", items))

@@ -7,10 +7,20 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
-from babel import Locale
+from streamlit.delta_generator import DeltaGenerator
 
 from components import overview
-from components.i18n import BABEL_LOCALES, FORMAT_LANGUAGE, format_date, format_number
+from components.charting import localised_column, translated
+from components.i18n import (
+    BILINGUAL,
+    country_name,
+    each_half,
+    format_date,
+    format_number,
+    join,
+    joined,
+    stacked,
+)
 from components.markdown_text import escape_markdown as md
 from components.overview import Figure, localised
 from components.ui.aggregates import per_agreement
@@ -26,19 +36,24 @@ MAX_TRACE_ROWS = 200
 MAX_LISTED_PER_AREA = 10
 
 
-def _text(row: pd.Series | dict, base: str, ctx: PageContext) -> str:
-    """Data text in the page's language, escaped, marked when it is the other language's text."""
+def _bold(text: str) -> str:
+    return each_half("**{}**".format, text)
+
+
+def _name(row: pd.Series | dict, base: str, ctx: PageContext) -> str:
+    """A name or title in the page's language, escaped. A name the data holds in one language
+    only is shown as it is: it is a proper name, not a missing translation."""
+    text = localised(row, base, ctx.language)[0]
+    return md(text) if text else ctx.t("common.not_recorded")
+
+
+def _prose(row: pd.Series | dict, base: str, ctx: PageContext) -> str:
+    """Data prose in the page's language, escaped, saying so when only the other language's
+    text exists."""
     text, is_fallback = localised(row, base, ctx.language)
     if not text:
-        return md(ctx.t("common.not_recorded"))
-    return md(text) + (f" *({ctx.t('common.untranslated')})*" if is_fallback else "")
-
-
-def _country_name(code: str, ctx: PageContext) -> str:
-    if code == "unknown":
-        return ctx.t("overview.country_unknown")
-    locale = Locale.parse(BABEL_LOCALES[FORMAT_LANGUAGE[ctx.language]])
-    return locale.territories.get(code, code)
+        return ""
+    return ctx.t("common.untranslated", text=md(text)) if is_fallback else md(text)
 
 
 def _source_line(dataset, source_id: str, ctx: PageContext) -> str:
@@ -46,7 +61,7 @@ def _source_line(dataset, source_id: str, ctx: PageContext) -> str:
     row = sources[sources["source_id"] == source_id].iloc[0]
     return ctx.t(
         "common.source_line",
-        title=md(row["title"]),
+        title=md(overview.source_title(row, ctx.language)),
         date=format_date(row["published_on"], ctx.language),
     )
 
@@ -56,13 +71,36 @@ class AgreementCard:
     """The agreement card's text, composed once per agreement and language."""
 
     title: str
+    title_note: str | None
     signed_line: str
     summary: str
     # (country heading, list of its parties) for each side.
     sides: tuple[tuple[str, str], ...]
     people_heading: str | None
     people: str
+    people_note: str
     source_line: str
+
+
+def _country(code: str, ctx: PageContext) -> str:
+    if code == "unknown":
+        return ctx.t("overview.country_unknown")
+    return country_name(code, ctx.language)
+
+
+def _person(person: dict, ctx: PageContext) -> str:
+    values = {
+        "name": _name(person, "name", ctx),
+        "party": _name(person, "party_name", ctx),
+        "note": _prose(person, "note", ctx),
+    }
+    if person["title_en"] or person["title_zh"]:
+        return ctx.t("overview.person_line", title=_name(person, "title", ctx), **values)
+    return ctx.t("overview.person_line_untitled", **values)
+
+
+def _markdown_list(items: list[str]) -> str:
+    return joined("\n", [each_half("- {}".format, item) for item in items])
 
 
 def _compose_card(ctx: PageContext) -> AgreementCard:
@@ -70,17 +108,25 @@ def _compose_card(ctx: PageContext) -> AgreementCard:
     agreement = overview.agreement_row(dataset, ctx.agreement_id)
     sides = tuple(
         (
-            f"**{md(_country_name(country, ctx))}**",
-            "\n".join(
-                f"- {_text(party, 'name', ctx)} · {t('party_role.' + party['role'])}"
-                for party in parties.to_dict("records")
+            _bold(md(_country(country, ctx))),
+            _markdown_list(
+                [
+                    t(
+                        "overview.party_line",
+                        name=_name(party, "name", ctx),
+                        role=t("party_role." + party["role"]),
+                    )
+                    for party in parties.to_dict("records")
+                ]
             ),
         )
         for country, parties in overview.parties_by_side(dataset, ctx.agreement_id).items()
     )
     people = overview.people_for_agreement(dataset, ctx.agreement_id)
+    descriptive = agreement["title_basis"] == "descriptive"
     return AgreementCard(
-        title=_text(agreement, "title", ctx),
+        title=md(overview.agreement_title(agreement, ctx.language)),
+        title_note=t("overview.descriptive_title_help") if descriptive else None,
         signed_line=t(
             "overview.signed_line",
             kind=t(f"agreement_kind.{agreement['kind']}"),
@@ -90,24 +136,28 @@ def _compose_card(ctx: PageContext) -> AgreementCard:
                 or t("common.not_recorded")
             ),
         ),
-        summary=_text(agreement, "summary", ctx),
+        summary=_prose(agreement, "summary", ctx),
         sides=sides,
         people_heading=t("overview.people_named", count=len(people)) if len(people) else None,
-        people="\n".join(
-            f"- **{_text(person, 'name', ctx)}**, {_text(person, 'title', ctx)} "
-            f"({_text(person, 'party_name', ctx)}). {_text(person, 'note', ctx)}"
-            for person in people.to_dict("records")
-        ),
+        people=_markdown_list([_person(person, ctx) for person in people.to_dict("records")]),
+        people_note=t("overview.names_unverified"),
         source_line=_source_line(dataset, agreement["source_id"], ctx),
     )
+
+
+def _paragraphs(text: str) -> str:
+    """Markdown with each language of a bilingual text in its own paragraph."""
+    return stacked(text, "\n\n")
 
 
 def agreement_card(ctx: PageContext) -> None:
     card = per_agreement(ctx, "overview_card", lambda: _compose_card(ctx))
     with st.container(border=True):
         st.subheader(card.title)
-        st.markdown(card.signed_line)
-        st.markdown(card.summary)
+        if card.title_note:
+            st.caption(card.title_note)
+        st.markdown(_paragraphs(card.signed_line))
+        st.markdown(_paragraphs(card.summary))
         for column, (heading, parties) in zip(st.columns(len(card.sides)), card.sides, strict=True):
             with column:
                 st.markdown(heading)
@@ -115,14 +165,50 @@ def agreement_card(ctx: PageContext) -> None:
         if card.people_heading:
             with st.expander(card.people_heading):
                 st.markdown(card.people)
-        st.caption(card.source_line)
+                st.caption(_paragraphs(card.people_note))
+        st.caption(_paragraphs(card.source_line))
+
+
+def _metric(column: DeltaGenerator, label: str, value: str, ctx: PageContext) -> None:
+    """A headline figure. In the bilingual layout its label is stacked above it, English over
+    Chinese, rather than cut to fit one line of a narrow column."""
+    if ctx.language == BILINGUAL:
+        column.markdown(stacked(_bold(md(label)), "  \n"))
+        column.metric(label, value, label_visibility="collapsed")
+    else:
+        column.metric(label, value)
 
 
 def _compose_figures(ctx: PageContext) -> tuple[list[Figure], dict[str, pa.Table | pd.DataFrame]]:
-    """The headline figures, and the rows behind each as the Arrow table the browser is sent
+    """The headline figures, and the rows behind each as the readable table the browser is sent
     (converted once, not on every rerun)."""
     figures = overview.headline_figures(ctx.dataset, ctx.agreement_id, ctx.today)
-    return figures, {figure.key: as_arrow(figure.rows.head(MAX_TRACE_ROWS)) for figure in figures}
+    return figures, {
+        figure.key: as_arrow(_trace_table(figure.rows.head(MAX_TRACE_ROWS), ctx))
+        for figure in figures
+    }
+
+
+def _trace_table(rows: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    """The rows behind a figure as a reader sees them: translated headings, statuses by name,
+    dates written out, and each row's source by its title."""
+    t, language = ctx.t, ctx.language
+    sources = ctx.dataset["sources"].set_index("source_id")
+    titles = {
+        source_id: overview.source_title(row, language) for source_id, row in sources.iterrows()
+    }
+    table = {t("columns.title"): localised_column(rows, "title", language)}
+    if "status" in rows:
+        table[t("columns.status")] = translated(rows["status"], "status.", t)
+    for column, heading in (
+        ("status_as_of", "columns.status_as_of"),
+        ("date", "columns.date"),
+        ("signed_on", "columns.signed_on"),
+    ):
+        if column in rows:
+            table[t(heading)] = [format_date(day, language) for day in rows[column]]
+    table[t("columns.source")] = [titles.get(s, s) for s in rows["source_id"]]
+    return pd.DataFrame(table).astype("str")
 
 
 def _figure(figures: list[Figure], key: str) -> Figure | None:
@@ -130,7 +216,7 @@ def _figure(figures: list[Figure], key: str) -> Figure | None:
 
 
 def headline_figures(ctx: PageContext) -> None:
-    t = ctx.t
+    t, language = ctx.t, ctx.language
     figures, traces = per_agreement(ctx, "overview_figures", lambda: _compose_figures(ctx))
     total = _figure(figures, "initiatives_total")
     by_status = [f for f in figures if f.key.startswith("initiatives_") and f is not total]
@@ -140,56 +226,51 @@ def headline_figures(ctx: PageContext) -> None:
     upcoming = _figure(figures, "next_milestone")
 
     columns = st.columns(5)
-    columns[0].metric(t("figures.initiatives"), format_number(total.value, ctx.language))
+    _metric(columns[0], t("figures.initiatives"), format_number(total.value, language), ctx)
+    counts = [
+        t(
+            "figures.status_count",
+            count=f.value,
+            status=t("status." + f.key.removeprefix("initiatives_")),
+        )
+        for f in by_status
+    ]
     columns[0].caption(
-        ", ".join(
-            t(
-                "figures.status_count",
-                count=f.value,
-                status=t("status." + f.key.removeprefix("initiatives_")),
-            )
-            for f in by_status
-        )
-        or t("figures.no_initiatives")
+        _paragraphs(join(counts, language)) if counts else t("figures.no_initiatives")
     )
-    columns[1].metric(t("figures.milestones_done"), format_number(done.value, ctx.language))
-    columns[2].metric(t("figures.milestones_planned"), format_number(planned.value, ctx.language))
+    _metric(columns[1], t("figures.milestones_done"), format_number(done.value, language), ctx)
+    _metric(
+        columns[2], t("figures.milestones_planned"), format_number(planned.value, language), ctx
+    )
     if planned.detail["overdue"]:
-        columns[2].caption(t("figures.overdue", count=planned.detail["overdue"]))
-    columns[3].metric(
-        t("figures.days_since_signing"),
-        format_number(days.value, ctx.language)
-        if days.value is not None
-        else t("common.unknown_value"),
-    )
-    columns[3].caption(
-        t("figures.signed_on", date=format_date(days.detail["signed_on"], ctx.language))
-    )
+        columns[2].caption(_paragraphs(t("figures.overdue", count=planned.detail["overdue"])))
+    unknown = t("common.unknown_value")
+    days_value = unknown if days.value is None else format_number(days.value, language)
+    _metric(columns[3], t("figures.days_since_signing"), days_value, ctx)
+    signed = format_date(days.detail["signed_on"], language)
+    columns[3].caption(_paragraphs(t("figures.signed_on", date=signed)))
     if upcoming.value is None:
-        columns[4].metric(t("figures.next_milestone"), t("figures.none_scheduled"))
-        if upcoming.detail["undated"]:
-            columns[4].caption(t("figures.undated", count=upcoming.detail["undated"]))
+        _metric(columns[4], t("figures.next_milestone"), t("figures.none_scheduled"), ctx)
+        undated = upcoming.detail["undated"]
+        note = t("figures.undated", count=undated) if undated else t("figures.no_date_yet")
+        columns[4].caption(_paragraphs(note))
     else:
-        columns[4].metric(
-            t("figures.next_milestone"), format_date(upcoming.detail["date"], ctx.language)
-        )
-        columns[4].caption(_text(upcoming.detail["milestone"], "title", ctx))
+        next_date = format_date(upcoming.detail["date"], language)
+        _metric(columns[4], t("figures.next_milestone"), next_date, ctx)
+        columns[4].caption(_paragraphs(_name(upcoming.detail["milestone"], "title", ctx)))
 
     _stale_status_notice(ctx)
     expander, is_open = lazy_expander(t("figures.where_from"), "overview_where_from")
     if not is_open:
         return
     with expander:
-        st.caption(t("figures.where_from_help"))
+        st.caption(_paragraphs(t("figures.where_from_help")))
         for figure in [total, *by_status, done, planned, days, upcoming]:
-            st.markdown(
-                f"**{t('figures.trace.' + _trace_key(figure.key))}**"
-                + (
-                    f" · {t('status.' + figure.key.removeprefix('initiatives_'))}"
-                    if figure in by_status
-                    else ""
-                )
-            )
+            heading = t("figures.trace." + _trace_key(figure.key))
+            if figure in by_status:
+                status = t("status." + figure.key.removeprefix("initiatives_"))
+                heading = t("figures.trace_status", heading=heading, status=status)
+            st.markdown(_bold(heading))
             if figure.rows.empty:
                 st.caption(t("figures.no_rows"))
             else:
@@ -212,11 +293,10 @@ def _stale_status_notice(ctx: PageContext) -> None:
         return
     age_days = (pd.Timestamp(ctx.today) - as_of).days
     if age_days > STALE_AFTER_DAYS:
-        st.info(
-            ctx.t(
-                "figures.stale_status", date=format_date(as_of, ctx.language), years=age_days // 365
-            )
+        notice = ctx.t(
+            "figures.stale_status", date=format_date(as_of, ctx.language), count=age_days // 365
         )
+        st.info(_paragraphs(notice))
 
 
 @dataclass(frozen=True)
@@ -231,21 +311,36 @@ class FocusAreaBlock:
     left_out: int
 
 
+def _description(area: pd.Series, ctx: PageContext) -> str:
+    """The area's description, marked as editorial unless it keeps to its source's words."""
+    text = _prose(area, "description", ctx)
+    if text and area["description_basis"] != "source":
+        return ctx.t("overview.editorial_description", text=text)
+    return text
+
+
 def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
     t = ctx.t
+    sources = ctx.dataset["sources"].set_index("source_id")
     blocks = []
     for area, initiatives in overview.focus_areas_with_initiatives(ctx.dataset, ctx.agreement_id):
         if area is None:
-            heading = f"**{t('overview.whole_agreement')}**"
+            heading = _bold(t("overview.whole_agreement"))
             caption = t("overview.whole_agreement_help")
         else:
-            heading = f"**{_text(area, 'name', ctx)}**"
-            caption = _text(area, "description", ctx)
-        listed = "\n".join(
-            f"- {_text(row, 'title', ctx)}: **{t('status.' + row['status'])}** "
-            + t("overview.as_of", date=format_date(row["status_as_of"], ctx.language))
-            + f" · {t('overview.source_short', title=md(row['source_title']))}"
-            for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
+            heading = _bold(_name(area, "name", ctx))
+            caption = _description(area, ctx)
+        listed = _markdown_list(
+            [
+                t(
+                    "overview.initiative_line",
+                    title=_name(row, "title", ctx),
+                    status=t("status." + row["status"]),
+                    date=format_date(row["status_as_of"], ctx.language),
+                    source=md(overview.source_title(sources.loc[row["source_id"]], ctx.language)),
+                )
+                for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
+            ]
         )
         left_out = max(len(initiatives) - MAX_LISTED_PER_AREA, 0)
         blocks.append(FocusAreaBlock(heading, caption, listed, left_out))
@@ -257,7 +352,8 @@ def focus_areas(ctx: PageContext) -> None:
     for block in per_agreement(ctx, "overview_focus_areas", lambda: _compose_focus_areas(ctx)):
         with st.container(border=True):
             st.markdown(block.heading)
-            st.caption(block.caption)
+            if block.caption:
+                st.caption(_paragraphs(block.caption))
             if not block.listed:
                 st.markdown(t("overview.no_initiatives_in_area"))
                 continue
@@ -267,27 +363,35 @@ def focus_areas(ctx: PageContext) -> None:
 
 
 def _compose_sources(ctx: PageContext) -> pd.DataFrame:
-    t = ctx.t
+    """Every source, with its translated title beside the original in Chinese, and "not recorded"
+    in every cell the source leaves empty."""
+    t, language = ctx.t, ctx.language
     table = overview.sources_cited(ctx.dataset)
-    return pd.DataFrame(
-        {
-            t("columns.title"): table["title"],
-            t("columns.kind"): table["kind"].map(lambda kind: t("source_kind." + kind)),
-            t("columns.publisher"): table["publisher"].replace("", t("common.not_recorded")),
-            t("columns.published_on"): table["published_on"].map(
-                lambda d: format_date(d, ctx.language)
-            ),
-            t("columns.url"): table["url"].replace("", None),
-            t("columns.rows_citing"): table["rows_citing"],
-            t("columns.notes"): table["notes"],
-        }
-    )
+    missing = t("common.not_recorded")
+
+    def text(column: pd.Series) -> pd.Series:
+        return column.replace("", missing).astype("str")
+
+    shown = {t("columns.title"): table["title"]}
+    if language != "en":
+        shown[t("columns.title_translated")] = text(table["title_zh"])
+    shown |= {
+        t("columns.kind"): translated(table["kind"], "source_kind.", t).astype("str"),
+        t("columns.publisher"): text(table["publisher"]),
+        t("columns.published_on"): [format_date(d, language) for d in table["published_on"]],
+        t("columns.url"): table["url"].astype("str"),
+        t("columns.rows_citing"): table["rows_citing"],
+        t("columns.notes"): text(table["notes"]),
+    }
+    return pd.DataFrame(shown)
 
 
 def sources(ctx: PageContext) -> None:
-    st.dataframe(
-        per_agreement(ctx, "overview_sources", lambda: _compose_sources(ctx)),
-        hide_index=True,
-        width="stretch",
-        column_config={ctx.t("columns.url"): st.column_config.LinkColumn()},
-    )
+    frame = per_agreement(ctx, "overview_sources", lambda: _compose_sources(ctx))
+    url = ctx.t("columns.url")
+    if frame[url].eq("").all():  # no address to link to: the column says so in words
+        frame = frame.assign(**{url: ctx.t("common.not_recorded")})
+        config = None
+    else:
+        config = {url: st.column_config.LinkColumn()}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)

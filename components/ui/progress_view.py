@@ -7,8 +7,8 @@ import streamlit as st
 
 from components import progress
 from components.charting import source_ids
-from components.contract import load_contract
 from components.filters import Selection
+from components.i18n import format_date
 from components.ui.aggregates import indicator_values, last_activity, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.lazy_expander import lazy_expander
@@ -19,21 +19,6 @@ INDICATORS_KEY = "progress_indicators"
 INDICATOR_KEY = "progress_indicator"
 QUIET_KEY = "quiet"
 QUIET_LIMITS = (1, 120)
-
-
-def _how_to_add(ctx: PageContext) -> None:
-    contract = load_contract()
-    indicators, values = contract.table("indicators"), contract.table("indicator_values")
-    st.markdown(
-        ctx.t(
-            "progress.how_to_add",
-            indicators_file=f"`{indicators.filename}`",
-            indicators_columns=", ".join(f"`{name}`" for name in indicators.column_names),
-            values_file=f"`{values.filename}`",
-            values_columns=", ".join(f"`{name}`" for name in values.column_names),
-            sources_file=f"`{contract.table('sources').filename}`",
-        )
-    )
 
 
 def _indicator_table(ctx: PageContext, table: pd.DataFrame) -> None:
@@ -83,7 +68,8 @@ def _keep_valid(key: str, allowed: set[str]) -> None:
 
 def indicators(ctx: PageContext, selection: Selection) -> None:
     """Bullets of the chosen indicators, one indicator's values over time, and the full table;
-    with no indicator or no values, say so and how to add them instead of drawing empty axes."""
+    with no indicator or no values, say so instead of drawing empty axes (how to add them is the
+    Data page's business, not the viewers')."""
     t = ctx.t
     values = indicator_values(ctx.dataset)
     table = view(
@@ -93,12 +79,10 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
     )
     if table.empty:
         st.info(t("progress.no_indicators"))
-        _how_to_add(ctx)
         return
     measured = table[table["latest_value"].notna()]
     if measured.empty:
         st.info(t("progress.no_indicator_values"))
-        _how_to_add(ctx)
         _indicator_table(ctx, table)
         return
     labels = dict(zip(measured["indicator_id"], measured["name"], strict=True))
@@ -176,7 +160,7 @@ def gone_quiet(ctx: PageContext, selection: Selection) -> None:
     initiatives, areas = view(
         ctx, "quiet_rows", lambda: progress.readable_quiet(quiet, ctx.language, t), months
     )
-    st.caption(t("progress.quiet_help", date=quiet.cutoff.strftime("%Y-%m-%d")))
+    st.caption(t("progress.quiet_help", date=format_date(quiet.cutoff, ctx.language)))
     initiatives_column, areas_column = st.columns(2)
     with initiatives_column:
         st.subheader(t("progress.quiet_initiatives"))

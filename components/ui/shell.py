@@ -13,7 +13,14 @@ import streamlit as st
 
 from components.clock import today
 from components.filters import Filters
-from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, translate
+from components.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    format_date,
+    joined,
+    stacked,
+    translate,
+)
 from components.loader import Dataset
 from components.markdown_text import escape_markdown
 from components.overview import agreements, localised
@@ -101,16 +108,16 @@ def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
 
 
 def _freshness(dataset: Dataset, t: Callable[..., str]) -> None:
-    status_as_of = dataset.status_as_of
-    st.sidebar.caption(
-        t("shell.status_as_of", date=format_date(status_as_of, language()))
-        + "  \n"
-        + t(
+    lines = [
+        t("shell.status_as_of", date=format_date(dataset.status_as_of, language())),
+        t(
             "shell.files_changed",
             date=format_date(dataset.files_changed_at, language()),
-            time=dataset.files_changed_at.strftime("%H:%M UTC"),
-        )
-    )
+            time=dataset.files_changed_at.strftime("%H:%M"),
+        ),
+    ]
+    # In the bilingual layout the English lines come first, then the Chinese ones.
+    st.sidebar.caption(stacked(joined("  \n", lines), "\n\n"))
 
 
 def problems_panel(state: DataState, t: Callable[..., str]) -> None:
