@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.filters import Notice
+from components.fonts import font_family
 from components.i18n import (
     BILINGUAL,
     Bilingual,
@@ -30,7 +31,7 @@ from components.status_palette import StatusStyle
 
 # Characters past this in an axis label are cut (the hover shows the whole text).
 LABEL_LENGTH = 48
-FONT_FAMILY = "Noto Sans, Noto Sans SC, WenQuanYi Micro Hei, Arial, sans-serif"
+FONT_FAMILY = font_family("Source Sans", "Noto Sans", "Arial")
 
 # Dates in the table are ISO text cut to their precision ("2018-08" for August 2018): honest about
 # what is known, and they still sort in time order.

@@ -24,6 +24,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from components.fonts import font_family
 from components.geo import (
     GEO_DIR,
     Bounds,
@@ -587,9 +588,7 @@ def _text_layer(layer_id: str, rows: list[dict], anchor: str, baseline: str, siz
         get_pixel_offset="pixel_offset" if rows and "pixel_offset" in rows[0] else [0, -4],
         # Chinese names need glyphs beyond deck.gl's default ASCII atlas.
         character_set=pdk.types.String("auto"),
-        font_family=pdk.types.String(
-            '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Sans Pro", sans-serif'
-        ),
+        font_family=pdk.types.String(font_family("Source Sans", "Noto Sans")),
         background=True,
         get_background_color=LABEL_BACKGROUND,
         background_padding=[3, 1],

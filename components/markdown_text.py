@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from components.i18n import each_half
+from components.i18n import each_half, stacked
 
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defuses
 # Streamlit's own extensions (`:red[...]`, `:material/...:`, emoji short codes, `$` for LaTeX).
@@ -23,3 +23,14 @@ def _escaped(text: object) -> str:
     escaped = _PUNCTUATION.sub(r"\\\1", str(text))
     # Line breaks would start new Markdown blocks (lists, headings); show them as spaces.
     return re.sub(r"\s*\n\s*", " ", escaped)
+
+
+def markdown_list(items: list[str]) -> str:
+    """A Markdown list, an item a line; a bilingual item keeps its two languages on its line."""
+    return "\n".join(f"- {item}" for item in items)
+
+
+def paragraphs(text: str) -> str:
+    """Markdown for a text of sentences: in the bilingual layout its English and its Chinese
+    each in a paragraph of their own (a browser can then mark the Chinese one as Chinese)."""
+    return stacked(text, "\n\n")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.contract import load_contract
 from components.loader import default_data_dir
+from components.markdown_text import paragraphs
 from components.publishing import needs_recovery, recover
 from components.ui import data_page as view
 from components.ui.auth import current_editor, sign_in, signed_in_bar
@@ -18,7 +19,7 @@ contract = load_contract()
 data_dir = default_data_dir()
 
 st.title(t("data.title"))
-st.caption(t("data.intro"))
+st.caption(paragraphs(t("data.intro")))
 view.downloads(t, data_dir, contract)
 
 editor = current_editor()

@@ -3,6 +3,7 @@ details (summary, people, places, milestones, indicators, sources), opened by ?i
 
 import streamlit as st
 
+from components.markdown_text import paragraphs
 from components.ui import initiatives_view
 from components.ui.aggregates import selection
 from components.ui.filters_ui import filter_summary
@@ -19,6 +20,6 @@ if found is not None:
 
 chosen = selection(ctx)
 st.title(t("initiatives.title"))
-st.caption(t("initiatives.intro"))
+st.caption(paragraphs(t("initiatives.intro")))
 if filter_summary(chosen, ctx.dataset, t):
     initiatives_view.table(ctx, chosen)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.markdown_text import paragraphs
 from components.ui import aggregates
 from components.ui import map_view_ui as view
 from components.ui.chart_access import map_alternative
@@ -17,7 +18,7 @@ st.title(t("map.title"))
 filter_summary(selection, ctx.dataset, t)
 model = view.model(ctx, selection.initiatives)
 if model.places.empty:
-    st.info(t("map.no_places"))
+    st.info(paragraphs(t("map.no_places")))
     st.stop()
 
 basemap = view.configured_basemap(t)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.markdown_text import paragraphs
 from components.ui import overview_view as view
 from components.ui.briefing_view import briefing_download
 from components.ui.shell import page_context
@@ -23,5 +24,5 @@ st.header(t("briefing.title"))
 briefing_download(ctx)
 
 st.header(t("overview.sources_heading"))
-st.caption(t("overview.sources_help"))
+st.caption(paragraphs(t("overview.sources_help")))
 view.sources(ctx)

@@ -15,17 +15,17 @@ position = present.slide_position(t)
 if position.name == "agreement":
     present.agreement_slide(ctx)
 elif position.name == "map":
-    st.header(t("present.map_title"))
+    present.slide_title(t("present.map_title"), level=2)
     model = map_view_ui.model(ctx)
     basemap = map_view_ui.configured_basemap(t)
     map_view_ui.maps(model, map_view.ENDS, None, basemap, t)
     map_view_ui.legend(model, map_view.ENDS, t)
 elif position.name == "timeline":
-    st.header(t("present.timeline_title"))
+    present.slide_title(t("present.timeline_title"), level=2)
     chart = timeline.timeline_chart(ctx.dataset, present.selection(ctx), ctx.today, ctx.language, t)
     charts.draw_chart(ctx, chart, "timeline")
 elif position.name == "progress":
-    st.header(t("present.progress_title"))
+    present.slide_title(t("present.progress_title"), level=2)
     chart = progress.status_by_focus_area(ctx.dataset, present.selection(ctx), ctx.language, t)
     charts.draw_chart(ctx, chart, "progress-by-focus-area")
 elif position.name == "milestones":

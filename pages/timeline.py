@@ -4,6 +4,7 @@ markers, then the milestones as a dated list."""
 import streamlit as st
 
 from components import timeline
+from components.markdown_text import paragraphs
 from components.ui.aggregates import derived, selection, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.filters_ui import filter_summary
@@ -14,7 +15,7 @@ t = ctx.t
 chosen = selection(ctx)
 
 st.title(t("timeline.title"))
-st.caption(t("timeline.intro"))
+st.caption(paragraphs(t("timeline.intro")))
 filter_summary(chosen, ctx.dataset, t)
 
 st.header(t("timeline.chart_heading"))
@@ -24,14 +25,14 @@ chart = view(
     lambda: timeline.timeline_chart(ctx.dataset, chosen, ctx.today, ctx.language, t),
 )
 if draw_chart(ctx, chart, "timeline"):
-    st.caption(t("timeline.legend_help"))
+    st.caption(paragraphs(t("timeline.legend_help")))
 
 st.header(t("timeline.milestones_heading"))
 milestones = view(
     ctx, "milestones", lambda: timeline.milestone_list(ctx.dataset, chosen, ctx.language, t)
 )
 if milestones.empty:
-    st.info(t("timeline.no_milestones"))
+    st.info(paragraphs(t("timeline.no_milestones")))
 else:
     sources = derived(
         milestones, "sources", lambda: tuple(sorted(milestones["source_id"].unique()))

@@ -183,3 +183,15 @@ def test_chinese_texts_are_translated():
         if not cjk.search(form) and letters.search(re.sub(r"\{[^}]*\}", "", form))
     ]
     assert untranslated == []
+
+
+def test_the_app_names_the_same_chinese_fonts_as_the_figures():
+    """The theme's font list and the figures' both name the Simplified Chinese fonts, in order,
+    so no surface leaves the choice of a Chinese font to the browser."""
+    import tomllib
+
+    from components.fonts import SIMPLIFIED_CHINESE, font_family
+
+    theme = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["font"] == font_family("Source Sans")
+    assert all(name in font_family("Noto Sans") for name in SIMPLIFIED_CHINESE)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import editors
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 
 # Session state and widget keys.
 EDITOR_KEY = "data_editor_signed_in"
@@ -70,23 +70,25 @@ def _password_form(t: Callable[..., str]) -> None:
     if not submitted:
         return
     if waiting:
-        st.error(t("data.sign_in_wait", seconds=LOCKOUT_SECONDS))
+        st.error(paragraphs(t("data.sign_in_wait", seconds=LOCKOUT_SECONDS)))
         return
     if editors.check_password(_secrets(), name, password):
         st.session_state[EDITOR_KEY] = name.strip()
         st.session_state.pop(FAILURES_KEY, None)
         st.rerun()
     st.session_state[FAILURES_KEY] = (failures + 1, time.monotonic())
-    st.error(t("data.sign_in_failed"))
+    st.error(paragraphs(t("data.sign_in_failed")))
 
 
 def sign_in(t: Callable[..., str]) -> None:
     """The prompt a viewer sees instead of the editing controls."""
-    st.info(t("data.viewer_notice"))
+    st.info(paragraphs(t("data.viewer_notice")))
     if oidc_configured():
         user = st.user
         if getattr(user, "is_logged_in", False):
-            st.warning(t("data.not_an_editor", email=escape_markdown(user.get("email") or "?")))
+            st.warning(
+                paragraphs(t("data.not_an_editor", email=escape_markdown(user.get("email") or "?")))
+            )
             if st.button(t("data.sign_out")):
                 st.logout()
             return
@@ -94,14 +96,14 @@ def sign_in(t: Callable[..., str]) -> None:
             st.login()
         return
     if not editors.password_hashes(_secrets()):
-        st.caption(t("data.no_editors_configured"))
+        st.caption(paragraphs(t("data.no_editors_configured")))
         return
     _password_form(t)
 
 
 def signed_in_bar(editor: Editor, t: Callable[..., str]) -> None:
     left, right = st.columns([4, 1])
-    left.success(t("data.signed_in_as", name=escape_markdown(editor.name)))
+    left.success(paragraphs(t("data.signed_in_as", name=escape_markdown(editor.name))))
     if right.button(t("data.sign_out")):
         if editor.method == "oidc":
             st.logout()

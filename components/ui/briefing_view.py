@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from components.briefing import Changes, build_briefing, changes_since
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 from components.pdf_pack import pack_pdf
 from components.ui.shell import PageContext
 
@@ -26,14 +26,14 @@ def briefing_download(ctx: PageContext) -> None:
     """The download button (the PDF is made only when it is pressed) and the optional "what
     changed since" version or date."""
     t = ctx.t
-    st.caption(t("briefing.download_help"))
+    st.caption(paragraphs(t("briefing.download_help")))
     since = st.text_input(t("briefing.since_label"), key=SINCE_KEY, help=t("briefing.since_help"))
     changes = None
     if since.strip():
         try:
             changes = changes_since(ctx.dataset, ctx.agreement_id, since, ctx.language, t)
         except ValueError as error:
-            st.warning(t("briefing.since_invalid", reason=escape_markdown(str(error))))
+            st.warning(paragraphs(t("briefing.since_invalid", reason=escape_markdown(str(error)))))
     st.download_button(
         t("briefing.download"),
         data=partial(_pack, ctx, changes),

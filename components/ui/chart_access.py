@@ -12,7 +12,7 @@ import streamlit as st
 from components.charting import Chart
 from components.i18n import catalogue
 from components.map_view import MapModel
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 from components.static_charts import browser_path, places_table, png_bytes
 from components.text_alternatives import describe_chart, map_summary
 from components.ui import aggregates
@@ -67,7 +67,7 @@ def text_alternative(
 def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
     """A PNG of the figure, drawn on the server only when the button is pressed."""
     if browser_path() is None:  # no Chromium on this server: say so rather than offer a broken file
-        st.caption(ctx.t("charts.png_failed"))
+        st.caption(paragraphs(ctx.t("charts.png_failed")))
         return
     st.download_button(
         ctx.t("charts.png"),

@@ -14,7 +14,7 @@ from components.exports import csv_bytes
 from components.filters import Notice
 from components.i18n import format_date, join
 from components.illustrative import has_illustrative_rows
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 from components.overview import source_title
 from components.ui.aggregates import derived
 from components.ui.chart_access import chart_summary, png_download, text_alternative
@@ -38,7 +38,7 @@ def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
 
 def notice(note: Notice, ctx: PageContext) -> None:
     values = {name: escape_markdown(value) for name, value in note.values.items()}
-    st.info(ctx.t(note.key, **values))
+    st.info(paragraphs(ctx.t(note.key, **values)))
 
 
 def newest_source(ctx: PageContext, source_ids: tuple[str, ...]) -> pd.Timestamp | None:
@@ -70,7 +70,7 @@ def _illustrative(key: str, _ctx: PageContext) -> bool:
 
 def caption(ctx: PageContext, source_ids: tuple[str, ...], as_of: pd.Timestamp | None) -> None:
     key = f"{ctx.dataset.signature!r}|{ctx.language}"
-    st.caption(_caption_text(key, tuple(source_ids), as_of, ctx))
+    st.caption(paragraphs(_caption_text(key, tuple(source_ids), as_of, ctx)))
 
 
 def download(ctx: PageContext, frame: pd.DataFrame, source_ids: tuple[str, ...], name: str) -> None:
@@ -116,7 +116,7 @@ def draw_table(
     its caption and a download of the same rows and columns. Without `as_of`, the data is as
     current as the newest of its sources."""
     if len(frame) > MAX_TABLE_ROWS:
-        st.info(ctx.t("charts.rows_cut", shown=MAX_TABLE_ROWS, total=len(frame)))
+        st.info(paragraphs(ctx.t("charts.rows_cut", shown=MAX_TABLE_ROWS, total=len(frame))))
 
     def build() -> tuple[pd.DataFrame, pa.Table | pd.DataFrame]:
         shown = frame.head(MAX_TABLE_ROWS)[list(labels)].rename(columns=labels)

@@ -28,6 +28,7 @@ from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
 from components.i18n import join
 from components.markdown_text import escape_markdown as md
+from components.markdown_text import paragraphs
 from components.templates import (
     data_csv,
     data_xlsx,
@@ -91,7 +92,7 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
     Each file is made when its button is pressed, from the files as they are then: building a
     workbook of a million values on every rerun would cost seconds nobody asked for."""
     st.header(t("data.downloads_heading"))
-    st.caption(t("data.downloads_help"))
+    st.caption(paragraphs(t("data.downloads_help")))
     names = contract.table_names
     name = st.selectbox(t("data.table"), names, key=DOWNLOAD_TABLE_KEY)
     table = contract.table(name)
@@ -166,7 +167,7 @@ def _check(data: bytes, name: str, table: str | None, data_dir: Path, contract: 
 
 
 def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
-    st.caption(t("data.upload_help"))
+    st.caption(paragraphs(t("data.upload_help")))
     choices = [RECOGNISE, *contract.table_names]
     chosen = st.selectbox(
         t("data.upload_table"),
@@ -190,14 +191,14 @@ def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
 
 
 def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
-    st.caption(t("data.edit_help"))
+    st.caption(paragraphs(t("data.edit_help")))
     name = st.selectbox(t("data.table"), contract.table_names, key=EDIT_TABLE_KEY)
     table = contract.table(name)
     path = data_dir / table.filename
     cells = stored_cells(path.read_bytes(), table) if path.exists() else pd.DataFrame()
     if len(cells) > MAX_EDIT_ROWS:
         # A grid of this size is slow to send and to edit; a file is the better tool.
-        st.info(t("data.edit_too_large", rows=len(cells), limit=MAX_EDIT_ROWS))
+        st.info(paragraphs(t("data.edit_too_large", rows=len(cells), limit=MAX_EDIT_ROWS)))
         return
     edited = st.data_editor(
         neutralise_formulas(cells, number_columns(table)),
@@ -233,7 +234,7 @@ def _report_table(problems) -> None:
 
 def _report(t: Callable[..., str], proposal: Proposal) -> None:
     if proposal.errors:
-        st.error(t("data.report_rejected", count=len(proposal.errors)))
+        st.error(paragraphs(t("data.report_rejected", count=len(proposal.errors))))
         _report_table(proposal.errors)
     if proposal.warnings:
         st.subheader(t("data.report_warnings", count=len(proposal.warnings)))
@@ -258,13 +259,13 @@ def _preview(t: Callable[..., str], proposal: Proposal, contract: Contract) -> N
         columns[1].metric(t("data.rows_removed"), counts["removed"])
         columns[2].metric(t("data.rows_changed"), counts["changed"])
         if len(change.added):
-            st.caption(t("data.rows_added"))
+            st.caption(paragraphs(t("data.rows_added")))
             _show(change.added, numbers)
         if len(change.removed):
-            st.caption(t("data.rows_removed"))
+            st.caption(paragraphs(t("data.rows_removed")))
             _show(change.removed, numbers)
         if len(change.changed):
-            st.caption(t("data.cells_changed"))
+            st.caption(paragraphs(t("data.cells_changed")))
             _show(change.changed)
 
 
@@ -272,7 +273,7 @@ def _refuse_unless_editor(t: Callable[..., str]) -> Editor | None:
     """Actions run only for a signed-in editor, whatever the page showed."""
     editor = current_editor()
     if editor is None:
-        st.error(t("data.refused"))
+        st.error(paragraphs(t("data.refused")))
     return editor
 
 
@@ -303,7 +304,7 @@ def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Co
         st.session_state[CONFLICT_KEY] = t("data.apply_conflict")
         st.rerun()
     except publishing.BusyError:
-        st.error(t("data.apply_busy"))
+        st.error(paragraphs(t("data.apply_busy")))
         return
     st.session_state.pop(PROPOSAL_KEY, None)
     st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
@@ -327,9 +328,9 @@ def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
     if not proposal.ok:
         return
     if not proposal.has_changes:
-        st.info(t("data.no_changes"))
+        st.info(paragraphs(t("data.no_changes")))
         return
-    st.success(t("data.report_valid"))
+    st.success(paragraphs(t("data.report_valid")))
     _preview(t, proposal, contract)
     _apply(t, checked, data_dir, contract)
 
@@ -338,7 +339,7 @@ def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -
     st.header(t("data.history_heading"))
     versions = publishing.history(data_dir)
     if not versions:
-        st.caption(t("data.history_empty"))
+        st.caption(paragraphs(t("data.history_empty")))
         return
     rows = [
         {
@@ -377,7 +378,7 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
         return
     problems, changes = prepare_rollback(data_dir, number, contract)
     if problems:
-        st.error(t("data.rollback_invalid", version=number))
+        st.error(paragraphs(t("data.rollback_invalid", version=number)))
         _report_table(problems)
         return
     try:
@@ -385,7 +386,7 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
             data_dir, number, who=editor.name, rows_changed=row_counts(changes), contract=contract
         )
     except publishing.PublishError as error:
-        st.error(t("data.rollback_failed", reason=md(str(error))))
+        st.error(paragraphs(t("data.rollback_failed", reason=md(str(error)))))
         return
     st.session_state.pop(CONFIRM_ROLLBACK_KEY, None)
     st.session_state.pop(PROPOSAL_KEY, None)  # checked against data that is no longer current

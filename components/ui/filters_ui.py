@@ -25,7 +25,7 @@ from components.filters import (
 )
 from components.i18n import format_date
 from components.loader import Dataset
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 
 # Widget keys (session state), one per filter.
 FOCUS_KEY = "filter_focus"
@@ -170,12 +170,14 @@ def draw_filters(
     _link_notices(filters)
     if filters.date_from != st.session_state[FROM_KEY]:
         sidebar.caption(
-            t(
-                "filters.reversed_dates",
-                **{
-                    FROM_PARAM: format_date(filters.date_to, language),
-                    TO_PARAM: format_date(filters.date_from, language),
-                },
+            paragraphs(
+                t(
+                    "filters.reversed_dates",
+                    **{
+                        FROM_PARAM: format_date(filters.date_to, language),
+                        TO_PARAM: format_date(filters.date_from, language),
+                    },
+                )
             )
         )
     sidebar.button(t("filters.clear"), on_click=_clear, args=(agreement_id,), width="stretch")
@@ -190,8 +192,8 @@ def filter_summary(selection: Selection, dataset: Dataset, t: Callable[..., str]
     total = int((initiatives["agreement_id"] == filters.agreement_id).sum())
     shown = len(selection.initiatives)
     if shown == 0 and total:
-        st.info(t("filters.no_match"))
+        st.info(paragraphs(t("filters.no_match")))
         return False
     if shown < total:
-        st.caption(t("filters.active_summary", count=shown, total=total))
+        st.caption(paragraphs(t("filters.active_summary", count=shown, total=total)))
     return True

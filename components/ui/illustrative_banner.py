@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.illustrative import has_illustrative_rows
 from components.loader import Dataset
+from components.markdown_text import paragraphs
 
 
 # Decided once per dataset, not on every rerun: at a million indicator values the check costs
@@ -27,4 +28,4 @@ def shows_illustrative(dataset: Dataset | None) -> bool:
 def illustrative_banner(dataset: Dataset | None, t: Callable[..., str]) -> None:
     """Draw the banner once, in the shared frame above every page, when the data is generated."""
     if shows_illustrative(dataset):
-        st.warning(t("shell.illustrative_banner"))
+        st.warning(paragraphs(t("shell.illustrative_banner")))

@@ -11,6 +11,7 @@ from components.charting import localised_column, partial_iso, source_ids, trans
 from components.filters import Selection
 from components.i18n import each_half, format_date, joined, stacked
 from components.markdown_text import escape_markdown as md
+from components.markdown_text import markdown_list, paragraphs
 from components.overview import source_title
 from components.ui.aggregates import indicator_values, initiative_table, view
 from components.ui.charts import caption, draw_chart, draw_table
@@ -35,7 +36,7 @@ def chosen_initiative(ctx: PageContext) -> initiatives.Details | None:
     }
     found = initiatives.details(ctx.dataset, wanted, ctx.language, tuple(value_sources))
     if found is None:
-        st.info(ctx.t("initiatives.unknown_in_link", value=md(wanted)))
+        st.info(paragraphs(ctx.t("initiatives.unknown_in_link", value=md(wanted))))
         del st.query_params[INITIATIVE_PARAM]
     return found
 
@@ -61,9 +62,9 @@ def table(ctx: PageContext, selection: Selection) -> None:
         text,
     )
     if rows.empty:
-        st.info(t("initiatives.no_match"))
+        st.info(paragraphs(t("initiatives.no_match")))
         return
-    st.caption(t("initiatives.count", count=len(rows)))
+    st.caption(paragraphs(t("initiatives.count", count=len(rows))))
     labels = {
         "title": t("columns.title"),
         "focus_areas": t("columns.focus_areas"),
@@ -122,14 +123,14 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
 
     st.subheader(t("initiatives.places_heading"))
     if not draw_chart(ctx, initiatives.places_chart(ctx.dataset, found, ctx.language, t), "places"):
-        st.info(t("initiatives.no_places"))
+        st.info(paragraphs(t("initiatives.no_places")))
     else:
-        st.caption(t("initiatives.map_help"))
+        st.caption(paragraphs(t("initiatives.map_help")))
 
     st.subheader(t("initiatives.milestones_heading"))
     milestones = found.milestones
     if milestones.empty:
-        st.info(t("initiatives.no_milestones"))
+        st.info(paragraphs(t("initiatives.no_milestones")))
     else:
         shown = milestones.assign(
             date=partial_iso(milestones["date"], milestones["date_precision"]),
@@ -157,12 +158,12 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
         )
         for _, source in found.sources.iterrows()
     ]
-    st.markdown(joined("\n", [each_half("- {}".format, line) for line in lines]))
+    st.markdown(markdown_list(lines))
 
 
 def _indicators(ctx: PageContext, found: initiatives.Details) -> None:
     if found.indicators.empty:
-        st.info(ctx.t("initiatives.no_indicators"))
+        st.info(paragraphs(ctx.t("initiatives.no_indicators")))
         return
     values = indicator_values(ctx.dataset)
     indicators = found.indicators.assign(

@@ -12,7 +12,7 @@ import streamlit as st
 from components import map_view as mv
 from components.i18n import each_half, format_date, join, joined, stacked
 from components.loader import Dataset
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, markdown_list, paragraphs
 from components.overview import localised, source_title
 from components.status_palette import initiative_style
 from components.ui import aggregates
@@ -34,7 +34,7 @@ def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
     """The operator's tiles setting; a value it does not understand is named, and ignored."""
     basemap = mv.basemap()
     if basemap.unknown:
-        st.warning(t("map.tiles_unknown", value=escape_markdown(basemap.unknown)))
+        st.warning(paragraphs(t("map.tiles_unknown", value=escape_markdown(basemap.unknown))))
     return basemap
 
 
@@ -57,7 +57,7 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
     if PLACE_KEY not in st.session_state or st.session_state[PLACE_KEY] not in [None, *choices]:
         requested = st.query_params.get(PLACE_KEY)
         if requested and requested not in choices:
-            st.info(t("map.unknown_place_in_link", value=escape_markdown(requested)))
+            st.info(paragraphs(t("map.unknown_place_in_link", value=escape_markdown(requested))))
         st.session_state[PLACE_KEY] = requested if requested in choices else None
     names = aggregates.derived(
         model,
@@ -130,7 +130,7 @@ def maps(
         )
         if len(outside) > OUTSIDE_NAMES:
             names = joined("", [names, t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)])
-        st.caption(t("map.outside_ends", places=escape_markdown(names)))
+        st.caption(paragraphs(t("map.outside_ends", places=escape_markdown(names))))
 
 
 def _swatch(colour: str, text: str, hollow: bool = False) -> str:
@@ -152,12 +152,12 @@ def legend(model: mv.MapModel, view: str, t: Callable[..., str]) -> None:
     ]
     if (model.places["count"] == 0).any():
         swatches.append(_swatch("#ffffff", t("map.legend_none"), hollow=True))
-    st.caption(t("map.legend_colour"))
+    st.caption(paragraphs(t("map.legend_colour")))
     st.html("<div>" + "".join(swatches) + "</div>")
     lines = [t("map.legend_size"), t("map.legend_outline")]
     if view == mv.LINK:
         lines.append(t("map.legend_arc"))
-    st.caption("  \n".join(lines))
+    st.caption(paragraphs(joined("  \n", lines)))
 
 
 def sources(
@@ -207,7 +207,7 @@ def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], langua
     st.subheader(t("map.selected_heading", place=escape_markdown(names)))
     rows = model.initiatives_at(place)
     if rows.empty:
-        st.info(t("map.no_initiatives_at"))
+        st.info(paragraphs(t("map.no_initiatives_at")))
         return
     items = []
     for row in rows.to_dict("records"):
@@ -221,5 +221,5 @@ def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], langua
             else "map.initiative_item"
         )
         item = t(key, title=link, status=t(f"status.{row['status']}"))
-        items.append(each_half("- {}".format, item))
-    st.markdown(joined("\n", items))
+        items.append(item)
+    st.markdown(markdown_list(items))

@@ -18,10 +18,10 @@ from components.i18n import (
     format_date,
     format_number,
     join,
-    joined,
     stacked,
 )
 from components.markdown_text import escape_markdown as md
+from components.markdown_text import markdown_list, paragraphs
 from components.overview import Figure, localised
 from components.ui.aggregates import per_agreement
 from components.ui.charts import as_arrow
@@ -99,17 +99,13 @@ def _person(person: dict, ctx: PageContext) -> str:
     return ctx.t("overview.person_line_untitled", **values)
 
 
-def _markdown_list(items: list[str]) -> str:
-    return joined("\n", [each_half("- {}".format, item) for item in items])
-
-
 def _compose_card(ctx: PageContext) -> AgreementCard:
     dataset, t = ctx.dataset, ctx.t
     agreement = overview.agreement_row(dataset, ctx.agreement_id)
     sides = tuple(
         (
             _bold(md(_country(country, ctx))),
-            _markdown_list(
+            markdown_list(
                 [
                     t(
                         "overview.party_line",
@@ -139,15 +135,10 @@ def _compose_card(ctx: PageContext) -> AgreementCard:
         summary=_prose(agreement, "summary", ctx),
         sides=sides,
         people_heading=t("overview.people_named", count=len(people)) if len(people) else None,
-        people=_markdown_list([_person(person, ctx) for person in people.to_dict("records")]),
+        people=markdown_list([_person(person, ctx) for person in people.to_dict("records")]),
         people_note=t("overview.names_unverified"),
         source_line=_source_line(dataset, agreement["source_id"], ctx),
     )
-
-
-def _paragraphs(text: str) -> str:
-    """Markdown with each language of a bilingual text in its own paragraph."""
-    return stacked(text, "\n\n")
 
 
 def agreement_card(ctx: PageContext) -> None:
@@ -156,8 +147,8 @@ def agreement_card(ctx: PageContext) -> None:
         st.subheader(card.title)
         if card.title_note:
             st.caption(card.title_note)
-        st.markdown(_paragraphs(card.signed_line))
-        st.markdown(_paragraphs(card.summary))
+        st.markdown(paragraphs(card.signed_line))
+        st.markdown(paragraphs(card.summary))
         for column, (heading, parties) in zip(st.columns(len(card.sides)), card.sides, strict=True):
             with column:
                 st.markdown(heading)
@@ -165,8 +156,8 @@ def agreement_card(ctx: PageContext) -> None:
         if card.people_heading:
             with st.expander(card.people_heading):
                 st.markdown(card.people)
-                st.caption(_paragraphs(card.people_note))
-        st.caption(_paragraphs(card.source_line))
+                st.caption(paragraphs(card.people_note))
+        st.caption(paragraphs(card.source_line))
 
 
 def _metric(column: DeltaGenerator, label: str, value: str, ctx: PageContext) -> None:
@@ -236,35 +227,35 @@ def headline_figures(ctx: PageContext) -> None:
         for f in by_status
     ]
     columns[0].caption(
-        _paragraphs(join(counts, language)) if counts else t("figures.no_initiatives")
+        paragraphs(join(counts, language)) if counts else t("figures.no_initiatives")
     )
     _metric(columns[1], t("figures.milestones_done"), format_number(done.value, language), ctx)
     _metric(
         columns[2], t("figures.milestones_planned"), format_number(planned.value, language), ctx
     )
     if planned.detail["overdue"]:
-        columns[2].caption(_paragraphs(t("figures.overdue", count=planned.detail["overdue"])))
+        columns[2].caption(paragraphs(t("figures.overdue", count=planned.detail["overdue"])))
     unknown = t("common.unknown_value")
     days_value = unknown if days.value is None else format_number(days.value, language)
     _metric(columns[3], t("figures.days_since_signing"), days_value, ctx)
     signed = format_date(days.detail["signed_on"], language)
-    columns[3].caption(_paragraphs(t("figures.signed_on", date=signed)))
+    columns[3].caption(paragraphs(t("figures.signed_on", date=signed)))
     if upcoming.value is None:
         _metric(columns[4], t("figures.next_milestone"), t("figures.none_scheduled"), ctx)
         undated = upcoming.detail["undated"]
         note = t("figures.undated", count=undated) if undated else t("figures.no_date_yet")
-        columns[4].caption(_paragraphs(note))
+        columns[4].caption(paragraphs(note))
     else:
         next_date = format_date(upcoming.detail["date"], language)
         _metric(columns[4], t("figures.next_milestone"), next_date, ctx)
-        columns[4].caption(_paragraphs(_name(upcoming.detail["milestone"], "title", ctx)))
+        columns[4].caption(paragraphs(_name(upcoming.detail["milestone"], "title", ctx)))
 
     _stale_status_notice(ctx)
     expander, is_open = lazy_expander(t("figures.where_from"), "overview_where_from")
     if not is_open:
         return
     with expander:
-        st.caption(_paragraphs(t("figures.where_from_help")))
+        st.caption(paragraphs(t("figures.where_from_help")))
         for figure in [total, *by_status, done, planned, days, upcoming]:
             heading = t("figures.trace." + _trace_key(figure.key))
             if figure in by_status:
@@ -272,10 +263,14 @@ def headline_figures(ctx: PageContext) -> None:
                 heading = t("figures.trace_status", heading=heading, status=status)
             st.markdown(_bold(heading))
             if figure.rows.empty:
-                st.caption(t("figures.no_rows"))
+                st.caption(paragraphs(t("figures.no_rows")))
             else:
                 if len(figure.rows) > MAX_TRACE_ROWS:
-                    st.caption(t("charts.rows_cut", shown=MAX_TRACE_ROWS, total=len(figure.rows)))
+                    st.caption(
+                        paragraphs(
+                            t("charts.rows_cut", shown=MAX_TRACE_ROWS, total=len(figure.rows))
+                        )
+                    )
                 st.dataframe(traces[figure.key], hide_index=True, width="stretch")
 
 
@@ -296,7 +291,7 @@ def _stale_status_notice(ctx: PageContext) -> None:
         notice = ctx.t(
             "figures.stale_status", date=format_date(as_of, ctx.language), count=age_days // 365
         )
-        st.info(_paragraphs(notice))
+        st.info(paragraphs(notice))
 
 
 @dataclass(frozen=True)
@@ -330,7 +325,7 @@ def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
         else:
             heading = _bold(_name(area, "name", ctx))
             caption = _description(area, ctx)
-        listed = _markdown_list(
+        listed = markdown_list(
             [
                 t(
                     "overview.initiative_line",
@@ -353,13 +348,13 @@ def focus_areas(ctx: PageContext) -> None:
         with st.container(border=True):
             st.markdown(block.heading)
             if block.caption:
-                st.caption(_paragraphs(block.caption))
+                st.caption(paragraphs(block.caption))
             if not block.listed:
                 st.markdown(t("overview.no_initiatives_in_area"))
                 continue
             st.markdown(block.listed)
             if block.left_out:
-                st.caption(t("briefing.more_lines", count=block.left_out))
+                st.caption(paragraphs(t("briefing.more_lines", count=block.left_out)))
 
 
 def _compose_sources(ctx: PageContext) -> pd.DataFrame:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from components import overview
 from components.filters import Filters, select
-from components.i18n import format_date
+from components.i18n import LANGUAGES, Bilingual, each_half, format_date, join, stacked
 from components.markdown_text import escape_markdown as md
+from components.markdown_text import markdown_list
 from components.presentation import (
     AUTO_ADVANCE_CHOICES,
     SLIDES,
@@ -24,11 +25,12 @@ from components.presentation import (
     slide_from_link,
 )
 from components.ui.aggregates import per_agreement
-from components.ui.shell import PageContext
+from components.ui.shell import LANGUAGE_KEY, LANGUAGE_NAMES, PageContext, language
 
 SLIDE_KEY = "slide"
 AUTO_KEY = "auto"
 NEXT_BY_SPACE_KEY = "next-by-space"
+SLIDE_LANGUAGE_KEY = "slide_language"
 
 # Our own stylesheet (no data in it): hide Streamlit's chrome and the sidebar, large type and a
 # high-contrast palette (white and yellow on near-black: contrast above 15:1) for projectors.
@@ -98,6 +100,7 @@ def controls(position: SlidePosition, t) -> None:
         st.query_params.pop(SLIDE_KEY, None)
         st.query_params.pop("present", None)
         st.switch_page("pages/overview.py", query_params=dict(st.query_params))
+    language_choice()
     seconds = auto.selectbox(
         t("present.auto_advance"),
         AUTO_ADVANCE_CHOICES,
@@ -108,6 +111,36 @@ def controls(position: SlidePosition, t) -> None:
     )
     if seconds:
         _auto_advance(position, seconds)
+
+
+def _use_slide_language() -> None:
+    # The sidebar's switch (hidden while presenting) keeps the language for the whole app.
+    st.session_state[LANGUAGE_KEY] = st.session_state[SLIDE_LANGUAGE_KEY]
+    st.query_params[LANGUAGE_KEY] = st.session_state[SLIDE_LANGUAGE_KEY]
+
+
+def language_choice() -> None:
+    """English, 中文 or both, on the slides themselves: the sidebar is hidden on a projector."""
+    st.session_state[SLIDE_LANGUAGE_KEY] = language()
+    st.segmented_control(
+        "Language · 语言",
+        LANGUAGES,
+        key=SLIDE_LANGUAGE_KEY,
+        format_func=LANGUAGE_NAMES.get,
+        required=True,
+        on_change=_use_slide_language,
+    )
+
+
+def slide_title(text: str, level: int = 1) -> None:
+    """A slide's title (`level` 2 for a section's); in the bilingual layout the English title
+    with the Chinese under it."""
+    if isinstance(text, Bilingual) and not text.single:
+        st.markdown(f"{'#' * level} {text.en}\n{'#' * level} {text.zh}")
+    elif level == 1:
+        st.title(text)
+    else:
+        st.header(text)
 
 
 def _auto_advance(position: SlidePosition, seconds: int) -> None:
@@ -135,20 +168,19 @@ def _compose_agreement(ctx: PageContext) -> tuple[str, str, list[str], str]:
     sides = []
     for parties in overview.parties_by_side(dataset, ctx.agreement_id).values():
         rows = parties.to_dict("records")
-        signatories = [p for p in rows if p["role"] == "signatory"]
-        others = [p for p in rows if p["role"] != "signatory"]
-        sides.append(
-            "\n".join(
-                f"- **{md(overview.localised(p, 'name', ctx.language)[0])}**" for p in signatories
-            )
-            + "\n"
-            + "\n".join(
-                f"- {md(overview.localised(p, 'name', ctx.language)[0])} · "
-                f"{t('party_role.' + p['role'])}"
-                for p in others
-            )
-        )
-    title = md(overview.localised(agreement, "title", ctx.language)[0])
+        name = {p["party_id"]: md(overview.localised(p, "name", ctx.language)[0]) for p in rows}
+        signatories = [
+            each_half("**{}**".format, name[p["party_id"]])
+            for p in rows
+            if p["role"] == "signatory"
+        ]
+        others = [
+            t("overview.party_line", name=name[p["party_id"]], role=t("party_role." + p["role"]))
+            for p in rows
+            if p["role"] != "signatory"
+        ]
+        sides.append(markdown_list([*signatories, *others]))
+    title = md(overview.agreement_title(agreement, ctx.language))
     return title, signed, sides, agreement["source_id"]
 
 
@@ -156,8 +188,8 @@ def agreement_slide(ctx: PageContext) -> None:
     title, signed, sides, source_id = per_agreement(
         ctx, "slide_agreement", lambda: _compose_agreement(ctx)
     )
-    st.title(title)
-    st.markdown(signed)
+    slide_title(title)
+    st.markdown(stacked(signed, "\n\n"))
     for column, parties in zip(st.columns(len(sides)), sides, strict=True):
         column.markdown(parties)
     _source_caption(ctx, [source_id])
@@ -165,7 +197,7 @@ def agreement_slide(ctx: PageContext) -> None:
 
 def milestones_slide(ctx: PageContext) -> None:
     t = ctx.t
-    st.header(t("present.milestones_title"))
+    slide_title(t("present.milestones_title"), level=2)
     done, upcoming = milestone_highlights(ctx.dataset, ctx.agreement_id, ctx.today)
     left, right = st.columns(2)
     with left:
@@ -178,35 +210,45 @@ def milestones_slide(ctx: PageContext) -> None:
 
 
 def _milestone_lines(rows, ctx: PageContext) -> str:
-    return "\n".join(
-        f"- **{format_date(row['date'], ctx.language, row['date_precision'] or 'day')}**: "
-        f"{md(overview.localised(row, 'title', ctx.language)[0])}"
-        for _, row in rows.iterrows()
+    return markdown_list(
+        [
+            ctx.t(
+                "present.milestone_line",
+                date=format_date(row["date"], ctx.language, row["date_precision"] or "day"),
+                title=md(overview.localised(row, "title", ctx.language)[0]),
+            )
+            for _, row in rows.iterrows()
+        ]
     )
 
 
 def closing_slide(ctx: PageContext) -> None:
     t = ctx.t
-    st.title(t("present.closing_title"))
+    slide_title(t("present.closing_title"))
     address = public_address()
     if not address:
-        st.markdown(t("present.no_public_address"))
+        # No address to show: the room hears where the figures come from, not about settings.
+        st.markdown(stacked(t("present.closing_text"), "\n\n"))
         return
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.image(qr_code_png(address), caption=t("present.qr_caption"), width=360)
     right.markdown(f"## {md(address)}")
-    right.markdown(t("present.closing_text"))
+    right.markdown(stacked(t("present.closing_text"), "\n\n"))
 
 
 def _source_caption(ctx: PageContext, source_ids) -> None:
     sources = ctx.dataset["sources"]
-    titles = sources[sources["source_id"].isin(set(source_ids))]["title"]
-    if len(titles):
+    cited = sources[sources["source_id"].isin(set(source_ids))]
+    if len(cited):
+        titles = [md(overview.source_title(row, ctx.language)) for _, row in cited.iterrows()]
         st.caption(
-            ctx.t(
-                "present.sources",
-                titles="; ".join(md(title) for title in titles),
-                date=format_date(ctx.dataset.status_as_of, ctx.language),
+            stacked(
+                ctx.t(
+                    "present.sources",
+                    titles=join(titles, ctx.language, "clauses"),
+                    date=format_date(ctx.dataset.status_as_of, ctx.language),
+                ),
+                "\n\n",
             )
         )
 

@@ -9,6 +9,7 @@ from components import progress
 from components.charting import source_ids
 from components.filters import Selection
 from components.i18n import format_date
+from components.markdown_text import paragraphs
 from components.ui.aggregates import indicator_values, last_activity, view
 from components.ui.charts import draw_chart, draw_table
 from components.ui.lazy_expander import lazy_expander
@@ -78,11 +79,11 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
         lambda: progress.indicator_table(ctx.dataset, selection, values, ctx.language),
     )
     if table.empty:
-        st.info(t("progress.no_indicators"))
+        st.info(paragraphs(t("progress.no_indicators")))
         return
     measured = table[table["latest_value"].notna()]
     if measured.empty:
-        st.info(t("progress.no_indicator_values"))
+        st.info(paragraphs(t("progress.no_indicator_values")))
         _indicator_table(ctx, table)
         return
     labels = dict(zip(measured["indicator_id"], measured["name"], strict=True))
@@ -105,7 +106,7 @@ def indicators(ctx: PageContext, selection: Selection) -> None:
         tuple(chosen),
     )
     if draw_chart(ctx, bullets, "bullets"):
-        st.caption(t("progress.bullets_help"))
+        st.caption(paragraphs(t("progress.bullets_help")))
 
     st.subheader(t("progress.values_heading"))
     one = st.selectbox(
@@ -135,7 +136,7 @@ def _quiet_months(ctx: PageContext) -> int:
             if raw.isdigit() and low <= int(raw) <= high:
                 months = int(raw)
             else:
-                st.info(ctx.t("filters.unknown_value", param=QUIET_KEY, value=raw))
+                st.info(paragraphs(ctx.t("filters.unknown_value", param=QUIET_KEY, value=raw)))
         st.session_state[QUIET_KEY] = months
     months = st.number_input(
         ctx.t("progress.quiet_months"), min_value=low, max_value=high, step=1, key=QUIET_KEY
@@ -160,12 +161,12 @@ def gone_quiet(ctx: PageContext, selection: Selection) -> None:
     initiatives, areas = view(
         ctx, "quiet_rows", lambda: progress.readable_quiet(quiet, ctx.language, t), months
     )
-    st.caption(t("progress.quiet_help", date=format_date(quiet.cutoff, ctx.language)))
+    st.caption(paragraphs(t("progress.quiet_help", date=format_date(quiet.cutoff, ctx.language))))
     initiatives_column, areas_column = st.columns(2)
     with initiatives_column:
         st.subheader(t("progress.quiet_initiatives"))
         if initiatives.empty:
-            st.success(t("progress.quiet_none_initiatives"))
+            st.success(paragraphs(t("progress.quiet_none_initiatives")))
         else:
             labels = {
                 "title": t("columns.initiative"),
@@ -178,7 +179,7 @@ def gone_quiet(ctx: PageContext, selection: Selection) -> None:
     with areas_column:
         st.subheader(t("progress.quiet_areas"))
         if areas.empty:
-            st.success(t("progress.quiet_none_areas"))
+            st.success(paragraphs(t("progress.quiet_none_areas")))
         else:
             labels = {
                 "name": t("columns.focus_area"),

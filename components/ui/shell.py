@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cache, partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +23,7 @@ from components.i18n import (
     translate,
 )
 from components.loader import Dataset
-from components.markdown_text import escape_markdown
+from components.markdown_text import escape_markdown, paragraphs
 from components.overview import agreements, localised
 from components.problems import REPORT_COLUMNS, Severity, sort_key
 from components.ui.data import DataState, current_data
@@ -79,6 +80,20 @@ def translator() -> Callable[..., str]:
     return partial(translate, language=language())
 
 
+@cache
+def _language_script() -> str:
+    return (Path(__file__).parent / "scripts" / "language.js").read_text(encoding="utf-8")
+
+
+def mark_language() -> None:
+    """Tell the browser which text is Chinese (lang="zh-Hans"), for screen readers and for
+    Chinese glyph forms. The script is ours and fixed; no data text is part of it, and it only
+    sets attributes, never text."""
+    mode = language()  # one of LANGUAGES, never a value from the link as it was typed
+    script = _language_script().replace("{mode}", mode)
+    st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _agreement_titles(signature: str, language: str, _dataset: Dataset) -> dict[str, str]:
     """Each agreement's title in `language`, in the order the switch lists them."""
@@ -94,7 +109,9 @@ def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
     requested = st.query_params.get(AGREEMENT_KEY)
     if st.session_state.get(AGREEMENT_KEY) not in ids:
         if requested and requested not in ids:
-            st.sidebar.info(t("shell.unknown_agreement_in_link", value=escape_markdown(requested)))
+            st.sidebar.info(
+                paragraphs(t("shell.unknown_agreement_in_link", value=escape_markdown(requested)))
+            )
         st.session_state[AGREEMENT_KEY] = requested if requested in ids else ids[0]
     choice = st.sidebar.selectbox(
         t("shell.agreement"),
@@ -126,9 +143,9 @@ def problems_panel(state: DataState, t: Callable[..., str]) -> None:
     if not errors:
         return
     if state.showing_last_valid:
-        st.warning(t("shell.files_invalid_showing_last", count=len(errors)))
+        st.warning(paragraphs(t("shell.files_invalid_showing_last", count=len(errors))))
     else:
-        st.error(t("shell.files_invalid_nothing_to_show", count=len(errors)))
+        st.error(paragraphs(t("shell.files_invalid_nothing_to_show", count=len(errors))))
     with st.expander(t("shell.problems_details"), expanded=not state.showing_last_valid):
         report = pd.DataFrame(
             [p.as_row() for p in sorted(errors, key=sort_key)], columns=REPORT_COLUMNS
@@ -145,6 +162,7 @@ def draw_sidebar() -> DataState:
         agreement_id = _agreement_choice(state.dataset, t)
         _freshness(state.dataset, t)
         draw_filters(state.dataset, agreement_id, language(), t)
+    mark_language()
     return state
 
 
