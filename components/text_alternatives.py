@@ -10,8 +10,16 @@ from datetime import date
 
 import pandas as pd
 
-from components.charting import Chart
-from components.i18n import Translate, format_date, format_number, join, joined
+from components.charting import Chart, translated
+from components.i18n import (
+    Translate,
+    country_name,
+    format_date,
+    format_number,
+    join,
+    joined,
+    translate,
+)
 from components.map_view import MapModel, place_names
 
 # How many named items a summary lists before it says "and N more".
@@ -185,3 +193,58 @@ def map_summary(model: MapModel, t: Translate) -> str:
         if named
         else t("alt.no_initiatives_on_map"),
     )
+
+
+# The table beside a chart is for reading: ids and drawing details stay in the CSV download.
+_NOT_READ = {
+    "id",
+    "source_id",
+    "latest_source_id",
+    "lead_party_id",
+    "focus_area_id",
+    "indicator_id",
+    "initiative_id",
+    "place_id",
+    "drawn_as",
+    "start_precision",
+    "end_precision",
+}
+# Columns whose values are the contract's codes, and the catalogue prefix of their names.
+_CODES = {
+    "status": "status.",
+    "main_status": "status.",
+    "verdict": "progress.verdict.",
+    "direction": "direction.",
+    "item": "alt.item.",
+    "kind": "place_kind.",
+}
+# A table under a summary shows at most this many rows (the CSV download has them all).
+MAX_TABLE_ROWS = 500
+
+
+def readable_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A chart's rows as a reader sees them: headings in the reader's language, codes by their
+    names, dates written out, countries named, lists of ids as text, and no internal ids."""
+
+    def t(key: str, **values: object) -> str:
+        return translate(key, language, **values)
+
+    shown = frame.head(MAX_TABLE_ROWS)
+    table = {}
+    for name in shown.columns:
+        if name in _NOT_READ:
+            continue
+        column = shown[name]
+        if name in _CODES:
+            known = column.where(column != "", None)
+            column = translated(known.dropna(), _CODES[name], t).reindex(column.index).fillna("")
+        elif name == "country":
+            column = column.map(lambda code: country_name(code, language) if code else "")
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            column = column.map(lambda day: format_date(day, language) if pd.notna(day) else "")
+        elif column.dtype == "object":
+            column = column.map(
+                lambda value: "; ".join(value) if isinstance(value, tuple) else value
+            )
+        table[t(f"columns.{name}")] = column.astype("str") if column.dtype == "object" else column
+    return pd.DataFrame(table)

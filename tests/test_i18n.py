@@ -195,3 +195,15 @@ def test_the_app_names_the_same_chinese_fonts_as_the_figures():
     theme = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["theme"]
     assert theme["font"] == font_family("Source Sans")
     assert all(name in font_family("Noto Sans") for name in SIMPLIFIED_CHINESE)
+
+
+def test_chinese_texts_use_chinese_punctuation_and_space_latin_words():
+    """No half-width comma, colon, semicolon or bracket in a Chinese text, and a space between
+    a Chinese character and a Latin word."""
+    wrong = []
+    for key, text in catalogue("zh").items():
+        for form in forms(text):
+            bare = re.sub(r"\{[^}]*\}", "", form)
+            if re.search(r"[,:;()]|[\u4e00-\u9fff][A-Za-z`]|[A-Za-z`][\u4e00-\u9fff]", bare):
+                wrong.append(key)
+    assert sorted(set(wrong)) == []

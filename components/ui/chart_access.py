@@ -10,39 +10,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charting import Chart
-from components.i18n import catalogue
 from components.map_view import MapModel
 from components.markdown_text import escape_markdown, paragraphs
 from components.static_charts import browser_path, places_table, png_bytes
-from components.text_alternatives import describe_chart, map_summary
+from components.text_alternatives import describe_chart, map_summary, readable_table
 from components.ui import aggregates
 from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
-# The table under a summary shows at most this many rows (the CSV download has them all).
-MAX_ROWS = 500
 PNG_KEY_PREFIX = "png_"
-
-
-def _readable(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
-    """The rows with translated headings where the catalogue has them, statuses by name, and
-    lists of ids as text (a table cell cannot hold a tuple)."""
-    shown = frame.head(MAX_ROWS).copy()
-    for name in shown.columns:
-        if shown[name].dtype == "object":
-            shown[name] = shown[name].map(
-                lambda value: "; ".join(value) if isinstance(value, tuple) else value
-            )
-    if "status" in shown:
-        known = catalogue("en")
-        shown["status"] = shown["status"].map(
-            lambda s: ctx.t("status." + s) if f"status.{s}" in known else s
-        )
-    english = catalogue("en")
-    headings = {
-        name: ctx.t(f"columns.{name}") for name in shown.columns if f"columns.{name}" in english
-    }
-    return shown.rename(columns=headings)
 
 
 def text_alternative(
@@ -58,9 +34,9 @@ def text_alternative(
     if not is_open:
         return
     with expander:
-        st.markdown(escape_markdown(ctx.t("alt.summary", summary=summary)))
+        st.markdown(paragraphs(escape_markdown(ctx.t("alt.summary", summary=summary))))
         if len(data):
-            shown = _readable(data, ctx) if readable is None else readable
+            shown = readable_table(data, ctx.language) if readable is None else readable
             st.dataframe(shown, hide_index=True, width="stretch")
 
 
@@ -84,7 +60,7 @@ def chart_summary(ctx: PageContext, chart: Chart, name: str) -> tuple[str, pd.Da
 
     def build() -> tuple[str, pd.DataFrame]:
         summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
-        return summary, _readable(chart.data, ctx)
+        return summary, readable_table(chart.data, ctx.language)
 
     return aggregates.derived(chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build)
 
@@ -95,7 +71,7 @@ def map_alternative(ctx: PageContext, model: MapModel) -> None:
 
     def build() -> tuple[str, pd.DataFrame, pd.DataFrame]:
         table = places_table(model)
-        return map_summary(model, ctx.t), table, _readable(table, ctx)
+        return map_summary(model, ctx.t), table, readable_table(table, ctx.language)
 
     summary, table, readable = aggregates.derived(model, "alternative", build)
     text_alternative(ctx, "map", summary, table, readable)
