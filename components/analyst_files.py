@@ -27,6 +27,7 @@ from components.problems import (
     REPORT_COLUMNS,
     Problem,
     Severity,
+    counted,
     has_errors,
     shorten_value,
     sort_key,
@@ -291,7 +292,7 @@ def _normalise_header(
                     Severity.ERROR,
                     label,
                     f"Column {position + 1} has values but no name on line 1 "
-                    f"({len(filled)} cell(s)).",
+                    f"({counted(len(filled), 'cell')}).",
                     "Give the column a name on line 1 (any name the contract does not use is "
                     "kept as an extra column), or delete it.",
                     line=line,
@@ -555,7 +556,8 @@ def _archive_problem(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, l
             problem(
                 Severity.FATAL,
                 label,
-                f"The file unpacks to {unpacked / 1_048_576:.0f} MB in {len(members)} part(s); "
+                f"The file unpacks to {unpacked / 1_048_576:.0f} MB in "
+                f"{counted(len(members), 'part')}; "
                 f"at most {MAX_UNPACKED_BYTES // 1_048_576} MB is accepted.",
                 "Upload only the table being changed, without pictures, extra sheets or "
                 "formatting, or save it as 'CSV UTF-8'.",

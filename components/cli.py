@@ -8,7 +8,7 @@ from pathlib import Path
 
 from components import brief_command, data_commands
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
-from components.problems import Severity, format_report, has_errors, has_fatal
+from components.problems import Severity, counted, format_report, has_errors, has_fatal
 
 EXIT_VALID = 0
 EXIT_PROBLEMS = 1
@@ -24,13 +24,18 @@ def validate(data_dir: Path) -> int:
     errors = sum(p.severity is not Severity.WARNING for p in problems)
     warnings = len(problems) - errors
     if has_fatal(problems):
-        print(f"{data_dir}: cannot be read ({errors} error(s), {warnings} warning(s)).")
+        print(
+            f"{data_dir}: cannot be read "
+            f"({counted(errors, 'error')}, {counted(warnings, 'warning')})."
+        )
         return EXIT_UNREADABLE
     if has_errors(problems):
-        print(f"{data_dir}: INVALID, {errors} error(s) and {warnings} warning(s).")
+        print(
+            f"{data_dir}: INVALID, {counted(errors, 'error')} and {counted(warnings, 'warning')}."
+        )
         return EXIT_PROBLEMS
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in result.dataset.tables.items())
-    print(f"{data_dir}: valid ({counts}); {warnings} warning(s).")
+    print(f"{data_dir}: valid ({counts}); {counted(warnings, 'warning')}.")
     return EXIT_VALID
 
 

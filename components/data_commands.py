@@ -15,7 +15,7 @@ from components.analyst_files import indicator_units, read_upload, validate_uplo
 from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import DATA_DIR_VARIABLE, default_data_dir
-from components.problems import format_report
+from components.problems import counted, format_report
 from components.publishing import current_files
 
 COMMANDS = ("import", "history", "rollback", "add-editor")
@@ -86,7 +86,8 @@ def import_file(path: Path, table: str | None, note: str, data_dir: Path) -> int
         print(format_report(proposal.problems))
         print()
     if not proposal.ok:
-        print(f"{path.name}: REJECTED, {len(proposal.errors)} error(s); nothing was changed.")
+        errors = counted(len(proposal.errors), "error")
+        print(f"{path.name}: REJECTED, {errors}; nothing was changed.")
         return EXIT_REJECTED
     if not proposal.has_changes:
         print(f"{path.name}: the data already holds exactly this; nothing to apply.")

@@ -32,6 +32,8 @@ FONT_VARIABLE_HELP = "install Debian's fonts-wqy-microhei (make system-deps)"
 MARGIN = 16
 TITLE_SIZE, HEADING_SIZE, SUBHEADING_SIZE, BODY_SIZE, SMALL_SIZE = 22, 16, 12.5, 10.5, 8.5
 LINE = 5.4
+# Characters of the running head that fit one line at the small size.
+HEAD_LENGTH = 105
 INK = (27, 31, 36)
 ACCENT = (31, 78, 121)
 MUTED = (74, 80, 88)
@@ -94,7 +96,9 @@ class _Pack(FPDF):
         self.set_y(8 if len(sides) == 1 else 5.5)
         for side in sides:
             head = f"{half(briefing.title, side)} · {half(briefing.agreement_title, side)}"
-            self.cell(0, 3.6, head[:110], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if len(head) > HEAD_LENGTH:
+                head = head[: HEAD_LENGTH - 1].rstrip() + "…"
+            self.cell(0, 3.6, head, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.briefing.illustrative:
             self.set_y(13)
             self.set_fill_color(*WARNING_FILL)

@@ -48,6 +48,11 @@ REPORT_COLUMNS = ["severity", "file", "line", "column", "value", "problem", "fix
 MAX_PER_KIND = 50
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A count in the analysts' English reports: "1 error", "2 errors"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity in (Severity.ERROR, Severity.FATAL) for p in problems)
 

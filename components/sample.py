@@ -367,10 +367,10 @@ def generate(
             "title_en": _numbered("Illustrative initiative ", numbers)
             + " on "
             + pd.Series(theme_en[numbers % len(THEMES)]).str.lower(),
-            "title_zh": pd.Series(theme_zh[numbers % len(THEMES)]) + _numbered("示例项目", numbers),
+            "title_zh": pd.Series(theme_zh[numbers % len(THEMES)]) + _numbered("示例举措", numbers),
             "summary_en": "A generated initiative; its dates, status and partners are not real.",
             "summary_zh": np.where(
-                rng.random(count) > 0.2, "生成的项目；其日期、状态和伙伴均非真实。", ""
+                rng.random(count) > 0.2, "程序生成的举措；其日期、状态和合作方均非真实信息。", ""
             ),
             "focus_area_ids": _id_lists(
                 area_ids,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.contract import Table
-from components.problems import Problem, Severity
+from components.problems import Problem, Severity, counted
 
 UTF8_BOM = b"\xef\xbb\xbf"
 SAVE_AS_UTF8 = (
@@ -223,7 +223,8 @@ def read_table_records(
                 blank_lines[0],
                 None,
                 None,
-                f"{len(blank_lines)} blank line(s) were skipped (lines {shown}"
+                f"{counted(len(blank_lines), 'blank line')} "
+                f"{'was' if len(blank_lines) == 1 else 'were'} skipped (lines {shown}"
                 f"{', …' if len(blank_lines) > 10 else ''}).",
                 "",
             )

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from components import clock
 from components.contract import Column, Contract, Table
-from components.problems import MAX_PER_KIND, Problem, Severity, shorten_value
+from components.problems import MAX_PER_KIND, Problem, Severity, counted, shorten_value
 from components.table_files import RawTable
 
 LIST_SEPARATOR = ";"
@@ -58,7 +58,13 @@ class ProblemLog:
                 Problem(severity, file, int(line), column, shorten_value(value), problem, fix),
                 kind,
             )
-        extra = len(values) - (MAX_PER_KIND + 1)
+        self.count_more(severity, file, column, kind, len(values) - (MAX_PER_KIND + 1))
+
+    def count_more(
+        self, severity: Severity, file: str, column: str | None, kind: str, extra: int
+    ) -> None:
+        """Count `extra` more lines with a problem already listed, without listing them (a
+        check that stops listing after the first few still says how many there are)."""
         if extra > 0:
             self._counts[(file, column, kind, severity)] += extra
 
@@ -78,7 +84,9 @@ class ProblemLog:
                         None,
                         column,
                         None,
-                        f"{count - MAX_PER_KIND} more line(s) have the same problem ({kind}); "
+                        f"{counted(count - MAX_PER_KIND, 'more line')} "
+                        f"{'has' if count - MAX_PER_KIND == 1 else 'have'} the same problem "
+                        f"({kind}); "
                         f"only the first {MAX_PER_KIND} are listed.",
                         "Fix the lines above the same way, then validate again.",
                     )
@@ -409,6 +417,7 @@ def _convert_date(
             ),
             "not a date",
         )
+    log.count_more(Severity.ERROR, file, column.name, "not a date", len(bad) - (MAX_PER_KIND + 1))
     return _spread(dates, cells.index, pd.NaT, "datetime64[ns]")
 
 
@@ -476,6 +485,8 @@ def check_table(
                     ),
                     "date order",
                 )
+            extra = len(wrong) - (MAX_PER_KIND + 1)
+            log.count_more(Severity.ERROR, file, rule.column, "date order", extra)
     _check_not_after_today(frame, table, file, log, today or clock.today())
     return frame
 
@@ -537,6 +548,8 @@ def _check_primary_key(frame: pd.DataFrame, table: Table, file: str, log: Proble
             ),
             "duplicate id",
         )
+    extra = int(repeated.sum()) - (MAX_PER_KIND + 1)
+    log.count_more(Severity.ERROR, file, "+".join(key), "duplicate id", extra)
 
 
 def check_references(
@@ -578,6 +591,13 @@ def check_references(
                     ),
                     "unknown id",
                 )
+            log.count_more(
+                Severity.ERROR,
+                files[table.name],
+                column.name,
+                "unknown id",
+                len(unknown) - (MAX_PER_KIND + 1),
+            )
 
 
 def _is_in(values: pd.Series, known: pd.Series) -> np.ndarray:

@@ -257,7 +257,7 @@ def test_labels_carry_chinese_glyphs_and_do_not_overprint(shipped):
     labels = layer(gb, "place-labels")
     assert labels["characterSet"] == "auto"
     assert layer(gb, "region-labels")["characterSet"] == "auto"
-    assert [row["label"] for row in labels["data"]] == ["Oxford\n牛津"]
+    assert [row["label"] for row in labels["data"]] == ["Oxford\n牛津市"]
     assert [row["label"] for row in layer(gb, "region-labels")["data"]] == ["Oxfordshire\n牛津郡"]
 
 
@@ -316,7 +316,7 @@ def test_tooltips_are_plain_text_with_data_kept_literal(data_dir: DataDir):
     assert f"• {HOSTILE} (planned)" in lines
     arcs = layer(mv.link_deck(model), "links")["data"]
     arc = next(a for a in arcs if a["target_id"] == "langfang")
-    assert arc["tooltip"].startswith(f"Oxford · 牛津 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 1")
+    assert arc["tooltip"].startswith(f"Oxford · 牛津市 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 1")
 
 
 def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):

@@ -24,6 +24,7 @@ from components.overview import agreements
 from components.pdf_pack import pack_pdf
 from components.sample import write_sample
 from components.static_charts import StaticExportError, png_bytes
+from tests.language_checks import problems
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data"
 TODAY = date(2026, 11, 28)
@@ -60,7 +61,7 @@ def packs(tmp_path_factory, illustrative_dir) -> dict:
     for name, folder in (("shipped", shipped), ("illustrative", illustrative_dir)):
         dataset = _dataset(folder)
         agreement_id = agreements(dataset)["agreement_id"].iloc[0]
-        for language in ("en", "zh"):
+        for language in ("en", "zh", "both"):
             t = partial(translate, language=language)
             pack = build_briefing(dataset, Filters(agreement_id), TODAY, language, t)
             pdf = pack_pdf(pack)
@@ -107,6 +108,27 @@ def test_headings_figures_and_sources_read_back(packs, data, language):
     assert all(title[:40] in whole for title in sources["title"])
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert t("briefing.figures_heading") in outline and t("briefing.sources_heading") in outline
+
+
+@pytest.mark.parametrize("data", ["shipped", "illustrative"])
+@pytest.mark.parametrize("language", ["zh", "both"])
+def test_chinese_in_the_pack_reads_as_chinese(packs, data, language):
+    """Every page of the pack in 中文 and in English + 中文 passes a bilingual reader's checks:
+    no English UI word, English date, None or "(s)" inside Chinese, nothing glued."""
+    _, _, reader = packs[data, language]
+    found = [
+        problem
+        for number, text in enumerate(_text(reader), start=1)
+        for problem in problems(text, language, f"page {number}")
+    ]
+    assert found == []
+
+
+def test_the_bilingual_pack_gives_each_text_in_both_languages(packs):
+    """In English + 中文 the pack's headings stand in English and in Chinese, each on its own."""
+    whole = _squashed(" ".join(_text(packs["shipped", "both"][2])))
+    for key in HEADINGS:
+        assert translate(key, "en") in whole and translate(key, "zh") in whole, key
 
 
 @pytest.mark.parametrize(("data", "language"), CASES)

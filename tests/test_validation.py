@@ -111,3 +111,17 @@ def test_every_after_today_check_names_a_date_column_of_its_table():
             assert table.column(rule.column).type == "date"
             for column, value in rule.when:
                 assert value in table.column(column).enum
+
+
+def test_a_folded_mistake_says_how_many_lines_it_leaves_out(data_dir: DataDir):
+    """Past the lines it lists, the report counts every other line with the same mistake (not
+    just the first one past the list)."""
+    rows = data_dir.rows("milestones")
+    broken = [
+        {**rows[0], "milestone_id": f"m-{number}", "place_id": "atlantis", "date": "2018-13-01"}
+        for number in range(120)
+    ]
+    data_dir.write("milestones", broken)
+    folded = [p.problem for p in load_dataset(data_dir.path).problems if p.line is None]
+    # 120 lines with each mistake, 50 of them listed.
+    assert sum("70 more lines have the same problem" in text for text in folded) == 2

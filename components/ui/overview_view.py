@@ -240,15 +240,20 @@ def headline_figures(ctx: PageContext) -> None:
     _metric(columns[3], t("figures.days_since_signing"), days_value, ctx)
     signed = format_date(days.detail["signed_on"], language)
     columns[3].caption(paragraphs(t("figures.signed_on", date=signed)))
+    # The next milestone as a number of days, like the signing: a written-out date does not fit
+    # a fifth of the page at a headline's size, least of all in two languages.
     if upcoming.value is None:
-        _metric(columns[4], t("figures.next_milestone"), t("figures.none_scheduled"), ctx)
+        _metric(columns[4], t("figures.days_to_next"), t("figures.none_scheduled"), ctx)
         undated = upcoming.detail["undated"]
         note = t("figures.undated", count=undated) if undated else t("figures.no_date_yet")
-        columns[4].caption(paragraphs(note))
     else:
-        next_date = format_date(upcoming.detail["date"], language)
-        _metric(columns[4], t("figures.next_milestone"), next_date, ctx)
-        columns[4].caption(paragraphs(_name(upcoming.detail["milestone"], "title", ctx)))
+        _metric(columns[4], t("figures.days_to_next"), format_number(upcoming.value, language), ctx)
+        note = t(
+            "figures.next_milestone_on",
+            date=format_date(upcoming.detail["date"], language),
+            title=_name(upcoming.detail["milestone"], "title", ctx),
+        )
+    columns[4].caption(paragraphs(note))
 
     _stale_status_notice(ctx)
     expander, is_open = lazy_expander(t("figures.where_from"), "overview_where_from")

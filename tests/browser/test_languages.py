@@ -39,10 +39,13 @@ def english_fragments() -> set[str]:
     chinese = catalogue("zh")
     in_data = data_text()
     fragments = set()
-    for key, text in catalogue("en").items():
-        for piece in PLACEHOLDER.split(text):
+    for key, entry in catalogue("en").items():
+        # A text with plural forms counts with each of them.
+        texts = entry.values() if isinstance(entry, dict) else [entry]
+        translation = chinese[key] if isinstance(chinese[key], str) else chinese[key]["other"]
+        for piece in (part for text in texts for part in PLACEHOLDER.split(text)):
             piece = piece.strip(" .,:;()·-–")
-            quoted = piece in chinese[key] and CJK.search(chinese[key])
+            quoted = piece in translation and CJK.search(translation)
             if len(piece) >= 12 and " " in piece and not quoted:
                 if piece not in in_data:
                     fragments.add(piece)

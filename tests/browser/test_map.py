@@ -125,6 +125,6 @@ def test_marker_tooltip_shows_data_as_text(hostile_server, page, offline):
         )
         time.sleep(0.5)
     text = tooltip.first.inner_text() if tooltip.first.is_visible() else ""
-    assert text.splitlines()[:3] == [f"{HOSTILE} · 廊坊市", "City", "Initiatives here: 2"]
+    assert text.splitlines()[:3] == [f"{HOSTILE} · 廊坊市", "City", "Initiatives here: 1"]
     assert page.locator('img[src*="evil.example"]').count() == 0
     assert offline.blocked == []

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from components.i18n import translate
 from tests.browser.conftest import open_page, start_server, stop_server
 from tests.conftest import SHIPPED_DATA, DataDir
 
@@ -30,7 +31,9 @@ def test_hostile_text_is_literal_and_fetches_nothing(hostile_server, page, offli
     """The title and summary appear character for character; no image or link is made."""
     open_page(page, f"{hostile_server.url}/")
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text(HOSTILE_TITLE, exact=True).wait_for()
+    # The shipped agreement's title is descriptive, and says so after the data text.
+    title = translate("overview.descriptive_title", title=HOSTILE_TITLE)
+    main.get_by_text(title, exact=True).wait_for()
     main.get_by_text(HOSTILE_SUMMARY, exact=True).wait_for()
     assert main.locator('img[src*="evil.example"]').count() == 0
     assert main.locator('a[href^="javascript"]').count() == 0
