@@ -331,7 +331,9 @@ def bullet_chart(
             col=1,
             title_text=chart_text(t("progress.axis_value", unit=row.unit or "–")),
         )
-    base_layout(figure, height=90 + 110 * len(shown))
+    # Two lines of axis title per row in the bilingual layout need the room of a third.
+    row_height = 140 if language == BILINGUAL else 110
+    base_layout(figure, height=90 + row_height * len(shown))
     figure.update_layout(barmode="overlay")
     data = shown[
         [

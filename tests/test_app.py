@@ -64,8 +64,8 @@ def test_invalid_data_shows_the_problems_not_a_traceback(monkeypatch, data_dir: 
     assert not app.exception
     assert app.error[0].value == translate("shell.files_invalid_nothing_to_show", count=1)
     report = app.dataframe[0].value
-    assert list(report["line"]) == [2]
-    assert list(report["column"]) == ["lat"]
+    assert list(report[translate("columns.report_line")]) == [2]
+    assert list(report[translate("columns.report_column")]) == ["lat"]
 
 
 def test_invalid_edit_keeps_serving_the_last_valid_data(monkeypatch, data_dir: DataDir):

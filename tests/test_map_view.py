@@ -16,6 +16,7 @@ from components.loader import load_dataset
 from components.overview import for_agreement
 from components.status_palette import initiative_style
 from tests.conftest import SHIPPED_DATA, DataDir
+from tests.language_checks import problems
 
 AGREEMENT = "oxford-hebei-mou-2018"
 
@@ -443,3 +444,17 @@ def test_deck_json_stays_small_for_every_rerun(shipped):
     sizes = [len(deck.to_json()) for deck in [*mv.ends_decks(shipped), mv.link_deck(shipped)]]
     assert max(sizes) < 400_000
     assert "\n" not in mv.link_deck(shipped).to_json()
+
+
+@pytest.mark.parametrize("language", ["zh", "both"])
+def test_tooltips_read_as_chinese_in_chinese_and_in_both(language):
+    """A tooltip in English + 中文 gives all its English lines, then all its Chinese ones; in
+    either layout the Chinese passes a bilingual reader's checks."""
+    model = model_of(SHIPPED_DATA, language=language)
+    tooltips = [mv.place_tooltip(model, p) for p in model.places["place_id"]]
+    tooltips += [layer(mv.link_deck(model), "links")["data"][0]["tooltip"]]
+    assert [problem for text in tooltips for problem in problems(text, language)] == []
+    if language == "both":
+        english, chinese = mv.place_tooltip(model, "hebei").split("\n\n")
+        assert english.startswith("Hebei · 河北省\nProvince")
+        assert chinese.startswith("河北省 · Hebei\n省")

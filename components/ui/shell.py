@@ -150,7 +150,10 @@ def problems_panel(state: DataState, t: Callable[..., str]) -> None:
         report = pd.DataFrame(
             [p.as_row() for p in sorted(errors, key=sort_key)], columns=REPORT_COLUMNS
         )
-        st.dataframe(report, hide_index=True, width="stretch")
+        # The problems themselves are the analysts' report, in English; its headings follow
+        # the page's language.
+        headings = {name: t(f"columns.report_{name}") for name in REPORT_COLUMNS}
+        st.dataframe(report.rename(columns=headings), hide_index=True, width="stretch")
 
 
 def draw_sidebar() -> DataState:
