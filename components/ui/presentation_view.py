@@ -134,9 +134,9 @@ def language_choice() -> None:
 
 def slide_title(text: str, level: int = 1) -> None:
     """A slide's title (`level` 2 for a section's); in the bilingual layout the English title
-    with the Chinese under it."""
+    with the Chinese under it, one level down (a page has one top-level heading)."""
     if isinstance(text, Bilingual) and not text.single:
-        st.markdown(f"{'#' * level} {text.en}\n{'#' * level} {text.zh}")
+        st.markdown(f"{'#' * level} {text.en}\n{'#' * (level + 1)} {text.zh}")
     elif level == 1:
         st.title(text)
     else:

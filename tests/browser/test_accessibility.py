@@ -46,7 +46,7 @@ def blocking_violations(page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
 @pytest.mark.parametrize("path", AUDITED)
 def test_page_has_no_serious_or_critical_violation(app_server, page, offline, path, language):
     """axe-core finds no serious or critical WCAG A/AA violation on the page."""
@@ -61,10 +61,13 @@ OUTLINE_SCRIPT = """() => Array.from(
 ).filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))"""
 
 
+@pytest.mark.parametrize("language", ["en", "both"])
 @pytest.mark.parametrize("path", AUDITED)
-def test_headings_form_an_outline(app_server, page, path):
-    """One h1 opens the page and no heading level is skipped on the way down."""
-    open_page(page, f"{app_server.url}/{path}")
+def test_headings_form_an_outline(app_server, page, path, language):
+    """One h1 opens the page and no heading level is skipped on the way down (also in the
+    bilingual layout, where a slide's Chinese title stands under its English one)."""
+    joiner = "&" if "?" in path else "?"
+    open_page(page, f"{app_server.url}/{path}{joiner}lang={language}")
     # Streamlit adds the lower elements a moment after the run ends.
     page.wait_for_timeout(2000)
     levels = page.evaluate(OUTLINE_SCRIPT)
