@@ -208,9 +208,8 @@ def _figures(
 
 
 def _source_titles(dataset: Dataset, cited: tuple[str, ...], language: str) -> str:
-    sources = dataset["sources"]
-    chosen = sources[sources["source_id"].isin(cited)]
-    return join((overview.source_title(row, language) for _, row in chosen.iterrows()), language)
+    titles = overview.source_titles(dataset, language)
+    return join((title for source_id, title in titles.items() if source_id in cited), language)
 
 
 def _section(

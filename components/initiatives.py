@@ -24,7 +24,7 @@ from components.charting import (
 )
 from components.i18n import Translate
 from components.loader import Dataset
-from components.overview import source_title
+from components.overview import source_titles
 from components.status_palette import initiative_style
 
 
@@ -37,10 +37,7 @@ def initiative_table(dataset: Dataset, language: str, t: Translate) -> pd.DataFr
     areas = names(dataset, "focus_areas", "focus_area_id", language)
     parties = names(dataset, "parties", "party_id", language)
     places = names(dataset, "places", "place_id", language)
-    sources = {
-        source_id: source_title(row, language)
-        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
-    }
+    sources = source_titles(dataset, language)
     statuses = {status: t("status." + status) for status in set(initiatives["status"])}
     return pd.DataFrame(
         {

@@ -59,6 +59,15 @@ def source_title(source: pd.Series | dict, language: str, with_original: bool = 
     return composed(language, in_language)
 
 
+def source_titles(dataset: Dataset, language: str) -> dict[str, str]:
+    """Each source's title in `language` (see `source_title`), by source id, in the order of
+    sources.csv."""
+    sources = dataset["sources"]
+    return {
+        source["source_id"]: source_title(source, language) for source in sources.to_dict("records")
+    }
+
+
 @dataclass(frozen=True)
 class Figure:
     """A headline number and the rows it was counted from."""

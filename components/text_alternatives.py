@@ -18,7 +18,7 @@ from components.i18n import (
     format_number,
     join,
     joined,
-    translate,
+    translator,
 )
 from components.map_view import MapModel, place_names
 
@@ -225,10 +225,7 @@ MAX_TABLE_ROWS = 500
 def readable_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """A chart's rows as a reader sees them: headings in the reader's language, codes by their
     names, dates written out, countries named, lists of ids as text, and no internal ids."""
-
-    def t(key: str, **values: object) -> str:
-        return translate(key, language, **values)
-
+    t = translator(language)
     shown = frame.head(MAX_TABLE_ROWS)
     table = {}
     for name in shown.columns:

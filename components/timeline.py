@@ -32,7 +32,7 @@ from components.charting import (
 from components.filters import Notice, Selection, period_end
 from components.i18n import Translate
 from components.loader import Dataset
-from components.overview import source_title
+from components.overview import source_titles
 from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
@@ -190,10 +190,7 @@ def _initiative_hover(
 ) -> list[str]:
     parties = names(dataset, "parties", "party_id", language)
     areas = names(dataset, "focus_areas", "focus_area_id", language)
-    sources = {
-        source_id: source_title(row, language)
-        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
-    }
+    sources = source_titles(dataset, language)
     texts = []
     for row in rows.itertuples(index=False):
         start = date_text(row.start, row.start_precision, language)
@@ -353,10 +350,7 @@ def milestone_list(
             strict=True,
         )
     )
-    sources = {
-        source_id: source_title(row, language)
-        for source_id, row in dataset["sources"].set_index("source_id").iterrows()
-    }
+    sources = source_titles(dataset, language)
     return pd.DataFrame(
         {
             "milestone_id": milestones["milestone_id"],

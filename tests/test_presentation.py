@@ -77,7 +77,7 @@ def test_qr_code_is_a_png_made_locally():
 
 
 @pytest.mark.parametrize("number", range(1, len(SLIDES) + 1))
-@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
 def test_every_slide_runs(monkeypatch, number, language):
     """Each slide renders in each language with no exception."""
     monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
@@ -90,3 +90,36 @@ def test_every_slide_runs(monkeypatch, number, language):
     assert not app.exception
     counter = translate("present.counter", language, number=number, count=len(SLIDES))
     assert counter in [m.value for m in app.markdown]
+
+
+def _present(monkeypatch, slide: int = 1, **params: str) -> AppTest:
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
+    monkeypatch.delenv("PARTNERSHIP_PUBLIC_URL", raising=False)
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.query_params.update({"present": "1", "slide": str(slide), **params})
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_the_slides_switch_language_themselves(monkeypatch):
+    """The slides carry their own language switch (the sidebar is hidden on a projector), and
+    English + 中文 gives each slide title in both languages, the Chinese under the English."""
+    app = _present(monkeypatch)
+    (switch,) = app.button_group
+    switch.set_value("both").run()
+    assert not app.exception
+    assert app.query_params["lang"] == "both"
+    heading = next(m.value for m in app.markdown if m.value.startswith("# "))
+    english, chinese = heading.split("\n")
+    assert english.startswith("# Memorandum of Understanding") and chinese.startswith("## 牛津市")
+
+
+def test_the_closing_slide_shows_no_operator_setting(monkeypatch):
+    """Without a public address there is no QR code, and nothing about configuring one: the
+    room sees where the figures come from."""
+    for language in ("en", "zh"):
+        app = _present(monkeypatch, slide=len(SLIDES), lang=language)
+        shown = " ".join(m.value for m in [*app.markdown, *app.caption, *app.info])
+        assert "PARTNERSHIP_PUBLIC_URL" not in shown and "QR" not in shown
+        assert translate("present.closing_text", language) in shown

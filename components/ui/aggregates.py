@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import initiatives, progress
 from components.filters import Lookups, Selection, lookups, select
-from components.i18n import translate
+from components.i18n import translator
 from components.loader import Dataset
 from components.ui.shell import PageContext
 
@@ -40,10 +40,7 @@ def last_activity(dataset: Dataset, today: date) -> pd.Series:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _initiative_table(signature: tuple, language: str, _dataset: Dataset) -> pd.DataFrame:
-    def t(key: str, **values: object) -> str:
-        return translate(key, language, **values)
-
-    return initiatives.initiative_table(_dataset, language, t)
+    return initiatives.initiative_table(_dataset, language, translator(language))
 
 
 def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from components.filters import Notice
 from components.i18n import format_date, join
 from components.illustrative import has_illustrative_rows
 from components.markdown_text import escape_markdown, paragraphs
-from components.overview import source_title
+from components.overview import source_titles
 from components.ui.aggregates import derived
 from components.ui.chart_access import chart_summary, png_download, text_alternative
 from components.ui.shell import PageContext
@@ -53,9 +53,11 @@ def _caption_text(
 ) -> str:
     if not source_ids:
         return _ctx.t("charts.caption_no_sources")
-    sources = _ctx.dataset["sources"]
-    cited = sources[sources["source_id"].isin(source_ids)]
-    titles = [escape_markdown(source_title(row, _ctx.language)) for _, row in cited.iterrows()]
+    titles = [
+        escape_markdown(title)
+        for source_id, title in source_titles(_ctx.dataset, _ctx.language).items()
+        if source_id in source_ids
+    ]
     return _ctx.t(
         "charts.caption",
         sources=join(titles, _ctx.language, "clauses"),

@@ -13,7 +13,7 @@ from components import map_view as mv
 from components.i18n import each_half, format_date, join, joined, stacked
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, markdown_list, paragraphs
-from components.overview import localised, source_title
+from components.overview import localised, source_titles
 from components.status_palette import initiative_style
 from components.ui import aggregates
 from components.ui.shell import PageContext
@@ -170,11 +170,8 @@ def sources(
     language: str,
 ) -> None:
     """Where the places, outlines and statuses come from, and how current they are."""
-    sources = dataset["sources"].set_index("source_id")
-    cited = [
-        source_title(sources.loc[s], language) if s in sources.index else s
-        for s in dict.fromkeys(model.places["source_id"])
-    ]
+    titles = source_titles(dataset, language)
+    cited = [titles.get(s, s) for s in dict.fromkeys(model.places["source_id"])]
 
     def outline_source(meta: dict) -> str:
         return t("map.outline_source", title=meta.get("title", ""), via=meta.get("via", ""))

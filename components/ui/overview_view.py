@@ -184,10 +184,7 @@ def _trace_table(rows: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     """The rows behind a figure as a reader sees them: translated headings, statuses by name,
     dates written out, and each row's source by its title."""
     t, language = ctx.t, ctx.language
-    sources = ctx.dataset["sources"].set_index("source_id")
-    titles = {
-        source_id: overview.source_title(row, language) for source_id, row in sources.iterrows()
-    }
+    titles = overview.source_titles(ctx.dataset, language)
     table = {t("columns.title"): localised_column(rows, "title", language)}
     if "status" in rows:
         table[t("columns.status")] = translated(rows["status"], "status.", t)
@@ -321,7 +318,7 @@ def _description(area: pd.Series, ctx: PageContext) -> str:
 
 def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
     t = ctx.t
-    sources = ctx.dataset["sources"].set_index("source_id")
+    sources = overview.source_titles(ctx.dataset, ctx.language)
     blocks = []
     for area, initiatives in overview.focus_areas_with_initiatives(ctx.dataset, ctx.agreement_id):
         if area is None:
@@ -337,7 +334,7 @@ def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
                     title=_name(row, "title", ctx),
                     status=t("status." + row["status"]),
                     date=format_date(row["status_as_of"], ctx.language),
-                    source=md(overview.source_title(sources.loc[row["source_id"]], ctx.language)),
+                    source=md(sources[row["source_id"]]),
                 )
                 for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
             ]

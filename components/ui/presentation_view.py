@@ -237,10 +237,13 @@ def closing_slide(ctx: PageContext) -> None:
 
 
 def _source_caption(ctx: PageContext, source_ids) -> None:
-    sources = ctx.dataset["sources"]
-    cited = sources[sources["source_id"].isin(set(source_ids))]
-    if len(cited):
-        titles = [md(overview.source_title(row, ctx.language)) for _, row in cited.iterrows()]
+    cited = set(source_ids)
+    titles = [
+        md(title)
+        for source_id, title in overview.source_titles(ctx.dataset, ctx.language).items()
+        if source_id in cited
+    ]
+    if titles:
         st.caption(
             stacked(
                 ctx.t(

@@ -6,22 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from components import i18n
 from components.clock import today
 from components.filters import Filters
-from components.i18n import (
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    format_date,
-    joined,
-    stacked,
-    translate,
-)
+from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, joined
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
 from components.overview import agreements, localised
@@ -77,7 +71,7 @@ def _language_switch() -> None:
 
 
 def translator() -> Callable[..., str]:
-    return partial(translate, language=language())
+    return i18n.translator(language())
 
 
 @cache
@@ -134,7 +128,7 @@ def _freshness(dataset: Dataset, t: Callable[..., str]) -> None:
         ),
     ]
     # In the bilingual layout the English lines come first, then the Chinese ones.
-    st.sidebar.caption(stacked(joined("  \n", lines), "\n\n"))
+    st.sidebar.caption(paragraphs(joined("  \n", lines)))
 
 
 def problems_panel(state: DataState, t: Callable[..., str]) -> None:
