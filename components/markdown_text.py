@@ -25,9 +25,11 @@ def _escaped(text: object) -> str:
     return re.sub(r"\s*\n\s*", " ", escaped)
 
 
-def markdown_list(items: list[str]) -> str:
-    """A Markdown list, an item a line; a bilingual item keeps its two languages on its line."""
-    return "\n".join(f"- {item}" for item in items)
+def markdown_list(items: list[str], stack: bool = False) -> str:
+    """A Markdown list, an item a line; a bilingual item keeps its two languages on its line, or
+    with `stack` (for items of a sentence or more) puts its Chinese on a line under the English."""
+    shown = [stacked(item, "  \n") if stack else item for item in items]
+    return "\n".join(f"- {item}" for item in shown)
 
 
 def paragraphs(text: str) -> str:

@@ -135,7 +135,9 @@ def _compose_card(ctx: PageContext) -> AgreementCard:
         summary=_prose(agreement, "summary", ctx),
         sides=sides,
         people_heading=t("overview.people_named", count=len(people)) if len(people) else None,
-        people=markdown_list([_person(person, ctx) for person in people.to_dict("records")]),
+        people=markdown_list(
+            [_person(person, ctx) for person in people.to_dict("records")], stack=True
+        ),
         people_note=t("overview.names_unverified"),
         source_line=_source_line(dataset, agreement["source_id"], ctx),
     )
@@ -337,7 +339,8 @@ def _compose_focus_areas(ctx: PageContext) -> list[FocusAreaBlock]:
                     source=md(sources[row["source_id"]]),
                 )
                 for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
-            ]
+            ],
+            stack=True,
         )
         left_out = max(len(initiatives) - MAX_LISTED_PER_AREA, 0)
         blocks.append(FocusAreaBlock(heading, caption, listed, left_out))
