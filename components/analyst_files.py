@@ -11,7 +11,6 @@ report a mistake the same way, on the same line.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import zipfile
@@ -32,7 +31,7 @@ from components.problems import (
     shorten_value,
     sort_key,
 )
-from components.publishing import current_files
+from components.publishing import current_files, digest
 from components.table_files import (
     SAVE_AS_UTF8,
     UTF8_BOM,
@@ -55,7 +54,6 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 FORMULA_STARTS = ("=", "+", "-", "@")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DAY_FIRST = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
-TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 PERCENT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
 # Byte signatures of files analysts sometimes pick by mistake.
@@ -899,10 +897,6 @@ def read_upload(
 # --- The upload against the whole dataset -------------------------------------------------------
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def records_to_csv(records: list[list[str]]) -> bytes:
     """The stored form of a table: UTF-8 without BOM, comma-separated, `\\n` line ends."""
     buffer = io.StringIO()
@@ -1005,7 +999,7 @@ def validate_upload(
     data_dir = Path(data_dir)
     before = current_files(data_dir, contract)
     base = {
-        table.filename: file_digest(before.get(table.filename, b"")) for table in contract.tables
+        table.filename: digest(before.get(table.filename, b"")) for table in contract.tables
     }
     problems = list(upload.problems)
     if not upload.readable:

@@ -14,8 +14,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from components.contract import load_contract
 from components.loader import Dataset
+from components.overview import initiative_statuses
 
 # Query-parameter names: the sidebar widgets and shared links use these, and nothing else.
 AGREEMENT_PARAM = "agreement"
@@ -78,10 +78,6 @@ class FilterOptions:
     focus_area_ids: tuple[str, ...]
     statuses: tuple[str, ...]
     place_ids: tuple[str, ...]
-
-
-def initiative_statuses() -> tuple[str, ...]:
-    return load_contract().table("initiatives").column("status").enum
 
 
 def filter_options(dataset: Dataset, agreement_id: str) -> FilterOptions:

@@ -43,7 +43,6 @@ META_NAME = "version.json"
 NEW_SUFFIX = ".new"
 # Tests set this to a step name to have the applying process killed right there.
 CRASH_VARIABLE = "PARTNERSHIP_TEST_CRASH_AT"
-CRASH_POINTS = ("after-write", "after-journal", "mid-swap", "after-swap")
 # How long an apply waits for another one to finish before telling the editor.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -71,10 +70,6 @@ class Version:
     rows_changed: dict[str, dict[str, int]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     restores: int | None = None
-
-    @property
-    def total_rows_changed(self) -> int:
-        return sum(sum(counts.values()) for counts in self.rows_changed.values())
 
 
 def history_dir(data_dir: Path) -> Path:

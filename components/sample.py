@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from components.contract import DESCRIPTOR_NAME, default_descriptor_path, load_contract
+from components.illustrative import ILLUSTRATIVE_KIND
 
 SOURCE_ID = "illustrative-sample"
-ILLUSTRATIVE_KIND = "illustrative"
 # Relative to the shipped data: 4 initiatives there. Per initiative: 5 milestones and half an
 # indicator; per indicator 200 values. So --scale 2500 is the "large" dataset of the benchmarks.
 INITIATIVES_PER_SCALE = 4

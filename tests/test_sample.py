@@ -14,9 +14,9 @@ import pytest
 from components import sample
 from components.cli import main
 from components.contract import DESCRIPTOR_NAME, load_contract
+from components.illustrative import ILLUSTRATIVE_KIND
 from components.loader import load_dataset
 from components.sample import (
-    ILLUSTRATIVE_KIND,
     SOURCE_ID,
     RefusedToOverwrite,
     SampleSize,

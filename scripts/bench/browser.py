@@ -247,6 +247,3 @@ def _change_filter(page, agreement_label: str, step: int, timeout_ms: float) -> 
             return f"selectbox '{_label(box)}'"
     return rerun_key(page) + ": no enabled sidebar filter"
 
-
-def settle(seconds: float = 0.3) -> None:
-    time.sleep(seconds)
