@@ -998,9 +998,7 @@ def validate_upload(
     contract = contract or load_contract()
     data_dir = Path(data_dir)
     before = current_files(data_dir, contract)
-    base = {
-        table.filename: digest(before.get(table.filename, b"")) for table in contract.tables
-    }
+    base = {table.filename: digest(before.get(table.filename, b"")) for table in contract.tables}
     problems = list(upload.problems)
     if not upload.readable:
         return Proposal(problems, {}, base, {}, {})

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 
-TODAY_VARIABLE = "PARTNERSHIP_TODAY"
+from components import settings
 
 
 def today() -> date:
     """Today (UTC), or the date in PARTNERSHIP_TODAY (for reproducible demos, screenshots and
     tests)."""
-    configured = os.environ.get(TODAY_VARIABLE, "").strip()
+    configured = settings.value(settings.TODAY)
     return date.fromisoformat(configured) if configured else datetime.now(UTC).date()

@@ -26,7 +26,9 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-SECRETS_VARIABLE = "PARTNERSHIP_SECRETS_FILE"
+from components import settings
+
+SECRETS_VARIABLE = settings.SECRETS_FILE.name
 SECTION = "editors"
 PASSWORDS = "passwords"
 OIDC = "oidc"
@@ -42,7 +44,7 @@ class EditorError(ValueError):
 
 def default_secrets_path() -> Path:
     """`PARTNERSHIP_SECRETS_FILE` when set, else the app's `.streamlit/secrets.toml`."""
-    configured = os.environ.get(SECRETS_VARIABLE, "").strip()
+    configured = settings.value(settings.SECRETS_FILE)
     if configured:
         return Path(configured).expanduser()
     return Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"

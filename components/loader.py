@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,18 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from components import settings
 from components.clean_table_read import read_clean_table
 from components.contract import Contract, Table, load_contract
 from components.problems import Problem, Severity, has_errors
 from components.table_files import read_table_bytes
 from components.validation import ProblemLog, check_references, check_table
 
-DATA_DIR_VARIABLE = "PARTNERSHIP_DATA_DIR"
+DATA_DIR_VARIABLE = settings.DATA_DIR.name
 
 
 def default_data_dir() -> Path:
     """`PARTNERSHIP_DATA_DIR` when set, else the repository's `data/` folder."""
-    configured = os.environ.get(DATA_DIR_VARIABLE, "").strip()
+    configured = settings.value(settings.DATA_DIR)
     if configured:
         return Path(configured).expanduser()
     return Path(__file__).resolve().parent.parent / "data"

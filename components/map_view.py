@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import weakref
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from components import settings
 from components.fonts import font_family
 from components.geo import (
     GEO_DIR,
@@ -65,7 +65,7 @@ LINK_WIDTH, LINK_HEIGHT = 860, 520
 
 # Map background without tiles: a blank MapLibre style served by the app itself (static/).
 LOCAL_STYLE = "/app/static/map-style.json"
-TILES_VARIABLE = "PARTNERSHIP_MAP_TILES"
+TILES_VARIABLE = settings.MAP_TILES.name
 TILES_OFF = "off"
 TILES_CARTO = "carto"
 
@@ -114,7 +114,7 @@ class Basemap:
 
 def basemap(setting: str | None = None) -> Basemap:
     """The basemap for PARTNERSHIP_MAP_TILES (or `setting`): `off` (default) or `carto`."""
-    value = (os.environ.get(TILES_VARIABLE, "") if setting is None else setting).strip().lower()
+    value = (settings.value(settings.MAP_TILES) if setting is None else setting).strip().lower()
     if value == TILES_CARTO:
         return Basemap(TILES_CARTO, "carto", pdk.map_styles.LIGHT, tiles=True)
     unknown = value if value not in ("", TILES_OFF) else ""

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import segno
 
+from components import settings
 from components.loader import Dataset
 from components.overview import for_agreement
 
 # The order of the slides; the URL carries the 1-based position (?slide=3).
 SLIDES = ("agreement", "map", "timeline", "progress", "milestones", "closing")
-PUBLIC_URL_VARIABLE = "PARTNERSHIP_PUBLIC_URL"
+PUBLIC_URL_VARIABLE = settings.PUBLIC_URL.name
 # Auto-advance intervals a presenter can choose, in seconds (0 = off).
 AUTO_ADVANCE_CHOICES = (0, 10, 20, 30, 60)
 HIGHLIGHTS = 5
@@ -83,7 +83,7 @@ def milestone_highlights(
 
 def public_address() -> str:
     """The dashboard's public address for the closing slide, from PARTNERSHIP_PUBLIC_URL."""
-    return os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
+    return settings.value(settings.PUBLIC_URL)
 
 
 def qr_code_png(address: str, scale: int = 10) -> bytes:

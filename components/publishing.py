@@ -32,9 +32,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from components import settings
 from components.contract import Contract, load_contract
 
-HISTORY_DIR_VARIABLE = "PARTNERSHIP_HISTORY_DIR"
+HISTORY_DIR_VARIABLE = settings.HISTORY_DIR.name
 HISTORY_DIR_NAME = ".history"
 LOCK_NAME = "lock"
 JOURNAL_NAME = "journal.json"
@@ -42,7 +43,7 @@ VERSIONS_DIR = "versions"
 META_NAME = "version.json"
 NEW_SUFFIX = ".new"
 # Tests set this to a step name to have the applying process killed right there.
-CRASH_VARIABLE = "PARTNERSHIP_TEST_CRASH_AT"
+CRASH_VARIABLE = settings.TEST_CRASH_AT.name
 # How long an apply waits for another one to finish before telling the editor.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -74,7 +75,7 @@ class Version:
 
 def history_dir(data_dir: Path) -> Path:
     """`PARTNERSHIP_HISTORY_DIR` when set (a folder beside the data), else `<data>/.history`."""
-    configured = os.environ.get(HISTORY_DIR_VARIABLE, "").strip()
+    configured = settings.value(settings.HISTORY_DIR)
     if configured:
         return Path(configured).expanduser()
     return Path(data_dir) / HISTORY_DIR_NAME
@@ -95,7 +96,7 @@ def fingerprint(data_dir: Path, contract: Contract | None = None) -> dict[str, s
 
 
 def _crash_point(step: str) -> None:
-    if os.environ.get(CRASH_VARIABLE) == step:
+    if settings.value(settings.TEST_CRASH_AT) == step:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -20,13 +20,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from components import settings
 from components.charting import FONT_FAMILY, chart_text, hover_safe
 from components.geo import Bounds, feature_bounds
 from components.map_view import MapModel, label
 from components.status_palette import initiative_style
 
 # kaleido looks for Chromium on PATH or in BROWSER_PATH; Debian names it `chromium`.
-BROWSER_VARIABLE = "BROWSER_PATH"
+BROWSER_VARIABLE = settings.BROWSER.name
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Printed pictures: width and height in CSS pixels, drawn at twice that for sharp print.
 DEFAULT_WIDTH, DEFAULT_HEIGHT, SCALE = 900, 420, 2
@@ -45,7 +46,7 @@ class StaticExportError(RuntimeError):
 
 def browser_path() -> str | None:
     """The Chromium kaleido will drive: BROWSER_PATH if set, else the first found on PATH."""
-    configured = os.environ.get(BROWSER_VARIABLE, "").strip()
+    configured = settings.value(settings.BROWSER)
     if configured:
         return configured
     return _chromium_on_path()

@@ -5,17 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.app_pages import APP_PAGES
 from components.i18n import translate
 from tests.conftest import REPO, SHIPPED_DATA, DataDir
 
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/data.py",
-    "pages/timeline.py",
-    "pages/progress.py",
-    "pages/initiatives.py",
-]
+PAGES = [page.script for page in APP_PAGES]
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, data_path, page: str | None = None) -> AppTest:

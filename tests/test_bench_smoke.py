@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from components.app_pages import APP_PAGES
 from components.sample import write_sample
 from scripts.bench.measurements import Comparison, p95, routed_pages
 from scripts.bench.seeded_errors import check_coverage
@@ -27,20 +28,10 @@ SECTIONS = (
 )
 
 
-def test_pages_are_read_from_the_navigation(tmp_path):
-    """Every st.Page in the entry file is found, with its url_path or its file's name."""
-    app = tmp_path / "app.py"
-    app.write_text(
-        "import streamlit as st\n"
-        "st.navigation({'Main': [st.Page('pages/a.py', url_path='first', default=True),\n"
-        "                        st.Page('pages/second_page.py', title='Two')]})\n",
-        encoding="utf-8",
-    )
-    assert [(p.script, p.url_path, p.address) for p in routed_pages(app)] == [
-        ("pages/a.py", "first", ""),
-        ("pages/second_page.py", "second_page", "second_page"),
-    ]
+def test_the_bench_measures_every_page_the_app_routes():
+    """The bench reads the app's own list of pages, at the addresses a browser opens them."""
     addresses = {p.url_path: p.address for p in routed_pages()}
+    assert set(addresses) == {page.url_path for page in APP_PAGES}
     assert addresses["overview"] == ""  # the default page, opened at the root
     assert addresses["present"] == "present"  # the default only when ?present=1
 

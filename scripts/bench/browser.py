@@ -246,4 +246,3 @@ def _change_filter(page, agreement_label: str, step: int, timeout_ms: float) -> 
             options.nth(step % 2).click()
             return f"selectbox '{_label(box)}'"
     return rerun_key(page) + ": no enabled sidebar filter"
-

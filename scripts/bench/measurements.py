@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import statistics
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
+from components.app_pages import APP_PAGES, AppPage
 from scripts.bench import browser as chromium
 from scripts.bench.servers import (
     FLOOR_APP,
@@ -27,47 +27,9 @@ from scripts.bench.servers import (
 )
 
 
-@dataclass(frozen=True)
-class PageRoute:
-    """A page as app.py routes it."""
-
-    script: str
-    url_path: str
-    # The page app.py shows at its root in ordinary use: it is opened at "/", its only address
-    # (Streamlit answers the default page's own path with a "Page not found" dialog).
-    default: bool = False
-
-    @property
-    def address(self) -> str:
-        return "" if self.default else self.url_path
-
-
-def routed_pages(app_file: Path = OUR_APP) -> list[PageRoute]:
-    """Every `st.Page(...)` in app.py, read at run time so a new page is measured too."""
-    routes = []
-    for node in ast.walk(ast.parse(app_file.read_text(encoding="utf-8"))):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ):
-            continue
-        script = node.args[0].value
-        url_path = Path(script).stem
-        default = False
-        for keyword in node.keywords:
-            if keyword.arg == "url_path" and isinstance(keyword.value, ast.Constant):
-                url_path = keyword.value.value
-            # default=True, or default=not <a mode such as presenting()>.
-            if keyword.arg == "default":
-                value = keyword.value
-                default = (isinstance(value, ast.Constant) and value.value is True) or (
-                    isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
-                )
-        routes.append(PageRoute(script, url_path, default))
-    return routes
+def routed_pages() -> list[AppPage]:
+    """Every page the app routes (components/app_pages.py), so a new page is measured too."""
+    return list(APP_PAGES)
 
 
 def median(values: list[float]) -> float:
@@ -156,7 +118,7 @@ def page_ready(
     return results
 
 
-def page_targets(server: Server, pages: list[PageRoute]) -> list[tuple[str, str]]:
+def page_targets(server: Server, pages: list[AppPage]) -> list[tuple[str, str]]:
     return [(route.url_path, f"{server.url}/{route.address}") for route in pages]
 
 
@@ -244,7 +206,7 @@ def _rerun_samples(
 def rerun_cost(
     browser: chromium.Browser,
     server: Server,
-    pages: list[PageRoute],
+    pages: list[AppPage],
     agreement_label: str,
     repeats: int,
     timeout_ms: float,

@@ -5,37 +5,41 @@ from __future__ import annotations
 
 import pytest
 
+from components import app_pages
 from components.i18n import translate
 from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser
 
-# (url path, headings the page must show). The Overview is the default page: Streamlit serves
-# it at the app's root, and "/overview" is not one of its addresses.
+# The headings each page must show, by its url path. The slides have their own tests.
+HEADINGS = {
+    app_pages.OVERVIEW.url_path: [
+        "overview.title",
+        "overview.figures_heading",
+        "overview.focus_areas_heading",
+        "overview.sources_heading",
+    ],
+    app_pages.MAP.url_path: ["map.title"],
+    app_pages.DATA.url_path: ["data.title", "data.downloads_heading", "data.editors_heading"],
+    app_pages.TIMELINE.url_path: [
+        "timeline.title",
+        "timeline.chart_heading",
+        "timeline.milestones_heading",
+    ],
+    app_pages.PROGRESS.url_path: [
+        "progress.title",
+        "progress.indicators_heading",
+        "progress.status_heading",
+        "progress.burnup_heading",
+        "progress.quiet_heading",
+    ],
+    app_pages.INITIATIVES.url_path: ["initiatives.title"],
+}
+# (address, headings) of every page but the slides; the Overview's address is the root.
 PAGES = [
-    (
-        "",
-        [
-            "overview.title",
-            "overview.figures_heading",
-            "overview.focus_areas_heading",
-            "overview.sources_heading",
-        ],
-    ),
-    ("map", ["map.title"]),
-    ("data", ["data.title", "data.downloads_heading", "data.editors_heading"]),
-    ("timeline", ["timeline.title", "timeline.chart_heading", "timeline.milestones_heading"]),
-    (
-        "progress",
-        [
-            "progress.title",
-            "progress.indicators_heading",
-            "progress.status_heading",
-            "progress.burnup_heading",
-            "progress.quiet_heading",
-        ],
-    ),
-    ("initiatives", ["initiatives.title"]),
+    (page.address, HEADINGS[page.url_path])
+    for page in app_pages.APP_PAGES
+    if page is not app_pages.PRESENT
 ]
 
 

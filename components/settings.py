@@ -1,0 +1,78 @@
+"""Every setting an operator (or a test) can give the app and the `partnership` command, in one
+table: its name, its default and what it does.
+
+Settings come from the environment, and this is the only module that reads it. The README's
+configuration table lists each one; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # the environment variable
+    default: str  # what an unset (or empty) variable means, as the README says it
+    help: str
+    # Set by the test suite only; an operator never needs it.
+    for_tests: bool = False
+
+
+DATA_DIR = Setting(
+    "PARTNERSHIP_DATA_DIR",
+    "data/",
+    "the folder of CSV files the app and the `partnership` command read",
+)
+TODAY = Setting(
+    "PARTNERSHIP_TODAY",
+    "today (UTC)",
+    "fixes today (YYYY-MM-DD) for reproducible demos, screenshots and tests",
+)
+HISTORY_DIR = Setting(
+    "PARTNERSHIP_HISTORY_DIR",
+    "<data>/.history",
+    "where published versions and the cross-process lock live",
+)
+MAP_TILES = Setting(
+    "PARTNERSHIP_MAP_TILES",
+    "off",
+    "`carto` turns on online map tiles; off, the maps draw shipped outlines and request nothing",
+)
+PUBLIC_URL = Setting(
+    "PARTNERSHIP_PUBLIC_URL",
+    "none",
+    "the dashboard's public address, shown as a QR code on the last slide",
+)
+SECRETS_FILE = Setting(
+    "PARTNERSHIP_SECRETS_FILE",
+    ".streamlit/secrets.toml",
+    "where `partnership add-editor` writes editors' password hashes",
+)
+BROWSER = Setting(
+    "BROWSER_PATH",
+    "the first Chromium on PATH",
+    "the Chromium that draws PNG downloads and the briefing pack's pictures",
+)
+TEST_CRASH_AT = Setting(
+    "PARTNERSHIP_TEST_CRASH_AT",
+    "none",
+    "tests only: kills a publishing process at the named step, to prove no data is torn",
+    for_tests=True,
+)
+SETTINGS = (
+    DATA_DIR,
+    TODAY,
+    HISTORY_DIR,
+    MAP_TILES,
+    PUBLIC_URL,
+    SECRETS_FILE,
+    BROWSER,
+    TEST_CRASH_AT,
+)
+
+
+def value(setting: Setting) -> str:
+    """The setting as the environment gives it, without surrounding spaces; "" when unset."""
+    return os.environ.get(setting.name, "").strip()
