@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help install run test lint format system-deps bench clean
+.PHONY: help install run check test lint format system-deps bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,7 +38,10 @@ format: $(TEST_STAMP)  ## Reformat the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every test (browser tests included)
+check: $(TEST_STAMP) system-deps lint  ## The developer loop: lint, unit and AppTest tests on both cores (no browser), under 2 min
+	$(BIN)/python -m pytest -m "not browser" -n 2
+
+test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every test (browser tests included); what CI runs
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (10-20 min); writes docs/benchmarks.md

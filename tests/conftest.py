@@ -64,3 +64,28 @@ def data_dir(tmp_path: Path) -> DataDir:
     target = tmp_path / "data"
     shutil.copytree(SHIPPED_DATA, target)
     return DataDir(target)
+
+
+def open_app(
+    monkeypatch: pytest.MonkeyPatch,
+    data: Path = SHIPPED_DATA,
+    page: str | None = None,
+    secrets: dict | None = None,
+    **query: str,
+):
+    """A fresh AppTest session of the whole app, as a browser opening a link starts one: on
+    `data`, with `query` in the link and `secrets` in Streamlit's secrets, then on `page`
+    (a file under pages/) when given. Every AppTest of the app starts here."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for name, value in (secrets or {}).items():
+        app.secrets[name] = value
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    if page:
+        app.switch_page(page)
+        app.run()
+    return app

@@ -7,19 +7,13 @@ from streamlit.testing.v1 import AppTest
 
 from components.app_pages import APP_PAGES
 from components.i18n import translate
-from tests.conftest import REPO, SHIPPED_DATA, DataDir
+from tests.conftest import SHIPPED_DATA, DataDir, open_app
 
 PAGES = [page.script for page in APP_PAGES]
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, data_path, page: str | None = None) -> AppTest:
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_path))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.run()
-    if page:
-        app.switch_page(page)
-        app.run()
-    return app
+    return open_app(monkeypatch, data_path, page)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -42,10 +36,7 @@ def test_overview_shows_the_agreement_and_its_figures(monkeypatch):
 
 def test_unknown_agreement_in_the_link_gives_a_notice(monkeypatch):
     """?agreement=nonsense shows a short notice and the real agreement, not an error."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params["agreement"] = "nonsense"
-    app.run()
+    app = open_app(monkeypatch, agreement="nonsense")
     assert not app.exception
     assert any("nonsense" in info.value for info in app.info)
     assert app.selectbox[0].value == "oxford-hebei-mou-2018"
@@ -79,11 +70,7 @@ def test_invalid_edit_keeps_serving_the_last_valid_data(monkeypatch, data_dir: D
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_every_language(monkeypatch, page, language):
     """Each page, opened through app.py with ?lang=, runs with the sidebar and no exception."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params["lang"] = language
-    app.switch_page(page)
-    app.run()
+    app = open_app(monkeypatch, page=page, lang=language)
     assert not app.exception
     assert app.radio[0].value == language  # the language switch in the shared sidebar
     assert app.query_params["lang"] == language

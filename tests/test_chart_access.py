@@ -8,19 +8,14 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import translate
 from components.ui.lazy_expander import KEY_PREFIX
-from tests.conftest import REPO, SHIPPED_DATA
+from tests.conftest import SHIPPED_DATA, open_app
 
 
 def run_page(
     monkeypatch, page: str, language: str = "en", data=SHIPPED_DATA, open_all: bool = True
 ) -> AppTest:
     """The page, with its text alternatives opened (as a click on each would) unless told not."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params["lang"] = language
-    app.run()
-    app.switch_page(page)
-    app.run()
+    app = open_app(monkeypatch, data, page, lang=language)
     assert not app.exception
     if open_all:
         assert _lazy_expander_keys(app)

@@ -9,21 +9,16 @@ from streamlit.testing.v1 import AppTest
 from components.editors import hash_password
 from components.i18n import translate
 from components.publishing import history
-from tests.conftest import REPO, DataDir
+from tests.conftest import DataDir, open_app
 
 PASSWORD = "correct horse battery"
 NEW_TITLE = "Memorandum of Understanding, as corrected by the data team"
 
 
 def _data_page(monkeypatch: pytest.MonkeyPatch, data_dir: DataDir, editors: bool) -> AppTest:
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
     monkeypatch.setenv("PARTNERSHIP_HISTORY_DIR", str(data_dir.path.parent / "history"))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    if editors:
-        app.secrets["editors"] = {"passwords": {"alice": hash_password(PASSWORD)}}
-    app.run()
-    app.switch_page("pages/data.py")
-    app.run()
+    secrets = {"editors": {"passwords": {"alice": hash_password(PASSWORD)}}} if editors else {}
+    app = open_app(monkeypatch, data_dir.path, "pages/data.py", secrets)
     assert not app.exception
     return app
 
@@ -146,8 +141,7 @@ def test_editor_uploads_previews_applies_and_rolls_back(monkeypatch, data_dir):
     assert versions[1].rows_changed == {"agreements": {"added": 0, "removed": 0, "changed": 1}}
 
     # The Overview, opened afresh as another tab would be, shows the new title.
-    overview = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    overview.run()
+    overview = open_app(monkeypatch, data_dir.path)
     assert not overview.exception
     assert any(NEW_TITLE in header.value.replace("\\", "") for header in overview.subheader)
 
@@ -237,13 +231,11 @@ def test_oidc_sign_in_is_checked_against_the_editors_list(monkeypatch, data_dir,
     import streamlit
 
     monkeypatch.setattr(streamlit, "user", SignedInUser(email=email))
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.secrets["auth"] = {"redirect_uri": "http://127.0.0.1/oauth2callback"}
-    app.secrets["editors"] = {"oidc": ["ann@example.org"]}
-    app.run()
-    app.switch_page("pages/data.py")
-    app.run()
+    secrets = {
+        "auth": {"redirect_uri": "http://127.0.0.1/oauth2callback"},
+        "editors": {"oidc": ["ann@example.org"]},
+    }
+    app = open_app(monkeypatch, data_dir.path, "pages/data.py", secrets)
     assert not app.exception
     assert len(app.file_uploader) == (1 if is_editor else 0)
     if is_editor:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import translate
 from components.ui.filters_ui import FOCUS_KEY, FROM_KEY, PLACE_KEY, STATUS_KEY, TO_KEY
-from tests.conftest import REPO, SHIPPED_DATA
+from tests.conftest import SHIPPED_DATA, open_app
 from tests.rich_data import rich_copy
 
 PAGES = ["pages/timeline.py", "pages/progress.py", "pages/initiatives.py"]
@@ -21,17 +21,10 @@ def rich_path(tmp_path_factory):
     return rich_copy(tmp_path_factory.mktemp("rich")).path
 
 
-def open_app(monkeypatch, data_path, page: str, query: dict[str, str] | None = None) -> AppTest:
+def open_page(monkeypatch, data_path, page: str, query: dict[str, str] | None = None) -> AppTest:
     """A fresh session on `page`, as a browser opening a link with `query` would start."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_path))
     monkeypatch.setenv("PARTNERSHIP_TODAY", TODAY)
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(page)
-    app.run()
-    return app
+    return open_app(monkeypatch, data_path, page, **(query or {}))
 
 
 def filter_values(app: AppTest) -> dict:
@@ -71,7 +64,7 @@ COMBINATIONS = [
 @pytest.mark.parametrize("query", COMBINATIONS, ids=lambda q: "&".join(q.values()) or "none")
 def test_pages_run_under_filter_combinations(monkeypatch, rich_path, page, query):
     """Each page runs with no exception, whatever the filters, on the rich dataset."""
-    app = open_app(monkeypatch, rich_path, page, query)
+    app = open_page(monkeypatch, rich_path, page, query)
     assert not app.exception
     for name, value in query.items():
         assert param(app, name) == value
@@ -79,13 +72,13 @@ def test_pages_run_under_filter_combinations(monkeypatch, rich_path, page, query
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_run_on_the_shipped_data(monkeypatch, page):
-    app = open_app(monkeypatch, SHIPPED_DATA, page)
+    app = open_page(monkeypatch, SHIPPED_DATA, page)
     assert not app.exception
 
 
 def test_query_parameters_set_the_sidebar_filters(monkeypatch, rich_path):
     """A link's filters appear in the sidebar widgets, ready to change."""
-    app = open_app(
+    app = open_page(
         monkeypatch,
         rich_path,
         "pages/timeline.py",
@@ -110,7 +103,7 @@ def test_query_parameters_set_the_sidebar_filters(monkeypatch, rich_path):
 
 
 def test_changing_a_filter_updates_the_link(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/progress.py")
+    app = open_page(monkeypatch, rich_path, "pages/progress.py")
     app.sidebar.multiselect(key=STATUS_KEY).set_value(["active"]).run()
     assert not app.exception
     assert param(app, "status") == "active"
@@ -130,20 +123,20 @@ def test_changing_a_filter_updates_the_link(monkeypatch, rich_path):
 def test_a_malformed_parameter_gives_a_notice_not_an_exception(
     monkeypatch, rich_path, query, shown
 ):
-    app = open_app(monkeypatch, rich_path, "pages/timeline.py", query)
+    app = open_page(monkeypatch, rich_path, "pages/timeline.py", query)
     assert not app.exception
     notices = [info.value for info in app.sidebar.info]
     assert any(shown in notice.replace("\\", "") for notice in notices), notices
 
 
 def test_malformed_date_leaves_the_date_filter_empty(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/progress.py", {"from": "2019-13-01"})
+    app = open_page(monkeypatch, rich_path, "pages/progress.py", {"from": "2019-13-01"})
     assert filter_values(app)[FROM_KEY] is None
     assert param(app, "from") is None
 
 
 def test_timeline_on_shipped_data_says_what_it_cannot_draw(monkeypatch):
-    app = open_app(monkeypatch, SHIPPED_DATA, "pages/timeline.py")
+    app = open_page(monkeypatch, SHIPPED_DATA, "pages/timeline.py")
     infos = [info.value for info in app.main.info]
     assert translate("timeline.undated_initiatives", count=3) in infos
     assert len(figures(app)) == 1
@@ -158,7 +151,7 @@ def test_timeline_on_shipped_data_says_what_it_cannot_draw(monkeypatch):
 def test_progress_on_shipped_data_says_no_indicator_is_recorded(monkeypatch):
     """No indicators: a short notice for viewers (no file or column names, which are the Data
     page's business), and no indicator chart with empty axes."""
-    app = open_app(monkeypatch, SHIPPED_DATA, "pages/progress.py")
+    app = open_page(monkeypatch, SHIPPED_DATA, "pages/progress.py")
     assert translate("progress.no_indicators") in [info.value for info in app.main.info]
     shown = " ".join(
         element.value for element in [*app.main.markdown, *app.main.info, *app.main.caption]
@@ -170,7 +163,7 @@ def test_progress_on_shipped_data_says_no_indicator_is_recorded(monkeypatch):
 
 
 def test_progress_with_indicator_values_draws_bullets_and_values(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/progress.py")
+    app = open_page(monkeypatch, rich_path, "pages/progress.py")
     assert not app.exception
     assert len(figures(app)) == 4  # bullets, values over time, status bars, burn-up
     downloads = app.get("download_button")
@@ -178,18 +171,18 @@ def test_progress_with_indicator_values_draws_bullets_and_values(monkeypatch, ri
 
 
 def test_gone_quiet_threshold_comes_from_the_link_and_goes_back_to_it(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/progress.py", {"quiet": "36"})
+    app = open_page(monkeypatch, rich_path, "pages/progress.py", {"quiet": "36"})
     assert app.number_input(key="quiet").value == 36
     app.number_input(key="quiet").set_value(24).run()
     assert param(app, "quiet") == "24"
-    bad = open_app(monkeypatch, rich_path, "pages/progress.py", {"quiet": "forever"})
+    bad = open_page(monkeypatch, rich_path, "pages/progress.py", {"quiet": "forever"})
     assert not bad.exception
     assert bad.number_input(key="quiet").value == 12
     assert any("forever" in info.value for info in bad.main.info)
 
 
 def test_initiative_details_open_from_the_link(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/initiatives.py", {"initiative": "trade-desk"})
+    app = open_page(monkeypatch, rich_path, "pages/initiatives.py", {"initiative": "trade-desk"})
     assert not app.exception
     assert app.main.header[0].value == "Trade desk"
     # The places map and the values over time of its two indicators (one has no target).
@@ -198,7 +191,7 @@ def test_initiative_details_open_from_the_link(monkeypatch, rich_path):
 
 
 def test_an_unknown_initiative_in_the_link_gives_a_notice_and_the_list(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/initiatives.py", {"initiative": "<b>nope</b>"})
+    app = open_page(monkeypatch, rich_path, "pages/initiatives.py", {"initiative": "<b>nope</b>"})
     assert not app.exception
     assert any("nope" in info.value for info in app.main.info)
     assert any(translate("columns.lead") in table.value.columns for table in app.main.dataframe)
@@ -206,7 +199,7 @@ def test_an_unknown_initiative_in_the_link_gives_a_notice_and_the_list(monkeypat
 
 
 def test_initiatives_table_follows_filters_and_search(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/initiatives.py", {"status": "planned"})
+    app = open_page(monkeypatch, rich_path, "pages/initiatives.py", {"status": "planned"})
     table = app.main.dataframe[0].value
     assert len(table) == 5
     app.text_input(key="initiatives_search").set_value("school").run()
@@ -215,14 +208,14 @@ def test_initiatives_table_follows_filters_and_search(monkeypatch, rich_path):
 
 
 def test_choosing_an_initiative_opens_its_details(monkeypatch, rich_path):
-    app = open_app(monkeypatch, rich_path, "pages/initiatives.py")
+    app = open_page(monkeypatch, rich_path, "pages/initiatives.py")
     app.selectbox(key="initiatives_open").set_value("air-quality-sensors").run()
     assert param(app, "initiative") == "air-quality-sensors"
     assert app.main.header[0].value == "Air quality sensors"
 
 
 def test_clear_filters_empties_the_widgets_and_the_link(monkeypatch, rich_path):
-    app = open_app(
+    app = open_page(
         monkeypatch, rich_path, "pages/timeline.py", {"status": "active", "from": "2020-01-01"}
     )
     clear = next(b for b in app.sidebar.button if b.label == translate("filters.clear"))

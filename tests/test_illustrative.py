@@ -9,7 +9,7 @@ from components.i18n import translate
 from components.illustrative import has_illustrative_rows
 from components.loader import load_dataset
 from components.sample import write_sample
-from tests.conftest import REPO, SHIPPED_DATA, DataDir
+from tests.conftest import SHIPPED_DATA, DataDir, open_app
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +20,7 @@ def sample_dir(tmp_path_factory):
 
 
 def run_app(monkeypatch, data_path) -> AppTest:
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_path))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.run()
-    return app
+    return open_app(monkeypatch, data_path)
 
 
 def banner_count(app: AppTest) -> int:

@@ -11,20 +11,14 @@ from components import map_view as mv
 from components.i18n import translate
 from components.markdown_text import escape_markdown
 from components.ui import map_view_ui
-from tests.conftest import REPO, SHIPPED_DATA, DataDir
+from tests.conftest import SHIPPED_DATA, DataDir, open_app
 
 PAGE = "pages/map.py"
 
 
 def open_map(monkeypatch, data_path=SHIPPED_DATA, **query: str) -> AppTest:
     """A fresh session on the Map page, as a browser opening /map?<query> would start."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_path))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
+    app = open_app(monkeypatch, data_path, PAGE, **query)
     assert not app.exception
     return app
 

@@ -17,7 +17,7 @@ from components.presentation import (
     qr_code_png,
     slide_from_link,
 )
-from tests.conftest import REPO, SHIPPED_DATA, DataDir
+from tests.conftest import DataDir, open_app
 
 
 @pytest.mark.parametrize(
@@ -80,24 +80,16 @@ def test_qr_code_is_a_png_made_locally():
 @pytest.mark.parametrize("language", ["en", "zh", "both"])
 def test_every_slide_runs(monkeypatch, number, language):
     """Each slide renders in each language with no exception."""
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
     monkeypatch.setenv("PARTNERSHIP_PUBLIC_URL", "https://example.org/dashboard")
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params["present"] = "1"
-    app.query_params["slide"] = str(number)
-    app.query_params["lang"] = language
-    app.run()
+    app = open_app(monkeypatch, present="1", slide=str(number), lang=language)
     assert not app.exception
     counter = translate("present.counter", language, number=number, count=len(SLIDES))
     assert counter in [m.value for m in app.markdown]
 
 
 def _present(monkeypatch, slide: int = 1, **params: str) -> AppTest:
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(SHIPPED_DATA))
     monkeypatch.delenv("PARTNERSHIP_PUBLIC_URL", raising=False)
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params.update({"present": "1", "slide": str(slide), **params})
-    app.run()
+    app = open_app(monkeypatch, present="1", slide=str(slide), **params)
     assert not app.exception
     return app
 

@@ -21,7 +21,7 @@ from components.analyst_files import read_upload, validate_upload
 from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import load_dataset
-from tests.conftest import REPO, DataDir
+from tests.conftest import REPO, DataDir, open_app
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -303,14 +303,10 @@ def test_the_dashboard_finishes_an_interrupted_swap_before_showing_data(
     tmp_path, data_dir, expected_after, monkeypatch
 ):
     """A viewer's next page load completes a half-swapped apply: no page shows mixed files."""
-    from streamlit.testing.v1 import AppTest
-
     result = import_two_tables(tmp_path, data_dir, data_dir.path, "mid-swap")
     assert result.returncode == -9
     assert publishing.needs_recovery(data_dir.path)
-    monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data_dir.path))
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.run()
+    app = open_app(monkeypatch, data_dir.path)
     assert not app.exception
     assert snapshot(data_dir.path) == expected_after
     assert not publishing.needs_recovery(data_dir.path)
