@@ -40,7 +40,7 @@ MUTED = (74, 80, 88)
 WARNING_INK = (140, 40, 0)
 WARNING_FILL = (255, 240, 214)
 # HTML language tags for the document's declared language.
-DOCUMENT_LANGUAGE = {"en": "en-GB", "zh": "zh-CN", "both": "en-GB"}
+DOCUMENT_LANGUAGE = {"en": "en-GB", "zh": "zh-CN", BILINGUAL: "en-GB"}
 
 # Makes the pictures of a list of figures in one go (Chromium starts once).
 Pictures = Callable[[list], list[bytes]]

@@ -23,7 +23,8 @@ from plotly.subplots import make_subplots
 from components import settings
 from components.charting import FONT_FAMILY, chart_text, hover_safe
 from components.geo import Bounds, feature_bounds
-from components.map_view import MapModel, label
+from components.i18n import BILINGUAL
+from components.map_view import MapModel, label, place_names
 from components.status_palette import initiative_style
 
 # kaleido looks for Chromium on PATH or in BROWSER_PATH; Debian names it `chromium`.
@@ -149,11 +150,9 @@ def end_bounds(model: MapModel, place_ids: tuple[str, ...]) -> Bounds:
 
 def _name(row: pd.Series, language: str) -> str:
     """A printed label: one line, in the page's language (both names in the bilingual pack)."""
-    return (
-        label(row, "zh" if language == "zh" else "en").replace("\n", " · ")
-        if (language == "both")
-        else label(row, language).split("\n")[0]
-    )
+    if language == BILINGUAL:
+        return place_names(row, "en")
+    return label(row, language).split("\n")[0]
 
 
 def _uncluttered(places: pd.DataFrame, box: Bounds) -> set[str]:

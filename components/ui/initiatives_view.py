@@ -9,7 +9,7 @@ import streamlit as st
 from components import initiatives, progress
 from components.charting import localised_column, partial_iso, source_ids, translated
 from components.filters import Selection
-from components.i18n import each_half, format_date, joined, stacked
+from components.i18n import each_half, format_date, joined
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list, paragraphs
 from components.overview import source_title
@@ -109,16 +109,14 @@ def details(ctx: PageContext, found: initiatives.Details) -> None:
         )
     )
     st.subheader(t("initiatives.summary_heading"))
-    st.markdown(
-        stacked(md(found.summary), "\n\n") if found.summary else t("initiatives.no_summary")
-    )
+    st.markdown(paragraphs(md(found.summary)) if found.summary else t("initiatives.no_summary"))
     not_recorded = t("common.not_recorded")
     facts = [
         t("initiatives.focus_line", areas=md(found.focus_areas) or not_recorded),
         t("initiatives.lead_line", lead=md(found.lead) or not_recorded),
         t("initiatives.partners_line", partners=md(found.partners) or not_recorded),
     ]
-    st.markdown(stacked(joined("  \n", facts), "\n\n"))
+    st.markdown(paragraphs(joined("  \n", facts)))
     caption(ctx, (row["source_id"],), row["status_as_of"])
 
     st.subheader(t("initiatives.places_heading"))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components import map_view as mv
-from components.i18n import each_half, format_date, join, joined, stacked
+from components.i18n import each_half, format_date, join, joined
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, markdown_list, paragraphs
 from components.overview import localised, source_titles
@@ -195,7 +195,7 @@ def sources(
         lines.append(t("map.status_as_of", date=format_date(newest, language)))
     if basemap.tiles:
         lines.append(t("map.tiles_credit"))
-    st.caption(stacked(joined("  \n", lines), "\n\n"))
+    st.caption(paragraphs(joined("  \n", lines)))
 
 
 def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], language: str) -> None:

@@ -11,9 +11,9 @@ import streamlit as st
 
 from components import overview
 from components.filters import Filters, select
-from components.i18n import LANGUAGES, Bilingual, each_half, format_date, join, stacked
+from components.i18n import LANGUAGES, Bilingual, each_half, format_date, join
 from components.markdown_text import escape_markdown as md
-from components.markdown_text import markdown_list
+from components.markdown_text import markdown_list, paragraphs
 from components.presentation import (
     AUTO_ADVANCE_CHOICES,
     SLIDES,
@@ -189,7 +189,7 @@ def agreement_slide(ctx: PageContext) -> None:
         ctx, "slide_agreement", lambda: _compose_agreement(ctx)
     )
     slide_title(title)
-    st.markdown(stacked(signed, "\n\n"))
+    st.markdown(paragraphs(signed))
     for column, parties in zip(st.columns(len(sides)), sides, strict=True):
         column.markdown(parties)
     _source_caption(ctx, [source_id])
@@ -228,12 +228,12 @@ def closing_slide(ctx: PageContext) -> None:
     address = public_address()
     if not address:
         # No address to show: the room hears where the figures come from, not about settings.
-        st.markdown(stacked(t("present.closing_text"), "\n\n"))
+        st.markdown(paragraphs(t("present.closing_text")))
         return
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.image(qr_code_png(address), caption=t("present.qr_caption"), width=360)
     right.markdown(f"## {md(address)}")
-    right.markdown(stacked(t("present.closing_text"), "\n\n"))
+    right.markdown(paragraphs(t("present.closing_text")))
 
 
 def _source_caption(ctx: PageContext, source_ids) -> None:
@@ -245,13 +245,12 @@ def _source_caption(ctx: PageContext, source_ids) -> None:
     ]
     if titles:
         st.caption(
-            stacked(
+            paragraphs(
                 ctx.t(
                     "present.sources",
                     titles=join(titles, ctx.language, "clauses"),
                     date=format_date(ctx.dataset.status_as_of, ctx.language),
-                ),
-                "\n\n",
+                )
             )
         )
 
