@@ -1,7 +1,8 @@
 """The `partnership import`, `history`, `rollback` and `add-editor` commands.
 
-They run the same code as the Data page: `components.analyst_files` reads and checks a file,
-`components.publishing` applies it under the lock every process shares.
+They run the same code as the Data page: `components.upload.check_upload` reads and checks a
+file, `components.publishing` applies it under the lock every process shares, and
+`components.history` checks a version before it is restored.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import getpass
 import sys
 from pathlib import Path
 
-from components.analyst_files import indicator_units, read_upload, validate_upload
+from components import upload
 from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import DATA_DIR_VARIABLE, default_data_dir
 from components.problems import counted, format_report
-from components.publishing import current_files
 
 COMMANDS = ("import", "history", "rollback", "add-editor")
 EXIT_DONE = 0
@@ -78,10 +78,7 @@ def import_file(path: Path, table: str | None, note: str, data_dir: Path) -> int
         print(f"partnership import: no table {table!r}; tables: {', '.join(contract.table_names)}")
         return EXIT_REJECTED
     recover(data_dir)
-    units = indicator_units(current_files(data_dir, contract), contract)
-    proposal = validate_upload(
-        read_upload(data, path.name, contract, table, units), data_dir, contract
-    )
+    proposal = upload.check_upload(data, path.name, data_dir, table=table, contract=contract)
     if proposal.problems:
         print(format_report(proposal.problems))
         print()
@@ -137,7 +134,7 @@ def show_history(data_dir: Path) -> int:
 
 
 def roll_back(number: int, note: str, data_dir: Path) -> int:
-    from components.analyst_files import prepare_rollback
+    from components.history import prepare_rollback
     from components.publishing import PublishError, recover, rollback
 
     recover(data_dir)

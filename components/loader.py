@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
@@ -33,6 +35,9 @@ def default_data_dir() -> Path:
 class Dataset:
     """The validated tables of one data folder; shared, so treat the frames as read-only."""
 
+    # Views built from a dataset refer to it without owning it: a memo does not count it.
+    memo_shared: ClassVar[bool] = True
+
     data_dir: Path
     tables: Mapping[str, pd.DataFrame]
     # When the newest of the data files was last changed.
@@ -41,6 +46,12 @@ class Dataset:
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
+
+    @cached_property
+    def version(self) -> str:
+        """Names this reading of the files: the same files give the same name, any edit or swap
+        of a file a new one. Every view the app remembers is keyed on it."""
+        return hashlib.blake2b(repr(self.signature).encode(), digest_size=8).hexdigest()
 
     @cached_property  # the frames never change once loaded, and every page asks on every rerun
     def status_as_of(self) -> pd.Timestamp | None:
@@ -98,25 +109,20 @@ def _read_table(data_dir: Path, table: Table) -> _TableRead:
         changed_at = path.stat().st_mtime
     except FileNotFoundError:
         missing = Problem(
-            Severity.FATAL,
-            table.filename,
-            None,
-            None,
-            None,
-            f"The {table.title.lower()} table's file is missing from the data folder.",
-            f"Restore {table.filename}, or create it with this header on line 1: "
+            severity=Severity.FATAL,
+            file=table.filename,
+            problem=f"The {table.title.lower()} table's file is missing from the data folder.",
+            fix=f"Restore {table.filename}, or create it with this header on line 1: "
             f"{','.join(table.column_names)}",
         )
         return _TableRead(None, [missing], log)
     except OSError as error:
         locked = Problem(
-            Severity.FATAL,
-            table.filename,
-            None,
-            None,
-            None,
-            f"The file cannot be opened: {error.strerror}.",
-            "Close it in any program that has it locked, check its permissions, then try again.",
+            severity=Severity.FATAL,
+            file=table.filename,
+            problem=f"The file cannot be opened: {error.strerror}.",
+            fix="Close it in any program that has it locked, check its permissions, then try "
+            "again.",
         )
         return _TableRead(None, [locked], log)
     problems: list[Problem] = []
@@ -144,13 +150,11 @@ def load_dataset(
 
     if not data_dir.is_dir():
         problem = Problem(
-            Severity.FATAL,
-            str(data_dir),
-            None,
-            None,
-            None,
-            "The data folder does not exist.",
-            f"Check the path, or set {DATA_DIR_VARIABLE} to the folder that holds the CSV files.",
+            severity=Severity.FATAL,
+            file=str(data_dir),
+            problem="The data folder does not exist.",
+            fix=f"Check the path, or set {DATA_DIR_VARIABLE} to the folder that holds the CSV "
+            "files.",
         )
         return LoadResult(None, [problem])
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+import pandas as pd
+
 
 class Severity(StrEnum):
     # The file cannot be read at all (missing, not UTF-8, broken quotes): nothing was checked.
@@ -16,14 +18,21 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Problem:
+    """One thing wrong or normalised in a file, where it is, and how to fix it.
+
+    Built by keyword only (`Problem(severity=..., file=..., line=..., problem=..., fix=...)`):
+    with two texts and three optional places side by side, a position is easy to get wrong.
+    """
+
     severity: Severity
     file: str
     # The row number as a spreadsheet shows it: the header is line 1, the first data row line 2.
-    line: int | None
-    column: str | None
-    value: str | None
+    line: int | None = None
+    column: str | None = None
+    # The offending value as the report shows it (see `shorten_value`).
+    value: str | None = None
     problem: str
     fix: str
 
@@ -84,3 +93,11 @@ def format_report(problems: list[Problem]) -> str:
         if problem.fix:
             lines.append(f"  fix:     {problem.fix}")
     return "\n".join(lines)
+
+
+def report_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The validation report as a table (the Data page shows it; the analyst downloads it)."""
+    rows = [p.as_row() for p in sorted(problems, key=sort_key)]
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    frame["line"] = frame["line"].astype("Int64")
+    return frame

@@ -37,13 +37,10 @@ def decode_utf8(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
         data = data[len(UTF8_BOM) :]
         problems.append(
             Problem(
-                Severity.WARNING,
-                filename,
-                None,
-                None,
-                None,
-                "The file starts with a byte order mark (Excel adds one); it was ignored.",
-                "",
+                severity=Severity.WARNING,
+                file=filename,
+                problem="The file starts with a byte order mark (Excel adds one); it was ignored.",
+                fix="",
             )
         )
     try:
@@ -53,14 +50,13 @@ def decode_utf8(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
         bad = data[error.start : error.start + 4].hex(" ")
         problems.append(
             Problem(
-                Severity.FATAL,
-                filename,
-                line,
-                None,
-                f"bytes {bad}",
-                "The file is not UTF-8 text, so its letters cannot be read safely "
+                severity=Severity.FATAL,
+                file=filename,
+                line=line,
+                value=f"bytes {bad}",
+                problem="The file is not UTF-8 text, so its letters cannot be read safely "
                 "(it was probably saved in another encoding, such as Windows-1252).",
-                SAVE_AS_UTF8,
+                fix=SAVE_AS_UTF8,
             )
         )
         return None, problems
@@ -82,14 +78,13 @@ def split_records(
         line = len(records) + 1
         problems.append(
             Problem(
-                Severity.FATAL,
-                filename,
-                line,
-                None,
-                None,
-                f"The file cannot be split into cells here: {error}.",
-                "Check the quotes on this line: a value that contains a comma, a quote or a line "
-                'break must be wrapped in double quotes, and a quote inside it written twice ("").',
+                severity=Severity.FATAL,
+                file=filename,
+                line=line,
+                problem=f"The file cannot be split into cells here: {error}.",
+                fix="Check the quotes on this line: a value that contains a comma, a quote or a "
+                "line break must be wrapped in double quotes, and a quote inside it written twice "
+                '("").',
             )
         )
         return None, problems
@@ -116,13 +111,11 @@ def read_table_records(
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(
             Problem(
-                Severity.FATAL,
-                filename,
-                1,
-                None,
-                None,
-                "The file is empty or its first line is blank; line 1 must be the header.",
-                f"Put the column names on line 1: {', '.join(table.column_names)}.",
+                severity=Severity.FATAL,
+                file=filename,
+                line=1,
+                problem="The file is empty or its first line is blank; line 1 must be the header.",
+                fix=f"Put the column names on line 1: {', '.join(table.column_names)}.",
             )
         )
         return None, problems
@@ -133,25 +126,25 @@ def read_table_records(
         if raw != name:
             problems.append(
                 Problem(
-                    Severity.WARNING,
-                    filename,
-                    1,
-                    name,
-                    raw,
-                    "The column name has spaces around it; they were ignored.",
-                    "",
+                    severity=Severity.WARNING,
+                    file=filename,
+                    line=1,
+                    column=name,
+                    value=raw,
+                    problem="The column name has spaces around it; they were ignored.",
+                    fix="",
                 )
             )
         if name in stripped[:position]:
             problems.append(
                 Problem(
-                    Severity.ERROR,
-                    filename,
-                    1,
-                    name,
-                    name,
-                    f"The column {name!r} appears more than once in the header.",
-                    "Delete or rename the repeated column so each column name appears once.",
+                    severity=Severity.ERROR,
+                    file=filename,
+                    line=1,
+                    column=name,
+                    value=name,
+                    problem=f"The column {name!r} appears more than once in the header.",
+                    fix="Delete or rename the repeated column so each column name appears once.",
                 )
             )
     expected = table.column_names
@@ -166,27 +159,25 @@ def read_table_records(
             )
             problems.append(
                 Problem(
-                    Severity.ERROR,
-                    filename,
-                    1,
-                    name,
-                    None,
-                    f"The required column {name!r} is missing from the header.",
-                    fix,
+                    severity=Severity.ERROR,
+                    file=filename,
+                    line=1,
+                    column=name,
+                    problem=f"The required column {name!r} is missing from the header.",
+                    fix=fix,
                 )
             )
     extra = [name for name in stripped if name not in expected and name]
     for name in extra:
         problems.append(
             Problem(
-                Severity.WARNING,
-                filename,
-                1,
-                name,
-                None,
-                f"The column {name!r} is not part of the contract for {table.name}; it is kept "
-                "but not used.",
-                f"Check its spelling against: {', '.join(expected)}.",
+                severity=Severity.WARNING,
+                file=filename,
+                line=1,
+                column=name,
+                problem=f"The column {name!r} is not part of the contract for {table.name}; it is "
+                "kept but not used.",
+                fix=f"Check its spelling against: {', '.join(expected)}.",
             )
         )
 
@@ -201,13 +192,11 @@ def read_table_records(
         if len(record) != width:
             problems.append(
                 Problem(
-                    Severity.ERROR,
-                    filename,
-                    line,
-                    None,
-                    None,
-                    f"This row has {len(record)} cells but the header has {width}.",
-                    "A value containing a comma must be wrapped in double quotes; otherwise "
+                    severity=Severity.ERROR,
+                    file=filename,
+                    line=line,
+                    problem=f"This row has {len(record)} cells but the header has {width}.",
+                    fix="A value containing a comma must be wrapped in double quotes; otherwise "
                     "remove the extra cells or add the missing ones.",
                 )
             )
@@ -218,15 +207,13 @@ def read_table_records(
         shown = ", ".join(str(line) for line in blank_lines[:10])
         problems.append(
             Problem(
-                Severity.WARNING,
-                filename,
-                blank_lines[0],
-                None,
-                None,
-                f"{counted(len(blank_lines), 'blank line')} "
+                severity=Severity.WARNING,
+                file=filename,
+                line=blank_lines[0],
+                problem=f"{counted(len(blank_lines), 'blank line')} "
                 f"{'was' if len(blank_lines) == 1 else 'were'} skipped (lines {shown}"
                 f"{', …' if len(blank_lines) > 10 else ''}).",
-                "",
+                fix="",
             )
         )
 

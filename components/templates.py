@@ -16,7 +16,8 @@ from components.contract import Contract, Table
 from components.exports import csv_bytes, xlsx_bytes
 from components.table_files import read_table_records, split_records
 
-HELP_SHEET = "columns"  # components.analyst_files skips a sheet of this name when reading
+# The sheet that describes the columns; components.upload.readers never reads it as data.
+HELP_SHEET = "columns"
 TYPE_WORDS = {
     "string": "text",
     "number": "number (digits, '.' for decimals)",

@@ -55,7 +55,15 @@ class ProblemLog:
         """One problem for each row of `values` (a Series indexed by line)."""
         for line, value in values.head(MAX_PER_KIND + 1).items():
             self.add(
-                Problem(severity, file, int(line), column, shorten_value(value), problem, fix),
+                Problem(
+                    severity=severity,
+                    file=file,
+                    line=int(line),
+                    column=column,
+                    value=shorten_value(value),
+                    problem=problem,
+                    fix=fix,
+                ),
                 kind,
             )
         self.count_more(severity, file, column, kind, len(values) - (MAX_PER_KIND + 1))
@@ -79,16 +87,13 @@ class ProblemLog:
             if count > MAX_PER_KIND:
                 self.problems.append(
                     Problem(
-                        severity,
-                        file,
-                        None,
-                        column,
-                        None,
-                        f"{counted(count - MAX_PER_KIND, 'more line')} "
+                        severity=severity,
+                        file=file,
+                        column=column,
+                        problem=f"{counted(count - MAX_PER_KIND, 'more line')} "
                         f"{'has' if count - MAX_PER_KIND == 1 else 'have'} the same problem "
-                        f"({kind}); "
-                        f"only the first {MAX_PER_KIND} are listed.",
-                        "Fix the lines above the same way, then validate again.",
+                        f"({kind}); only the first {MAX_PER_KIND} are listed.",
+                        fix="Fix the lines above the same way, then validate again.",
                     )
                 )
         return self.problems
@@ -370,13 +375,13 @@ def _convert_number(
                 fix += _swap_hint(column.name, other_name)
             log.add(
                 Problem(
-                    Severity.ERROR,
-                    file,
-                    int(line),
-                    column.name,
-                    shorten_value(filled[line]),
-                    f"{column.name} must lie between {low} and {high}.",
-                    fix,
+                    severity=Severity.ERROR,
+                    file=file,
+                    line=int(line),
+                    column=column.name,
+                    value=shorten_value(filled[line]),
+                    problem=f"{column.name} must lie between {low} and {high}.",
+                    fix=fix,
                 ),
                 "range",
             )
@@ -407,13 +412,13 @@ def _convert_date(
     for line, value in bad.head(MAX_PER_KIND + 1).items():
         log.add(
             Problem(
-                Severity.ERROR,
-                file,
-                int(line),
-                column.name,
-                shorten_value(value),
-                "The value is not a date in the form YYYY-MM-DD.",
-                _date_fix(value),
+                severity=Severity.ERROR,
+                file=file,
+                line=int(line),
+                column=column.name,
+                value=shorten_value(value),
+                problem="The value is not a date in the form YYYY-MM-DD.",
+                fix=_date_fix(value),
             ),
             "not a date",
         )
@@ -473,14 +478,14 @@ def check_table(
             for line in wrong[: MAX_PER_KIND + 1]:
                 log.add(
                     Problem(
-                        Severity.ERROR,
-                        file,
-                        int(line),
-                        rule.column,
-                        later[line].date().isoformat(),
-                        f"{rule.column} is before {rule.other} "
+                        severity=Severity.ERROR,
+                        file=file,
+                        line=int(line),
+                        column=rule.column,
+                        value=later[line].date().isoformat(),
+                        problem=f"{rule.column} is before {rule.other} "
                         f"({earlier[line].date().isoformat()}).",
-                        f"Correct one of the two dates: {rule.column} must be on or after "
+                        fix=f"Correct one of the two dates: {rule.column} must be on or after "
                         f"{rule.other}.",
                     ),
                     "date order",
@@ -538,13 +543,14 @@ def _check_primary_key(frame: pd.DataFrame, table: Table, file: str, log: Proble
         )
         log.add(
             Problem(
-                Severity.ERROR,
-                file,
-                int(line),
-                "+".join(key),
-                shown,
-                f"The id {shown!r} is used again: line {first_line[values]} already has it.",
-                "Give each row its own id, or delete the repeated row.",
+                severity=Severity.ERROR,
+                file=file,
+                line=int(line),
+                column="+".join(key),
+                value=shown,
+                problem=f"The id {shown!r} is used again: line {first_line[values]} already has "
+                "it.",
+                fix="Give each row its own id, or delete the repeated row.",
             ),
             "duplicate id",
         )
@@ -580,14 +586,14 @@ def check_references(
                 what = "in this list" if column.is_list else ""
                 log.add(
                     Problem(
-                        Severity.ERROR,
-                        files[table.name],
-                        int(line),
-                        column.name,
-                        shorten_value(value),
-                        f"The id {value!r} {what + ' ' if what else ''}is not a "
+                        severity=Severity.ERROR,
+                        file=files[table.name],
+                        line=int(line),
+                        column=column.name,
+                        value=shorten_value(value),
+                        problem=f"The id {value!r} {what + ' ' if what else ''}is not a "
                         f"{reference.column} in {files[reference.table]}.".replace("  ", " "),
-                        suggestion(value, candidates),
+                        fix=suggestion(value, candidates),
                     ),
                     "unknown id",
                 )

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from components import publishing
-from components.analyst_files import read_upload, validate_upload
 from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import load_dataset
+from components.upload import check_upload
 from tests.conftest import REPO, DataDir, open_app
 
 
@@ -118,7 +118,7 @@ def test_a_killed_apply_leaves_the_data_as_before_or_after(
 def test_a_failed_write_leaves_every_file_byte_identical(data_dir, monkeypatch):
     """A disk error while writing the new files raises, and nothing changes."""
     before = snapshot(data_dir.path)
-    proposal = validate_upload(read_upload(two_table_zip(data_dir), "x.zip"), data_dir.path)
+    proposal = check_upload(two_table_zip(data_dir), "x.zip", data_dir.path)
     calls = []
     real_write = publishing._write_durably
 
@@ -140,7 +140,7 @@ def test_a_failed_write_leaves_every_file_byte_identical(data_dir, monkeypatch):
 
 def _apply_when_both_are_ready(data_dir: str, data: bytes, name: str, barrier, results) -> None:
     """Check a change, wait until the other process has checked its own, then apply."""
-    proposal = validate_upload(read_upload(data, name), Path(data_dir))
+    proposal = check_upload(data, name, Path(data_dir))
     barrier.wait(timeout=60)
     try:
         version = publishing.publish(
@@ -211,9 +211,7 @@ def test_the_lock_is_shared_across_processes(data_dir):
     try:
         assert ready.wait(timeout=60)
         before = snapshot(data_dir.path)
-        proposal = validate_upload(
-            read_upload(_places_with_note(data_dir, "Waiting."), "p.csv"), data_dir.path
-        )
+        proposal = check_upload(_places_with_note(data_dir, "Waiting."), "p.csv", data_dir.path)
         started = time.monotonic()
         with pytest.raises(publishing.BusyError):
             with publishing.data_lock(data_dir.path, timeout=0.5):
@@ -229,9 +227,7 @@ def test_the_lock_is_shared_across_processes(data_dir):
 
 def test_apply_refuses_when_the_data_changed_since_the_preview(data_dir):
     """An optimistic check: a preview made on older data is refused and writes nothing."""
-    proposal = validate_upload(
-        read_upload(_places_with_note(data_dir, "Mine."), "p.csv"), data_dir.path
-    )
+    proposal = check_upload(_places_with_note(data_dir, "Mine."), "p.csv", data_dir.path)
     data_dir.set_cell("sources", 2, "publisher", "Someone else")
     changed = snapshot(data_dir.path)
     with pytest.raises(publishing.DataChangedError):
@@ -242,7 +238,7 @@ def test_apply_refuses_when_the_data_changed_since_the_preview(data_dir):
 
 def test_history_records_who_when_note_and_rows(data_dir):
     """Each version says who applied it, when, the note and the rows changed."""
-    proposal = validate_upload(read_upload(two_table_zip(data_dir), "x.zip"), data_dir.path)
+    proposal = check_upload(two_table_zip(data_dir), "x.zip", data_dir.path)
     version = publishing.publish(
         data_dir.path,
         proposal.files,
@@ -264,7 +260,7 @@ def test_history_records_who_when_note_and_rows(data_dir):
 def test_rollback_restores_files_byte_identical_as_a_new_version(data_dir):
     """Rolling back to version 1 gives back the exact bytes, recorded as version 3."""
     original = snapshot(data_dir.path)
-    proposal = validate_upload(read_upload(two_table_zip(data_dir), "x.zip"), data_dir.path)
+    proposal = check_upload(two_table_zip(data_dir), "x.zip", data_dir.path)
     publishing.publish(data_dir.path, proposal.files, "ann", "", expected=proposal.base)
     assert snapshot(data_dir.path) != original
     version = publishing.rollback(data_dir.path, 1, "bob")
@@ -285,7 +281,7 @@ def test_history_can_live_in_a_configured_folder_beside_the_data(data_dir, monke
     """PARTNERSHIP_HISTORY_DIR keeps the versions out of the data folder."""
     folder = tmp_path / "data-history"
     monkeypatch.setenv(publishing.HISTORY_DIR_VARIABLE, str(folder))
-    proposal = validate_upload(read_upload(two_table_zip(data_dir), "x.zip"), data_dir.path)
+    proposal = check_upload(two_table_zip(data_dir), "x.zip", data_dir.path)
     publishing.publish(data_dir.path, proposal.files, "ann", "", expected=proposal.base)
     assert (folder / "versions").is_dir()
     assert not (data_dir.path / publishing.HISTORY_DIR_NAME).exists()

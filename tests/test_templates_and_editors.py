@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from components import editors
-from components.analyst_files import read_upload, validate_upload
 from components.changes import diff_tables
 from components.contract import load_contract
 from components.exports import neutralise_formulas, xlsx_bytes
 from components.templates import HELP_SHEET, data_zip, template_csv, template_xlsx
+from components.upload import check_upload, read_upload
 from tests.conftest import REPO, SHIPPED_DATA
 
 
@@ -73,7 +73,7 @@ def test_data_zip_round_trips_without_changes(data_dir):
     """Downloading all tables and uploading the ZIP again changes nothing."""
     contract = load_contract()
     files = {t.filename: (data_dir.path / t.filename).read_bytes() for t in contract.tables}
-    proposal = validate_upload(read_upload(data_zip(files, contract), "all.zip"), data_dir.path)
+    proposal = check_upload(data_zip(files, contract), "all.zip", data_dir.path)
     assert proposal.ok and not proposal.has_changes
 
 

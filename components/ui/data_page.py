@@ -1,6 +1,7 @@
 """Drawing the Data page: downloads, upload and in-browser edits, the report, the preview, apply,
 history and rollback. Reading, checking and publishing are in plain modules
-(`analyst_files`, `changes`, `publishing`); every action checks again that an editor is signed in.
+(`upload`, `changes`, `publishing`, `history`); every action checks again that an editor is signed
+in.
 """
 
 from __future__ import annotations
@@ -13,22 +14,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import publishing
-from components.analyst_files import (
-    Proposal,
-    indicator_units,
-    prepare_rollback,
-    read_upload,
-    records_to_csv,
-    report_frame,
-    validate_upload,
-)
+from components import publishing, upload
 from components.changes import row_counts
 from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
+from components.history import prepare_rollback
 from components.i18n import join
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
+from components.problems import report_frame
 from components.templates import (
     data_csv,
     data_xlsx,
@@ -40,6 +34,7 @@ from components.templates import (
 )
 from components.ui.auth import Editor, current_editor
 from components.ui.shell import language
+from components.upload import Proposal, records_to_csv
 
 # Widget and session-state keys.
 DOWNLOAD_TABLE_KEY = "data_download_table"
@@ -160,12 +155,6 @@ def _store(proposal: Proposal, source: str, token: tuple) -> None:
     st.session_state.pop(RESULT_KEY, None)
 
 
-def _check(data: bytes, name: str, table: str | None, data_dir: Path, contract: Contract):
-    units = indicator_units(publishing.current_files(data_dir, contract), contract)
-    upload = read_upload(data, name, contract, table, units)
-    return validate_upload(upload, data_dir, contract)
-
-
 def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
     st.caption(paragraphs(t("data.upload_help")))
     choices = [RECOGNISE, *contract.table_names]
@@ -184,8 +173,12 @@ def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
     checked = st.session_state.get(PROPOSAL_KEY)
     if checked is None or checked.token != token:
         with st.spinner(t("data.checking")):
-            proposal = _check(
-                uploaded.getvalue(), uploaded.name, chosen or None, data_dir, contract
+            proposal = upload.check_upload(
+                uploaded.getvalue(),
+                uploaded.name,
+                data_dir,
+                table=chosen or None,
+                contract=contract,
             )
         _store(proposal, uploaded.name, token)
 
@@ -213,7 +206,9 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
             ["" if pd.isna(value) else str(value) for value in row]
             for row in edited.itertuples(index=False)
         ]
-        proposal = _check(records_to_csv(records), table.filename, name, data_dir, contract)
+        proposal = upload.check_upload(
+            records_to_csv(records), table.filename, data_dir, table=name, contract=contract
+        )
         _store(proposal, t("data.browser_edits", file=table.filename), ("edit", name, id(edited)))
 
 

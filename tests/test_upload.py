@@ -3,28 +3,28 @@ normalised files are stored cleanly; the command line and the Data page report a
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from components.analyst_files import (
-    MAX_UPLOAD_BYTES,
-    current_files,
-    guess_table,
-    indicator_units,
-    read_upload,
-    records_to_csv,
-    validate_upload,
-)
+from components import upload
 from components.contract import load_contract
+from components.data_commands import EXIT_DONE, import_file
+from components.editors import hash_password
+from components.i18n import translate
 from components.loader import load_dataset
 from components.problems import Problem, Severity
-from tests.conftest import REPO
+from components.publishing import current_files
+from components.upload import MAX_UPLOAD_BYTES, check_upload, guess_table, records_to_csv
+from tests.conftest import REPO, DataDir, open_app
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -39,9 +39,7 @@ def base_dir(tmp_path: Path) -> Path:
 
 
 def check(data: bytes, name: str, data_dir: Path, table: str | None = None):
-    contract = load_contract()
-    units = indicator_units(current_files(data_dir, contract), contract)
-    return validate_upload(read_upload(data, name, contract, table, units), data_dir, contract)
+    return check_upload(data, name, data_dir, table=table)
 
 
 def matches(problem: Problem, expected: dict, default_file: str) -> bool:
@@ -89,8 +87,6 @@ def test_corpus_file_outcome(entry: dict, base_dir: Path):
 
 
 def stored(proposal, filename: str) -> pd.DataFrame:
-    import io
-
     return pd.read_csv(
         io.BytesIO(proposal.files[filename]), dtype=str, keep_default_na=False, encoding="utf-8"
     )
@@ -263,3 +259,63 @@ def test_errors_in_tables_left_alone_still_block_the_change(base_dir: Path):
     (base_dir / "parties.csv").write_text(parties.replace(",signatory,", ",Chief,", 1))
     proposal = check((CORPUS / "files" / "two-tables.zip").read_bytes(), "x.zip", base_dir)
     assert [(p.file, p.line, p.column) for p in proposal.errors] == [("parties.csv", 2, "role")]
+
+
+def test_a_check_reads_each_data_file_once_for_the_data_page_and_the_command_line(
+    data_dir: DataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The Data page and `partnership import` both check through `check_upload`, and one check
+    opens each file of the data folder exactly once."""
+    contract = load_contract()
+    data_files = {table.filename for table in contract.tables}
+    folder = data_dir.path.resolve()
+    opened: list[str] = []
+    checks: list[Counter] = []
+    real_io_open, real_open, real_check = io.open, builtins.open, upload.check_upload
+
+    def note(file) -> None:
+        if isinstance(file, str | Path) and Path(file).parent.resolve() == folder:
+            if Path(file).name in data_files:
+                opened.append(Path(file).name)
+
+    def counting_io_open(file, *args, **kwargs):  # what Path.read_bytes and read_text call
+        note(file)
+        return real_io_open(file, *args, **kwargs)
+
+    def counting_open(file, *args, **kwargs):
+        note(file)
+        return real_open(file, *args, **kwargs)
+
+    def counted_check(*args, **kwargs):
+        opened.clear()
+        proposal = real_check(*args, **kwargs)
+        checks.append(Counter(opened))
+        return proposal
+
+    monkeypatch.setattr(io, "open", counting_io_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(upload, "check_upload", counted_check)
+    once_each = Counter(data_files)
+    assert {path.name for path in folder.iterdir()} >= data_files
+    agreements = (folder / "agreements.csv").read_bytes().replace(b"Memorandum", b"Memo", 1)
+
+    # The Data page, signed in, given a file.
+    monkeypatch.setenv("PARTNERSHIP_HISTORY_DIR", str(tmp_path / "history"))
+    secrets = {"editors": {"passwords": {"alice": hash_password("correct horse battery")}}}
+    app = open_app(monkeypatch, data_dir.path, "pages/data.py", secrets)
+    app.text_input[0].input("alice")
+    app.text_input[1].input("correct horse battery")
+    (sign_in,) = [b for b in app.button if b.label == translate("data.sign_in_button")]
+    sign_in.click()
+    app.run()
+    app.file_uploader[0].set_value(("agreements.csv", agreements, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert translate("data.report_valid") in [element.value for element in app.success]
+    assert checks == [once_each]
+
+    # `partnership import` of the same file.
+    path = tmp_path / "agreements.csv"
+    path.write_bytes(agreements)
+    assert import_file(path, None, "", data_dir.path) == EXIT_DONE
+    assert checks == [once_each, once_each]
