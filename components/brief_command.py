@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import partial
 from pathlib import Path
 
 from components.clock import today
-from components.i18n import LANGUAGES, translate
+from components.i18n import LANGUAGES
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
 from components.problems import format_report, has_errors
 
@@ -41,7 +40,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: plotly, fpdf2 and kaleido would slow every other `partnership` command.
-    from components.briefing import build_briefing, changes_since
+    from components.briefing import build_briefing
+    from components.briefing_changes import changes_since
     from components.filters import Filters
     from components.overview import agreements
     from components.pdf_pack import FontMissingError, pack_pdf
@@ -61,15 +61,14 @@ def run(args: argparse.Namespace) -> int:
     if agreement_id not in set(known):
         print(f"partnership brief: no agreement {agreement_id!r} in the data.", file=sys.stderr)
         return EXIT_PROBLEMS
-    t = partial(translate, language=args.lang)
     changes = None
     if args.since:
         try:
-            changes = changes_since(dataset, agreement_id, args.since, args.lang, t)
+            changes = changes_since(dataset, agreement_id, args.since, args.lang)
         except ValueError as error:
             print(f"partnership brief: --since: {error}", file=sys.stderr)
             return EXIT_PROBLEMS
-    briefing = build_briefing(dataset, Filters(agreement_id), today(), args.lang, t, changes)
+    briefing = build_briefing(dataset, Filters(agreement_id), today(), args.lang, changes)
     try:
         pdf = pack_pdf(briefing)
     except FontMissingError as error:

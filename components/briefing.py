@@ -1,5 +1,6 @@
 """What the councillors' briefing pack says: the content of every page for the current selection
-(agreement, filters, language), and what changed since an earlier data version or date.
+(agreement, filters, language). What changed since an earlier version or date, its last page, is
+`components.briefing_changes`.
 
 Nothing here draws or prints; `components.pdf_pack` lays this content out as a PDF. Every figure
 is counted by the same builders the dashboard uses, so the paper and the screen agree.
@@ -8,10 +9,9 @@ is counted by the same builders the dashboard uses, so the paper and the screen 
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,24 +26,25 @@ from components.i18n import (
     format_date,
     format_number,
     join,
+    translator,
 )
 from components.illustrative import has_illustrative_rows, illustrative_source_ids
 from components.initiatives import details
-from components.loader import Dataset, load_dataset
-from components.map_view import build_model
-from components.publishing import history, version_files
-from components.static_charts import map_figure, places_table
+from components.loader import Dataset
+from components.map_model import build_model, places_table
+from components.static_charts import map_figure
 from components.text_alternatives import (
     describe_chart,
     initiatives_summary,
     map_summary,
 )
 
+if TYPE_CHECKING:
+    from components.briefing_changes import Changes
+
 # More initiative pages than this would make a pack nobody reads; the rest are listed by name.
 MAX_INITIATIVE_PAGES = 60
 MAX_MILESTONES_PER_INITIATIVE = 12
-# A committee reads the first lines of each list of changes; the rest are counted.
-MAX_CHANGE_LINES = 40
 
 
 @dataclass(frozen=True)
@@ -66,26 +67,6 @@ class InitiativePage:
     indicators: tuple[str, ...]
     sources: tuple[str, ...]
     illustrative: bool
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What changed since an earlier version or date, for the selection's agreement."""
-
-    since: str
-    new_milestones: tuple[str, ...] = ()
-    completed_milestones: tuple[str, ...] = ()
-    status_changes: tuple[str, ...] = ()
-    new_values: tuple[str, ...] = ()
-    # How the changes were found, when the reader needs to know (a date with no older version).
-    note: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return (
-            not (self.new_milestones or self.completed_milestones or self.status_changes)
-            and not self.new_values
-        )
 
 
 @dataclass(frozen=True)
@@ -114,20 +95,23 @@ class Briefing:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _country_name(code: str, language: str, t: Translate) -> str:
+def _country_name(code: str, language: str) -> str:
+    t = translator(language)
     if not code or code == "unknown":
         return t("overview.country_unknown")
     return country_name(code, language)
 
 
-def _text(row: pd.Series, base: str, language: str, t: Translate) -> str:
+def _text(row: pd.Series, base: str, language: str) -> str:
     """A name or title in the pack's language (a proper name in one language is shown as is)."""
+    t = translator(language)
     text = overview.localised(row, base, language)[0]
     return text or t("common.not_recorded")
 
 
-def _prose(row: pd.Series, base: str, language: str, t: Translate) -> str:
+def _prose(row: pd.Series, base: str, language: str) -> str:
     """Data prose in the pack's language, saying so when only the other language's exists."""
+    t = translator(language)
     text, is_fallback = overview.localised(row, base, language)
     if not text:
         return t("common.not_recorded")
@@ -139,7 +123,8 @@ def _plain(text: str) -> str:
     return each_half(lambda part: part.replace("**", ""), text)
 
 
-def _selection_line(dataset: Dataset, filters: Filters, language: str, t: Translate) -> str:
+def _selection_line(dataset: Dataset, filters: Filters, language: str) -> str:
+    t = translator(language)
     parts = []
     if filters.focus_area_ids:
         area_names = names(dataset, "focus_areas", "focus_area_id", language)
@@ -166,9 +151,10 @@ def _selection_line(dataset: Dataset, filters: Filters, language: str, t: Transl
 
 
 def _figures(
-    dataset: Dataset, selection: Selection, agreement_id: str, today: date, language: str, t
+    dataset: Dataset, selection: Selection, agreement_id: str, today: date, language: str
 ) -> tuple[tuple[tuple[str, str], ...], str]:
     """The Overview's headline figures, counted over the selection's initiatives and milestones."""
+    t = translator(language)
     selected = dataclasses.replace(
         dataset,
         tables={
@@ -200,7 +186,7 @@ def _figures(
         value = t(
             "briefing.next_milestone_value",
             date=format_date(upcoming.detail["date"], language),
-            title=_text(milestone, "title", language, t),
+            title=_text(milestone, "title", language),
         )
         rows.append((t("figures.next_milestone"), value))
     overall = initiatives_summary(selection.initiatives, selection.milestones, today, t)
@@ -212,9 +198,8 @@ def _source_titles(dataset: Dataset, cited: tuple[str, ...], language: str) -> s
     return join((title for source_id, title in titles.items() if source_id in cited), language)
 
 
-def _section(
-    dataset: Dataset, heading: str, chart: Chart, summary: str, language, t
-) -> ChartSection:
+def _section(dataset: Dataset, heading: str, chart: Chart, summary: str, language) -> ChartSection:
+    t = translator(language)
     caption = (
         t(
             "charts.caption",
@@ -229,33 +214,36 @@ def _section(
 
 
 def _map_section(
-    dataset: Dataset, selection: Selection, agreement_id: str, language: str, t: Translate
+    dataset: Dataset, selection: Selection, agreement_id: str, language: str
 ) -> ChartSection:
+    t = translator(language)
     model = build_model(dataset, agreement_id, selection.initiatives, language)
-    titles = [_country_name(end.country, language, t) for end in model.ends]
+    titles = [_country_name(end.country, language) for end in model.ends]
     status_names = {s: t("status." + s) for s in overview.initiative_statuses()}
     figure: go.Figure | None = map_figure(model, titles, status_names) if model.ends else None
     data = places_table(model)
     cited = tuple(sorted(set(model.places["source_id"]) - {""}))
     chart = Chart(figure, data, cited, as_of(dataset, cited))
-    return _section(dataset, t("briefing.map_heading"), chart, map_summary(model, t), language, t)
+    return _section(dataset, t("briefing.map_heading"), chart, map_summary(model, t), language)
 
 
-def _milestone_line(row: pd.Series, language: str, t: Translate) -> str:
+def _milestone_line(row: pd.Series, language: str) -> str:
+    t = translator(language)
     return t(
         "briefing.milestone_line",
         date=format_date(row["date"], language, row["date_precision"] or "day"),
-        title=_text(row, "title", language, t),
+        title=_text(row, "title", language),
         status=t("status." + row["status"]),
     )
 
 
-def _milestone_lines(milestones: pd.DataFrame, language: str, t: Translate) -> tuple[str, ...]:
+def milestone_lines(milestones: pd.DataFrame, language: str) -> tuple[str, ...]:
     ordered = milestones.sort_values("date", na_position="last")
-    return tuple(_milestone_line(m, language, t) for _, m in ordered.iterrows())
+    return tuple(_milestone_line(m, language) for _, m in ordered.iterrows())
 
 
-def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues, language, t):
+def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues, language):
+    t = translator(language)
     summary = values.summary(indicators["indicator_id"])
     latest = dict(zip(summary["indicator_id"], summary.itertuples(), strict=True))
     lines = []
@@ -282,14 +270,15 @@ def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues,
             if pd.notna(indicator["target"])
             else t("briefing.no_target")
         )
-        name = _text(indicator, "name", language, t)
+        name = _text(indicator, "name", language)
         lines.append(t("briefing.indicator_line", name=name, latest=value, target=target))
     return tuple(lines)
 
 
 def _initiative_pages(
-    dataset: Dataset, selection: Selection, language: str, t: Translate
+    dataset: Dataset, selection: Selection, language: str
 ) -> tuple[tuple[InitiativePage, ...], tuple[str, ...]]:
+    t = translator(language)
     illustrative = illustrative_source_ids(dataset)
     values = progress.IndicatorValues(dataset["indicator_values"])
     initiatives = selection.initiatives
@@ -318,7 +307,7 @@ def _initiative_pages(
         if found.partners:
             facts.append(t("initiatives.partners_line", partners=found.partners))
         milestones = tuple(
-            _milestone_line(m, language, t)
+            _milestone_line(m, language)
             for _, m in found.milestones.head(MAX_MILESTONES_PER_INITIATIVE).iterrows()
         )
         value_sources = set(
@@ -339,7 +328,7 @@ def _initiative_pages(
                 facts=tuple(facts),
                 summary=found.summary or t("initiatives.no_summary"),
                 milestones=milestones,
-                indicators=_indicator_lines(found.indicators, values, language, t),
+                indicators=_indicator_lines(found.indicators, values, language),
                 sources=tuple(
                     overview.source_title(source, language)
                     for _, source in sources[sources["source_id"].isin(cited)].iterrows()
@@ -353,7 +342,8 @@ def _initiative_pages(
     return tuple(pages), left_out
 
 
-def _source_lines(dataset: Dataset, language: str, t: Translate) -> tuple[str, ...]:
+def _source_lines(dataset: Dataset, language: str) -> tuple[str, ...]:
+    t = translator(language)
     cited = overview.sources_cited(dataset)
     cited = cited[cited["rows_citing"] > 0]
     lines = []
@@ -387,10 +377,10 @@ def build_briefing(
     filters: Filters,
     today: date,
     language: str,
-    t: Translate,
     changes: Changes | None = None,
 ) -> Briefing:
     """Everything the pack says about the selection, in `language` (`t` translates into it)."""
+    t = translator(language)
     agreement_id = filters.agreement_id
     selection = select(dataset, filters)
     agreement = overview.agreement_row(dataset, agreement_id)
@@ -405,11 +395,11 @@ def build_briefing(
     )
     sides = tuple(
         (
-            _country_name(country, language, t),
+            _country_name(country, language),
             tuple(
                 t(
                     "overview.party_line",
-                    name=_text(party, "name", language, t),
+                    name=_text(party, "name", language),
                     role=t("party_role." + party["role"]),
                 )
                 for _, party in parties.iterrows()
@@ -417,230 +407,41 @@ def build_briefing(
         )
         for country, parties in overview.parties_by_side(dataset, agreement_id).items()
     )
-    figures, overall = _figures(dataset, selection, agreement_id, today, language, t)
-    status_chart = progress.status_by_focus_area(dataset, selection, language, t)
-    timeline_chart = timeline.timeline_chart(dataset, selection, today, language, t)
-    pages, left_out = _initiative_pages(dataset, selection, language, t)
+    figures, overall = _figures(dataset, selection, agreement_id, today, language)
+    status_chart = progress.status_by_focus_area(dataset, selection, language)
+    timeline_chart = timeline.timeline_chart(dataset, selection, today, language)
+    pages, left_out = _initiative_pages(dataset, selection, language)
     return Briefing(
         language=language,
         t=t,
         title=t("briefing.title"),
         agreement_title=overview.agreement_title(agreement, language),
         signed_line=signed_line,
-        summary=_prose(agreement, "summary", language, t),
+        summary=_prose(agreement, "summary", language),
         sides=sides,
-        selection_line=_selection_line(dataset, filters, language, t),
+        selection_line=_selection_line(dataset, filters, language),
         figures=figures,
         overall=overall,
         focus=_section(
             dataset,
             t("briefing.focus_heading"),
             status_chart,
-            describe_chart("status_by_focus_area", status_chart, today, t, language),
+            describe_chart("status_by_focus_area", status_chart, today, language),
             language,
-            t,
         ),
         timeline=_section(
             dataset,
             t("briefing.timeline_heading"),
             timeline_chart,
-            describe_chart("timeline", timeline_chart, today, t, language),
+            describe_chart("timeline", timeline_chart, today, language),
             language,
-            t,
         ),
-        map=_map_section(dataset, selection, agreement_id, language, t),
+        map=_map_section(dataset, selection, agreement_id, language),
         initiatives=pages,
         initiatives_left_out=left_out,
-        sources=_source_lines(dataset, language, t),
+        sources=_source_lines(dataset, language),
         as_of=format_date(data_as_of(dataset, agreement_id), language),
         generated_on=format_date(today, language),
         illustrative=has_illustrative_rows(dataset),
         changes=changes,
     )
-
-
-# --- What changed since -------------------------------------------------------------------------
-
-
-def load_version(data_dir: Path, number: int) -> Dataset | None:
-    """The dataset as it was in history version `number` (None if that version cannot be read)."""
-    files = version_files(data_dir, number)
-    with tempfile.TemporaryDirectory(prefix="briefing-version-") as folder:
-        for name, data in files.items():
-            (Path(folder) / name).write_bytes(data)
-        return load_dataset(Path(folder)).dataset
-
-
-def version_on(data_dir: Path, when: date) -> int | None:
-    """The newest history version published on or before `when` (None when there is none)."""
-    found = None
-    for version in history(data_dir):
-        if pd.Timestamp(version.when).date() <= when:
-            found = version.number
-    return found
-
-
-def _titles(frame: pd.DataFrame, language: str) -> pd.Series:
-    return localised_column(frame, "title", language)
-
-
-def changes_between(
-    old: Dataset, new: Dataset, agreement_id: str, since: str, language: str, t: Translate
-) -> Changes:
-    """New and completed milestones, initiatives' status changes and new indicator values of the
-    agreement between two versions of the data."""
-    old_m = old["milestones"].set_index("milestone_id")
-    milestones = overview.for_agreement(new, "milestones", agreement_id)
-    added = milestones[~milestones["milestone_id"].isin(old_m.index)]
-    kept = milestones[milestones["milestone_id"].isin(old_m.index)]
-    completed = kept[
-        (kept["status"] == "done")
-        & (kept["milestone_id"].map(old_m["status"]).astype("str") != "done")
-    ]
-    old_i = old["initiatives"].set_index("initiative_id")
-    initiatives = overview.for_agreement(new, "initiatives", agreement_id)
-    titles = dict(zip(initiatives["initiative_id"], _titles(initiatives, language), strict=True))
-    status_changes = []
-    for _, row in initiatives.iterrows():
-        if row["initiative_id"] not in old_i.index:
-            status_changes.append(
-                t(
-                    "briefing.new_initiative_line",
-                    title=titles[row["initiative_id"]],
-                    status=t("status." + row["status"]),
-                )
-            )
-        elif old_i.at[row["initiative_id"], "status"] != row["status"]:
-            status_changes.append(
-                t(
-                    "briefing.status_change_line",
-                    title=titles[row["initiative_id"]],
-                    old=t("status." + old_i.at[row["initiative_id"], "status"]),
-                    new=t("status." + row["status"]),
-                )
-            )
-    return Changes(
-        since=since,
-        new_milestones=_milestone_lines(added, language, t),
-        completed_milestones=_milestone_lines(completed, language, t),
-        status_changes=tuple(status_changes),
-        new_values=_new_values(old, new, agreement_id, None, language, t),
-    )
-
-
-def _new_values(
-    old: Dataset | None,
-    new: Dataset,
-    agreement_id: str,
-    since: date | None,
-    language: str,
-    t: Translate,
-) -> tuple[str, ...]:
-    initiatives = overview.for_agreement(new, "initiatives", agreement_id)
-    indicators = new["indicators"]
-    indicators = indicators[indicators["initiative_id"].isin(initiatives["initiative_id"])]
-    values = new["indicator_values"]
-    values = values[values["indicator_id"].isin(indicators["indicator_id"])]
-    if old is not None:
-        before = old["indicator_values"]
-        known = set(zip(before["indicator_id"], before["date"], strict=True))
-        fresh = pd.Series(
-            [
-                (i, d) not in known
-                for i, d in zip(values["indicator_id"], values["date"], strict=True)
-            ],
-            index=values.index,
-            dtype="bool",
-        )
-        values = values[fresh]
-    if since is not None:
-        values = values[values["date"] >= pd.Timestamp(since)]
-    indicator_names = dict(
-        zip(indicators["indicator_id"], localised_column(indicators, "name", language), strict=True)
-    )
-    units = dict(zip(indicators["indicator_id"], indicators["unit"], strict=True))
-    return tuple(
-        t(
-            "briefing.value_line",
-            indicator=indicator_names[row.indicator_id],
-            value=format_number(row.value, language),
-            unit=units[row.indicator_id] or "",
-            date=format_date(row.date, language),
-        )
-        for row in values.sort_values(["date", "indicator_id"]).itertuples()
-    )
-
-
-def shortened(lines: tuple[str, ...], t: Translate, limit: int = MAX_CHANGE_LINES) -> tuple:
-    """At most `limit` lines, the last saying how many more there are."""
-    if len(lines) <= limit:
-        return lines
-    return (*lines[:limit], t("briefing.more_lines", count=len(lines) - limit))
-
-
-def changes_since_date(
-    dataset: Dataset, agreement_id: str, since: date, language: str, t: Translate
-) -> Changes:
-    """Without a recorded version from before `since`, the data's own dates tell what happened
-    since: milestones dated since then and done, initiatives whose status was confirmed since,
-    and indicator values dated since. (No row can be said to be "new" without an older copy.)"""
-    label = format_date(since, language)
-    day = pd.Timestamp(since)
-    milestones = overview.for_agreement(dataset, "milestones", agreement_id)
-    completed = milestones[(milestones["status"] == "done") & (milestones["date"] >= day)]
-    initiatives = overview.for_agreement(dataset, "initiatives", agreement_id)
-    confirmed = initiatives[initiatives["status_as_of"] >= day]
-    titles = _titles(confirmed, language)
-    return Changes(
-        since=label,
-        note=t("briefing.since_date_only", date=label),
-        completed_milestones=_milestone_lines(completed, language, t),
-        status_changes=tuple(
-            t(
-                "briefing.status_confirmed_line",
-                title=title,
-                status=t("status." + status),
-                date=format_date(when, language),
-            )
-            for title, status, when in zip(
-                titles, confirmed["status"], confirmed["status_as_of"], strict=True
-            )
-        ),
-        new_values=_new_values(None, dataset, agreement_id, since, language, t),
-    )
-
-
-def changes_since(
-    dataset: Dataset, agreement_id: str, since: str, language: str, t: Translate
-) -> Changes:
-    """What changed since `since`: a history version number ("3") or an ISO date ("2025-01-31").
-
-    A date is compared with the newest version published on or before it when the history has
-    one; otherwise the data's own dates are used. Raises ValueError for anything else.
-    """
-    data_dir = dataset.data_dir
-    text = since.strip()
-    if text.isdigit():
-        number = int(text)
-        versions = {v.number: v for v in history(data_dir)}
-        if number not in versions:
-            raise ValueError(t("briefing.no_such_version", number=number))
-        old = load_version(data_dir, number)
-        if old is None:
-            raise ValueError(t("briefing.version_unreadable", number=number))
-        label = t(
-            "briefing.since_version",
-            number=number,
-            date=format_date(pd.Timestamp(versions[number].when), language),
-        )
-        return changes_between(old, dataset, agreement_id, label, language, t)
-    try:
-        when = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(t("briefing.bad_since", value=text)) from None
-    number = version_on(data_dir, when)
-    old = load_version(data_dir, number) if number is not None else None
-    if old is None:
-        return changes_since_date(dataset, agreement_id, when, language, t)
-    label = t("briefing.since_date_version", date=format_date(when, language), number=number)
-    return changes_between(old, dataset, agreement_id, label, language, t)

@@ -25,8 +25,11 @@ from components.i18n import (
     join,
     joined,
     stacked,
+    translator,
 )
 from components.loader import Dataset
+from components.markdown_text import escape_markdown
+from components.overview import source_titles
 from components.status_palette import StatusStyle
 
 # Characters past this in an axis label are cut (the hover shows the whole text).
@@ -244,3 +247,28 @@ def day_line(figure: go.Figure, when: pd.Timestamp, label: str, dash: str) -> No
     figure.add_annotation(
         x=x, y=1, yref="paper", text=chart_text(label), showarrow=False, yanchor="bottom"
     )
+
+
+def source_caption(
+    dataset: Dataset, cited: tuple[str, ...], newest: pd.Timestamp | None, language: str
+) -> str:
+    """Under a chart or table on screen (Markdown): the sources it cites and how current the
+    newest is."""
+    t = translator(language)
+    if not cited:
+        return t("charts.caption_no_sources")
+    titles = [
+        escape_markdown(title)
+        for source_id, title in source_titles(dataset, language).items()
+        if source_id in cited
+    ]
+    return t(
+        "charts.caption",
+        sources=join(titles, language, "clauses"),
+        date=format_date(newest, language),
+    )
+
+
+def day_text(column: pd.Series, missing: str) -> pd.Series:
+    """Dates as ISO days (YYYY-MM-DD), `missing` where there is none."""
+    return column.dt.strftime("%Y-%m-%d").fillna(missing)

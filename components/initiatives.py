@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from components import progress
 from components.charting import (
     Chart,
     as_of,
@@ -21,18 +22,22 @@ from components.charting import (
     names,
     partial_iso,
     source_ids,
+    translated,
 )
-from components.i18n import Translate
+from components.i18n import translator
 from components.loader import Dataset
 from components.overview import source_titles
 from components.status_palette import initiative_style
+from components.table_views import TableView, table_view
+from components.text_alternatives import ChartView, chart_view
 
 
-def initiative_table(dataset: Dataset, language: str, t: Translate) -> pd.DataFrame:
+def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
     """Every initiative of the dataset as the table shows it (filter it by `initiative_id`).
 
     Built once per dataset and language by the page's cache, not on every rerun.
     """
+    t = translator(language)
     initiatives = dataset["initiatives"]
     areas = names(dataset, "focus_areas", "focus_area_id", language)
     parties = names(dataset, "parties", "party_id", language)
@@ -136,9 +141,10 @@ def details(
     )
 
 
-def places_chart(dataset: Dataset, found: Details, language: str, t: Translate) -> Chart:
+def places_chart(dataset: Dataset, found: Details, language: str) -> Chart:
     """A small offline map of the initiative's places: points by longitude and latitude, named,
     with no tiles or outlines to fetch."""
+    t = translator(language)
     places = found.places
     if places.empty:
         return Chart(None, places, (), None)
@@ -176,3 +182,60 @@ def places_chart(dataset: Dataset, found: Details, language: str, t: Translate) 
     data = places[["place_id", "name", "kind", "country", "lat", "lon", "source_id"]]
     cited = source_ids(data["source_id"])
     return Chart(figure, data, cited, as_of(dataset, cited))
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator_id: str
+    name: str
+    values: ChartView
+
+
+@dataclass(frozen=True)
+class DetailsView:
+    """The details view of one initiative, with its charts and table ready to draw."""
+
+    details: Details
+    places: ChartView
+    milestones: TableView
+    indicators: tuple[IndicatorView, ...]
+
+
+def details_view(
+    dataset: Dataset, initiative_id: str, language: str, values: progress.IndicatorValues
+) -> DetailsView | None:
+    """Everything the details view draws for one initiative (None for an unknown id)."""
+    indicators = dataset["indicators"]
+    own = indicators.loc[indicators["initiative_id"] == initiative_id, "indicator_id"]
+    value_sources = {source for i in own for source in values.series(i)["source_id"].unique()}
+    found = details(dataset, initiative_id, language, tuple(sorted(value_sources)))
+    if found is None:
+        return None
+    t = translator(language)
+    milestones = found.milestones
+    shown = milestones.assign(
+        date=partial_iso(milestones["date"], milestones["date_precision"]),
+        title=localised_column(milestones, "title", language),
+        status=translated(milestones["status"], "status.", t),
+        note=localised_column(milestones, "note", language),
+    )
+    named = found.indicators.assign(name=localised_column(found.indicators, "name", language))
+    return DetailsView(
+        found,
+        chart_view(places_chart(dataset, found, language), "places", language),
+        table_view(shown, "initiative_milestones", language, source_ids(milestones["source_id"])),
+        tuple(
+            IndicatorView(
+                row["indicator_id"],
+                row["name"],
+                chart_view(
+                    progress.values_chart(
+                        dataset, row, values.series(row["indicator_id"]), language
+                    ),
+                    "values",
+                    language,
+                ),
+            )
+            for _, row in named.iterrows()
+        ),
+    )

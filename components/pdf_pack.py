@@ -17,7 +17,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from components.briefing import Briefing, ChartSection, InitiativePage, shortened
+from components.briefing import Briefing, ChartSection, InitiativePage
+from components.briefing_changes import shortened
 from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, join, stacked
 from components.static_charts import StaticExportError, png_images
 

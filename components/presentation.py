@@ -9,8 +9,11 @@ from datetime import date
 import pandas as pd
 import segno
 
-from components import settings
+from components import overview, settings
+from components.i18n import each_half, format_date, translator
 from components.loader import Dataset
+from components.markdown_text import escape_markdown as md
+from components.markdown_text import markdown_list
 from components.overview import for_agreement
 
 # The order of the slides; the URL carries the 1-based position (?slide=3).
@@ -91,3 +94,43 @@ def qr_code_png(address: str, scale: int = 10) -> bytes:
     image = io.BytesIO()
     segno.make(address, error="m").save(image, kind="png", scale=scale, border=2)
     return image.getvalue()
+
+
+@dataclass(frozen=True)
+class AgreementSlide:
+    """The first slide's text, as Markdown with every data text escaped."""
+
+    title: str
+    signed_line: str
+    # One list of parties per side, signatories first.
+    sides: tuple[str, ...]
+    source_id: str
+
+
+def agreement_slide(dataset: Dataset, agreement_id: str, language: str) -> AgreementSlide:
+    """The agreement slide's title, signing line, one party list per side, and its source."""
+    t = translator(language)
+    agreement = overview.agreement_row(dataset, agreement_id)
+    signed = t(
+        "overview.signed_line",
+        kind=t(f"agreement_kind.{agreement['kind']}"),
+        date=format_date(agreement["signed_on"], language),
+        place=md(overview.place_name(dataset, agreement["place_id"], language)),
+    )
+    sides = []
+    for parties in overview.parties_by_side(dataset, agreement_id).values():
+        rows = parties.to_dict("records")
+        name = {p["party_id"]: md(overview.localised(p, "name", language)[0]) for p in rows}
+        signatories = [
+            each_half("**{}**".format, name[p["party_id"]])
+            for p in rows
+            if p["role"] == "signatory"
+        ]
+        others = [
+            t("overview.party_line", name=name[p["party_id"]], role=t("party_role." + p["role"]))
+            for p in rows
+            if p["role"] != "signatory"
+        ]
+        sides.append(markdown_list([*signatories, *others]))
+    title = md(overview.agreement_title(agreement, language))
+    return AgreementSlide(title, signed, tuple(sides), agreement["source_id"])

@@ -1,9 +1,9 @@
 """The Progress page's figures: indicators against their targets, initiatives by status in each
-focus area, milestones done against planned (a burn-up), and what has "gone quiet"."""
+focus area and milestones done against planned (a burn-up). What has gone quiet is
+`components.quiet`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -22,6 +22,7 @@ from components.charting import (
     date_axis,
     date_text,
     day_line,
+    day_text,
     emphasised,
     hover_block,
     hover_safe,
@@ -32,8 +33,8 @@ from components.charting import (
     source_ids,
     translated,
 )
-from components.filters import CLOSED_STATUSES, Notice, Selection
-from components.i18n import BILINGUAL, Translate
+from components.filters import Notice, Selection
+from components.i18n import BILINGUAL, translator
 from components.loader import Dataset
 from components.status_palette import (
     INITIATIVE_STATUS_STYLES,
@@ -62,7 +63,6 @@ VERDICT_STYLES: dict[str, StatusStyle] = {
 }
 # More bullets than this on one chart cannot be read; the page lets the user choose which.
 MAX_BULLETS = 8
-DEFAULT_QUIET_MONTHS = 12
 BAND_COLOUR = "#d9dee5"
 NEUTRAL = "#1b1f24"
 # Dates as whole days, offset so they sort after the indicator's number in one int64 key.
@@ -232,9 +232,10 @@ def _number(value: float) -> str:
 
 
 def bullet_chart(
-    dataset: Dataset, table: pd.DataFrame, indicator_ids: list[str], language: str, t: Translate
+    dataset: Dataset, table: pd.DataFrame, indicator_ids: list[str], language: str
 ) -> Chart:
     """Baseline, target and latest value of each chosen indicator, each on its own scale."""
+    t = translator(language)
     shown = table[table["indicator_id"].isin(indicator_ids[:MAX_BULLETS])]
     shown = shown[shown["latest_value"].notna()]
     if shown.empty:
@@ -360,10 +361,10 @@ def values_chart(
     indicator: pd.Series,
     series: pd.DataFrame,
     language: str,
-    t: Translate,
 ) -> Chart:
     """One indicator's values over time, with its baseline, its target and the straight path
     between them (when both dates are known)."""
+    t = translator(language)
     if series.empty:
         return Chart(None, series, (), None, (Notice("progress.no_values_for_indicator"),))
     figure = go.Figure()
@@ -434,12 +435,11 @@ def values_chart(
     return Chart(figure, data, cited, as_of(dataset, cited, data["date"]))
 
 
-def status_by_focus_area(
-    dataset: Dataset, selection: Selection, language: str, t: Translate
-) -> Chart:
+def status_by_focus_area(dataset: Dataset, selection: Selection, language: str) -> Chart:
     """How many initiatives of each status serve each focus area (stacked bars). An initiative
     serving several areas counts once in each. Every area the agreement names (or the filter
     keeps) has its place on the axis: one with no initiative shows 0, it does not vanish."""
+    t = translator(language)
     initiatives = selection.initiatives
     if initiatives.empty:
         return Chart(None, initiatives.iloc[:, :0], (), None, (Notice("filters.no_match"),))
@@ -542,10 +542,9 @@ def status_by_focus_area(
     )
 
 
-def burn_up(
-    dataset: Dataset, selection: Selection, today: date, language: str, t: Translate
-) -> Chart:
+def burn_up(dataset: Dataset, selection: Selection, today: date, language: str) -> Chart:
     """Milestones done against all milestones planned, counted up over time by their dates."""
+    t = translator(language)
     milestones = selection.milestones
     dated = milestones[milestones["date"].notna()]
     notes = []
@@ -603,129 +602,12 @@ def burn_up(
     return Chart(figure, data, cited, as_of(dataset, cited), tuple(notes))
 
 
-@dataclass(frozen=True)
-class Quiet:
-    initiatives: pd.DataFrame
-    focus_areas: pd.DataFrame
-    cutoff: pd.Timestamp
-
-
-def last_activity(dataset: Dataset, values: IndicatorValues, today: date) -> pd.Series:
-    """Each initiative's newest sign of life: a milestone done, or an indicator value, dated
-    today or earlier. Initiatives with neither are absent."""
-    milestones = dataset["milestones"]
-    today_ts = pd.Timestamp(today)
-    done = milestones[
-        (milestones["status"] == "done")
-        & (milestones["initiative_id"] != "")
-        & (milestones["date"] <= today_ts)
-    ]
-    from_milestones = done.groupby("initiative_id")["date"].max()
-    indicator_dates = values.last_dates(today)
-    indicators = dataset["indicators"]
-    owners = indicators.set_index("indicator_id")["initiative_id"]
-    from_values = (
-        pd.DataFrame(
-            {"initiative_id": owners.reindex(indicator_dates.index), "date": indicator_dates}
-        )
-        .groupby("initiative_id")["date"]
-        .max()
-    )
-    both = pd.concat([from_milestones, from_values]).astype("datetime64[ns]")
-    return both.groupby(level=0).max().rename("last_activity")
-
-
-def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """`values[key]` for each key (missing keys give NaT), aligned with `keys`."""
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
-
-
-def gone_quiet(
-    dataset: Dataset, selection: Selection, activity: pd.Series, today: date, months: int
-) -> Quiet:
-    """Open initiatives (and focus areas) with no activity for more than `months` months.
-
-    With no activity ever recorded, the clock starts at the initiative's start date (a future
-    start is not quiet yet), else at the agreement's signing.
-    """
-    cutoff = pd.Timestamp(today) - pd.DateOffset(months=months)
-    agreements = dataset["agreements"]
-    signed = agreements.loc[
-        agreements["agreement_id"] == selection.filters.agreement_id, "signed_on"
-    ]
-    signed_on = signed.iloc[0] if len(signed) else pd.NaT
-    initiatives = selection.initiatives_in_scope
-    last = _lookup(initiatives["initiative_id"], activity)
-    clock = last.where(last.notna(), initiatives["start_date"]).fillna(signed_on)
-    open_ = ~initiatives["status"].isin(CLOSED_STATUSES)
-    quiet = open_ & (clock.isna() | (clock < cutoff))
-    quiet_initiatives = pd.DataFrame(
-        {
-            "initiative_id": initiatives["initiative_id"],
-            "title_en": initiatives["title_en"],
-            "title_zh": initiatives["title_zh"],
-            "status": initiatives["status"],
-            "last_activity": last,
-            "quiet_since": clock,
-            "source_id": initiatives["source_id"],
-        }
-    )[quiet].sort_values("quiet_since", na_position="first")
-
-    areas = dataset["focus_areas"]
-    areas = areas[areas["agreement_id"] == selection.filters.agreement_id]
-    if selection.filters.focus_area_ids:
-        areas = areas[areas["focus_area_id"].isin(selection.filters.focus_area_ids)]
-    per_area = (
-        pd.DataFrame({"focus_area_id": initiatives["focus_area_ids"], "last": last})
-        .explode("focus_area_id")
-        .dropna(subset=["focus_area_id"])
-        .groupby("focus_area_id")["last"]
-        .max()
-    )
-    area_last = _lookup(areas["focus_area_id"], per_area.astype("datetime64[ns]"))
-    area_clock = area_last.where(area_last.notna(), signed_on)
-    area_quiet = area_clock.isna() | (area_clock < cutoff)
-    quiet_areas = pd.DataFrame(
-        {
-            "focus_area_id": areas["focus_area_id"],
-            "name_en": areas["name_en"],
-            "name_zh": areas["name_zh"],
-            "last_activity": area_last,
-            "quiet_since": area_clock,
-            "source_id": areas["source_id"],
-        }
-    )[area_quiet].sort_values("quiet_since", na_position="first")
-    return Quiet(quiet_initiatives, quiet_areas, cutoff)
-
-
-def _day_text(column: pd.Series, missing: str) -> pd.Series:
-    return column.dt.strftime("%Y-%m-%d").fillna(missing)
-
-
-def readable_indicators(table: pd.DataFrame, t: Translate) -> pd.DataFrame:
+def readable_indicators(table: pd.DataFrame, language: str) -> pd.DataFrame:
     """The indicator table as the page shows it: translated verdicts and directions, ISO dates."""
+    t = translator(language)
     return table.assign(
         verdict=translated(table["verdict"], "progress.verdict.", t),
         direction=translated(table["direction"], "direction.", t),
-        target_date=_day_text(table["target_date"], ""),
-        latest_date=_day_text(table["latest_date"], ""),
-    )
-
-
-def readable_quiet(quiet: Quiet, language: str, t: Translate) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The quiet initiatives and focus areas as the page lists them."""
-    never = t("progress.never")
-    rows, areas = quiet.initiatives, quiet.focus_areas
-    return (
-        rows.assign(
-            title=localised_column(rows, "title", language),
-            status=translated(rows["status"], "status.", t),
-            last_activity=_day_text(rows["last_activity"], never),
-            quiet_since=_day_text(rows["quiet_since"], never),
-        ),
-        areas.assign(
-            name=localised_column(areas, "name", language),
-            last_activity=_day_text(areas["last_activity"], never),
-            quiet_since=_day_text(areas["quiet_since"], never),
-        ),
+        target_date=day_text(table["target_date"], ""),
+        latest_date=day_text(table["latest_date"], ""),
     )

@@ -55,6 +55,12 @@ BROWSER = Setting(
     "the first Chromium on PATH",
     "the Chromium that draws PNG downloads and the briefing pack's pictures",
 )
+VIEW_MEMORY = Setting(
+    "PARTNERSHIP_VIEW_MEMORY_MB",
+    "256",
+    "the most memory, in MB, that the views the app keeps for reuse may hold, per server "
+    "process (the least recently used go first)",
+)
 TEST_CRASH_AT = Setting(
     "PARTNERSHIP_TEST_CRASH_AT",
     "none",
@@ -69,6 +75,7 @@ SETTINGS = (
     PUBLIC_URL,
     SECRETS_FILE,
     BROWSER,
+    VIEW_MEMORY,
     TEST_CRASH_AT,
 )
 

@@ -24,7 +24,8 @@ from components import settings
 from components.charting import FONT_FAMILY, chart_text, hover_safe
 from components.geo import Bounds, feature_bounds
 from components.i18n import BILINGUAL
-from components.map_view import MapModel, label, place_names
+from components.map_decks import label
+from components.map_model import MapModel, place_names
 from components.status_palette import initiative_style
 
 # kaleido looks for Chromium on PATH or in BROWSER_PATH; Debian names it `chromium`.
@@ -286,8 +287,3 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
     )
     return figure
-
-
-def places_table(model: MapModel) -> pd.DataFrame:
-    """The map's data as a table: each place, its country, and how many initiatives are there."""
-    return model.places[["place_id", "name_en", "name_zh", "country", "count", "main_status"]]

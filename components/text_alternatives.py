@@ -6,6 +6,7 @@ briefing pack prints it under each picture.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -20,7 +21,7 @@ from components.i18n import (
     joined,
     translator,
 )
-from components.map_view import MapModel, place_names
+from components.map_model import MapModel, place_names, places_table
 
 # How many named items a summary lists before it says "and N more".
 MAX_NAMED = 4
@@ -52,8 +53,9 @@ def chart_kind(name: str) -> str:
     return CHART_KINDS.get(name, "")
 
 
-def _listed(items: list[str], t: Translate, language: str, total: int | None = None) -> str:
+def _listed(items: list[str], language: str, total: int | None = None) -> str:
     """The first MAX_NAMED items, then how many more of `total` (default: all of `items`)."""
+    t = translator(language)
     total = len(items) if total is None else total
     text = join(items[:MAX_NAMED], language, "clauses")
     if total > MAX_NAMED:
@@ -75,7 +77,8 @@ def initiatives_summary(
     return t("alt.initiatives", completed=completed, total=len(initiatives), overdue=overdue)
 
 
-def _status_by_area(data: pd.DataFrame, t: Translate, language: str) -> str:
+def _status_by_area(data: pd.DataFrame, language: str) -> str:
+    t = translator(language)
     parts = []
     for _, rows in data.groupby("focus_area_id", sort=False):
         counts = join(
@@ -89,10 +92,11 @@ def _status_by_area(data: pd.DataFrame, t: Translate, language: str) -> str:
         if not counts:
             counts = t("alt.no_initiatives_in_area")
         parts.append(t("alt.area_counts", area=rows["focus_area"].iloc[0], counts=counts))
-    return t("alt.status_by_area", areas=len(parts), parts=_listed(parts, t, language))
+    return t("alt.status_by_area", areas=len(parts), parts=_listed(parts, language))
 
 
-def _timeline(data: pd.DataFrame, today: date, t: Translate, language: str) -> str:
+def _timeline(data: pd.DataFrame, today: date, language: str) -> str:
+    t = translator(language)
     initiatives = data[data["item"] == "initiative"]
     milestones = data[data["item"] != "initiative"]
     dates = pd.concat([data["start"], data["end"]]).dropna()
@@ -111,7 +115,8 @@ def _timeline(data: pd.DataFrame, today: date, t: Translate, language: str) -> s
     )
 
 
-def _burn_up(data: pd.DataFrame, t: Translate, language: str) -> str:
+def _burn_up(data: pd.DataFrame, language: str) -> str:
+    t = translator(language)
     last = data.iloc[-1]
     return t(
         "alt.burn_up",
@@ -121,7 +126,8 @@ def _burn_up(data: pd.DataFrame, t: Translate, language: str) -> str:
     )
 
 
-def _bullets(data: pd.DataFrame, language: str, t: Translate) -> str:
+def _bullets(data: pd.DataFrame, language: str) -> str:
+    t = translator(language)
     parts = [
         t(
             "alt.bullet",
@@ -134,10 +140,11 @@ def _bullets(data: pd.DataFrame, language: str, t: Translate) -> str:
         )
         for row in data.itertuples()
     ]
-    return _listed(parts, t, language)
+    return _listed(parts, language)
 
 
-def _values(data: pd.DataFrame, language: str, t: Translate) -> str:
+def _values(data: pd.DataFrame, language: str) -> str:
+    t = translator(language)
     ordered = data.sort_values("date")
     last = ordered.iloc[-1]
     return t(
@@ -149,28 +156,30 @@ def _values(data: pd.DataFrame, language: str, t: Translate) -> str:
     )
 
 
-def _places(data: pd.DataFrame, t: Translate, language: str) -> str:
-    return t("alt.places", count=len(data), names=_listed(list(data["name"]), t, language))
+def _places(data: pd.DataFrame, language: str) -> str:
+    t = translator(language)
+    return t("alt.places", count=len(data), names=_listed(list(data["name"]), language))
 
 
-def describe_chart(name: str, chart: Chart, today: date, t: Translate, language: str = "en") -> str:
+def describe_chart(name: str, chart: Chart, today: date | None, language: str = "en") -> str:
     """The text alternative of a page's chart (`name` as the page draws it)."""
+    t = translator(language)
     data = chart.data
     if chart.figure is None or data.empty:
         return t("alt.nothing_drawn")
     kind = chart_kind(name)
     if kind == STATUS_BY_AREA:
-        return _status_by_area(data, t, language)
+        return _status_by_area(data, language)
     if kind == TIMELINE:
-        return _timeline(data, today, t, language)
+        return _timeline(data, today, language)
     if kind == BURN_UP:
-        return _burn_up(data, t, language)
+        return _burn_up(data, language)
     if kind == BULLETS:
-        return _bullets(data, language, t)
+        return _bullets(data, language)
     if kind == VALUES:
-        return _values(data, language, t)
+        return _values(data, language)
     if kind == PLACES:
-        return _places(data, t, language)
+        return _places(data, language)
     return t("alt.rows", count=len(data))
 
 
@@ -189,7 +198,7 @@ def map_summary(model: MapModel, t: Translate) -> str:
         places=len(places),
         countries=places["country"].replace("", pd.NA).nunique(),
         busy=len(busy),
-        names=_listed(named, t, model.language, total=len(busy))
+        names=_listed(named, model.language, total=len(busy))
         if named
         else t("alt.no_initiatives_on_map"),
     )
@@ -245,3 +254,33 @@ def readable_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
             )
         table[t(f"columns.{name}")] = column.astype("str") if column.dtype == "object" else column
     return pd.DataFrame(table)
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart with its text alternative: the summary (also the chart's accessible name) and its
+    rows made readable, built together so they live as long as the chart."""
+
+    chart: Chart
+    summary: str
+    readable: pd.DataFrame
+
+
+def chart_view(chart: Chart, name: str, language: str, today: date | None = None) -> ChartView:
+    """`chart` as chart `name` of CHART_KINDS; only a timeline reads `today`."""
+    summary = describe_chart(name, chart, today, language)
+    return ChartView(chart, summary, readable_table(chart.data, language))
+
+
+@dataclass(frozen=True)
+class MapAlternative:
+    summary: str
+    # The places as a table (what the CSV gives), and the same made readable.
+    table: pd.DataFrame
+    readable: pd.DataFrame
+
+
+def map_alternative(model: MapModel, language: str) -> MapAlternative:
+    table = places_table(model)
+    summary = map_summary(model, translator(language))
+    return MapAlternative(summary, table, readable_table(table, language))

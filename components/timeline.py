@@ -30,7 +30,7 @@ from components.charting import (
     translated,
 )
 from components.filters import Notice, Selection, period_end
-from components.i18n import Translate
+from components.i18n import translator
 from components.loader import Dataset
 from components.overview import source_titles
 from components.status_palette import initiative_style, milestone_style
@@ -59,10 +59,11 @@ def drawn_as(initiatives: pd.DataFrame) -> pd.Series:
 
 
 def _focus_group(
-    initiatives: pd.DataFrame, dataset: Dataset, selection: Selection, language: str, t: Translate
+    initiatives: pd.DataFrame, dataset: Dataset, selection: Selection, language: str
 ) -> tuple[pd.Series, pd.Series]:
     """Each initiative's group (its first focus area, among the chosen ones when filtered) and
     the groups' order. An initiative serving several areas is drawn once; the hover names all."""
+    t = translator(language)
     areas = dataset["focus_areas"]
     areas = areas[areas["agreement_id"] == selection.filters.agreement_id].sort_values(
         ["sort_order", "name_en"], na_position="last"
@@ -81,9 +82,7 @@ def _focus_group(
     return label, rank
 
 
-def timeline_chart(
-    dataset: Dataset, selection: Selection, today: date, language: str, t: Translate
-) -> Chart:
+def timeline_chart(dataset: Dataset, selection: Selection, today: date, language: str) -> Chart:
     initiatives = selection.initiatives
     milestones = selection.milestones
     today_ts = pd.Timestamp(today)
@@ -95,7 +94,7 @@ def timeline_chart(
         notes.append(Notice("timeline.undated_initiatives", {"count": str(undated)}))
     dated = initiatives[kind != UNDATED]
     kind = kind[kind != UNDATED]
-    group, rank = _focus_group(dated, dataset, selection, language, t)
+    group, rank = _focus_group(dated, dataset, selection, language)
     rows = pd.DataFrame(
         {
             "item": "initiative",
@@ -135,12 +134,12 @@ def timeline_chart(
     )
     if not on_rows.all():
         notes.append(Notice("timeline.milestones_not_drawn", {"count": str(int((~on_rows).sum()))}))
-    marks = _milestone_rows(dated_milestones[on_rows], rows, t, language)
+    marks = _milestone_rows(dated_milestones[on_rows], rows, language)
     if rows.empty and marks.empty:
         notes.append(Notice("timeline.nothing_dated"))
         return Chart(None, rows.drop(columns=["_rank", "focus_area_ids"]), (), None, tuple(notes))
 
-    figure = _figure(dataset, selection, rows, marks, today_ts, language, t)
+    figure = _figure(dataset, selection, rows, marks, today_ts, language)
     data = pd.concat(
         [rows.drop(columns=["_rank", "focus_area_ids"]), marks.drop(columns=["_row"])],
         ignore_index=True,
@@ -149,11 +148,10 @@ def timeline_chart(
     return Chart(figure, data, cited, as_of(dataset, cited, rows["status_as_of"]), tuple(notes))
 
 
-def _milestone_rows(
-    milestones: pd.DataFrame, rows: pd.DataFrame, t: Translate, language: str
-) -> pd.DataFrame:
+def _milestone_rows(milestones: pd.DataFrame, rows: pd.DataFrame, language: str) -> pd.DataFrame:
     """Milestones on their initiative's row; those of the agreement as a whole on one shared
     row."""
+    t = translator(language)
     row_of = dict(zip(rows["id"], zip(rows["focus_area"], rows["title"], strict=True), strict=True))
     shared = (t("timeline.whole_agreement"), t("timeline.agreement_milestones"))
     return pd.DataFrame(
@@ -185,9 +183,8 @@ def _y(labels: pd.Series) -> list[list[str]]:
     ]
 
 
-def _initiative_hover(
-    rows: pd.DataFrame, dataset: Dataset, language: str, t: Translate
-) -> list[str]:
+def _initiative_hover(rows: pd.DataFrame, dataset: Dataset, language: str) -> list[str]:
+    t = translator(language)
     parties = names(dataset, "parties", "party_id", language)
     areas = names(dataset, "focus_areas", "focus_area_id", language)
     sources = source_titles(dataset, language)
@@ -232,11 +229,11 @@ def _figure(
     marks: pd.DataFrame,
     today: pd.Timestamp,
     language: str,
-    t: Translate,
 ) -> go.Figure:
+    t = translator(language)
     figure = go.Figure()
     labels = pd.Series(list(zip(rows["focus_area"], rows["title"], strict=True)), dtype="object")
-    hover = pd.Series(_initiative_hover(rows, dataset, language, t), index=rows.index)
+    hover = pd.Series(_initiative_hover(rows, dataset, language), index=rows.index)
     rows = rows.assign(_label=labels.to_numpy(), _hover=hover)
     ends = period_end(rows["end"], rows["end_precision"])
     ends = ends.where(rows["drawn_as"] != ONGOING, today)
@@ -289,7 +286,7 @@ def _figure(
             marker={"symbol": "arrow-bar-right", "size": 12, "color": "#1b1f24"},
             hoverinfo="skip",
         )
-    _add_milestones(figure, marks, language, t)
+    _add_milestones(figure, marks, language)
     agreement = dataset["agreements"]
     signed = agreement.loc[agreement["agreement_id"] == selection.filters.agreement_id, "signed_on"]
     if len(signed) and pd.notna(signed.iloc[0]):
@@ -303,7 +300,8 @@ def _figure(
     return figure
 
 
-def _add_milestones(figure: go.Figure, marks: pd.DataFrame, language: str, t: Translate) -> None:
+def _add_milestones(figure: go.Figure, marks: pd.DataFrame, language: str) -> None:
+    t = translator(language)
     for status, group in marks.groupby("status", sort=False):
         style = milestone_style(status)
         hover = [
@@ -336,11 +334,10 @@ def _add_milestones(figure: go.Figure, marks: pd.DataFrame, language: str, t: Tr
         )
 
 
-def milestone_list(
-    dataset: Dataset, selection: Selection, language: str, t: Translate
-) -> pd.DataFrame:
+def milestone_list(dataset: Dataset, selection: Selection, language: str) -> pd.DataFrame:
     """The filtered milestones, newest first (undated ones last), each with its source. Dates
     are ISO text cut to their precision, so "2018-08" says August 2018 and still sorts."""
+    t = translator(language)
     milestones = selection.milestones.sort_values("date", ascending=False, na_position="last")
     initiatives = dataset["initiatives"]
     titles = dict(

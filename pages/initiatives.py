@@ -4,8 +4,7 @@ details (summary, people, places, milestones, indicators, sources), opened by ?i
 import streamlit as st
 
 from components.markdown_text import paragraphs
-from components.ui import initiatives_view
-from components.ui.aggregates import selection
+from components.ui import cached, initiatives_view
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
@@ -18,8 +17,7 @@ if found is not None:
     initiatives_view.details(ctx, found)
     st.stop()
 
-chosen = selection(ctx)
 st.title(t("initiatives.title"))
 st.caption(paragraphs(t("initiatives.intro")))
-if filter_summary(chosen, ctx.dataset, t):
-    initiatives_view.table(ctx, chosen)
+if filter_summary(cached.selection(ctx.dataset, ctx.filters), ctx.dataset, t):
+    initiatives_view.table(ctx)

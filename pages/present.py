@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from components import map_view, progress, timeline
-from components.ui import charts, map_view_ui
+from components import map_model
+from components.ui import cached, charts, map_view_ui
 from components.ui import presentation_view as present
 from components.ui.shell import page_context
 
@@ -11,22 +11,24 @@ ctx = page_context()
 t = ctx.t
 st.html(present.PROJECTOR_CSS)
 position = present.slide_position(t)
+# Slides show the whole agreement, whatever the sidebar's filters say on the other pages.
+everything = present.unfiltered(ctx)
 
 if position.name == "agreement":
     present.agreement_slide(ctx)
 elif position.name == "map":
     present.slide_title(t("present.map_title"), level=2)
-    model = map_view_ui.model(ctx)
+    whole = cached.map_view(ctx.dataset, ctx.agreement_id, None, ctx.language)
     basemap = map_view_ui.configured_basemap(t)
-    map_view_ui.maps(model, map_view.ENDS, None, basemap, t)
-    map_view_ui.legend(model, map_view.ENDS, t)
+    map_view_ui.maps(ctx, None, map_model.ENDS, None, basemap)
+    map_view_ui.legend(whole.model, map_model.ENDS, t)
 elif position.name == "timeline":
     present.slide_title(t("present.timeline_title"), level=2)
-    chart = timeline.timeline_chart(ctx.dataset, present.selection(ctx), ctx.today, ctx.language, t)
+    chart = cached.timeline_chart(ctx.dataset, everything, ctx.today, ctx.language)
     charts.draw_chart(ctx, chart, "timeline")
 elif position.name == "progress":
     present.slide_title(t("present.progress_title"), level=2)
-    chart = progress.status_by_focus_area(ctx.dataset, present.selection(ctx), ctx.language, t)
+    chart = cached.status_chart(ctx.dataset, everything, ctx.language)
     charts.draw_chart(ctx, chart, "progress-by-focus-area")
 elif position.name == "milestones":
     present.milestones_slide(ctx)

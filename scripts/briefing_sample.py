@@ -10,14 +10,12 @@ from __future__ import annotations
 import io
 import os
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import pypdfium2
 
 from components.briefing import build_briefing
 from components.filters import Filters
-from components.i18n import translate
 from components.loader import load_dataset
 from components.overview import agreements
 from components.pdf_pack import pack_pdf
@@ -33,8 +31,7 @@ def main() -> None:
     dataset = load_dataset(REPO / "data").dataset
     today = date.fromisoformat(os.environ.get("PARTNERSHIP_TODAY", "2026-11-28"))
     agreement_id = agreements(dataset)["agreement_id"].iloc[0]
-    t = partial(translate, language=LANGUAGE)
-    pdf = pack_pdf(build_briefing(dataset, Filters(agreement_id), today, LANGUAGE, t))
+    pdf = pack_pdf(build_briefing(dataset, Filters(agreement_id), today, LANGUAGE))
     document = pypdfium2.PdfDocument(io.BytesIO(pdf))
     for number in (1, 2):
         image = document[number - 1].render(scale=SCALE).to_pil()

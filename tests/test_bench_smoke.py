@@ -25,6 +25,7 @@ SECTIONS = (
     "## 4. Validation throughput",
     "## 5. Memory",
     "## 6. Concurrent viewers",
+    "## 7. Remembered views against their budget",
 )
 
 

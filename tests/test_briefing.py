@@ -9,12 +9,12 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from components import briefing, progress
+from components import briefing, briefing_changes, progress
 from components.charting import Chart
 from components.filters import Filters, select
 from components.i18n import translate
 from components.loader import load_dataset
-from components.publishing import publish
+from components.publishing import history, publish
 from components.text_alternatives import describe_chart, initiatives_summary
 
 AGREEMENT = "oxford-hebei-mou-2018"
@@ -50,13 +50,13 @@ def test_status_chart_summary_names_each_area_and_count(data_dir):
     """The status-by-focus-area text alternative names each area with its counts by status."""
     dataset = _load(data_dir)
     selection = select(dataset, Filters(AGREEMENT))
-    chart = progress.status_by_focus_area(dataset, selection, "en", _t())
-    text = describe_chart("status_by_focus_area", chart, TODAY, _t())
+    chart = progress.status_by_focus_area(dataset, selection, "en")
+    text = describe_chart("status_by_focus_area", chart, TODAY)
     first = chart.data.iloc[0]
     assert f"{first['focus_area']} (planned: {int(first['initiatives'])})" in text
     # An area with no initiative is named too, with none recorded.
     assert "Internships and apprenticeships (none recorded)" in text
-    assert describe_chart("timeline", Chart(None, chart.data, (), None), TODAY, _t()) == (
+    assert describe_chart("timeline", Chart(None, chart.data, (), None), TODAY) == (
         "Nothing is drawn."
     )
 
@@ -64,7 +64,7 @@ def test_status_chart_summary_names_each_area_and_count(data_dir):
 def test_briefing_of_shipped_data_has_every_section(data_dir):
     """The pack's content names the agreement, parties, figures, sections and sources."""
     dataset = _load(data_dir)
-    pack = briefing.build_briefing(dataset, Filters(AGREEMENT), TODAY, "en", _t())
+    pack = briefing.build_briefing(dataset, Filters(AGREEMENT), TODAY, "en")
     assert pack.agreement_title.startswith("Memorandum of Understanding")
     assert "4 July 2018" in pack.signed_line and "**" not in pack.signed_line
     assert [side for side, _ in pack.sides][:2] == ["United Kingdom", "China"]
@@ -87,7 +87,7 @@ def test_briefing_follows_the_filters(data_dir):
     data_dir.set_cell("initiatives", 3, "status", "active")
     dataset = _load(data_dir)
     active = Filters(AGREEMENT, statuses=("active",))
-    pack = briefing.build_briefing(dataset, active, TODAY, "en", _t())
+    pack = briefing.build_briefing(dataset, active, TODAY, "en")
     assert dict(pack.figures)["Initiatives"] == "1"
     assert [p.initiative_id for p in pack.initiatives] == ["student-project-2018"]
     assert pack.selection_line == "Selection: statuses active."
@@ -101,7 +101,7 @@ def test_illustrative_initiative_is_marked(data_dir):
     )
     data_dir.set_cell("initiatives", 2, "source_id", "made-up")
     dataset = _load(data_dir)
-    pack = briefing.build_briefing(dataset, Filters(AGREEMENT), TODAY, "zh", _t("zh"))
+    pack = briefing.build_briefing(dataset, Filters(AGREEMENT), TODAY, "zh")
     assert pack.illustrative
     marked = {p.initiative_id for p in pack.initiatives if p.illustrative}
     assert marked == {"joint-working-group"}
@@ -132,8 +132,8 @@ def test_changes_since_a_version_lists_new_done_status_and_values(data_dir):
     )
     data_dir.set_cell("initiatives", 2, "status", "active")
     dataset = _load(data_dir)
-    versions = [v.number for v in briefing.history(data_dir.path)]
-    changes = briefing.changes_since(dataset, AGREEMENT, str(versions[0]), "en", _t())
+    versions = [v.number for v in history(data_dir.path)]
+    changes = briefing_changes.changes_since(dataset, AGREEMENT, str(versions[0]), "en")
     assert changes.since.startswith(f"data version {versions[0]}")
     assert changes.new_milestones == ("1 May 2019 · First meeting · planned",)
     assert changes.completed_milestones == ("1 March 2019 · Joint working group set up · done",)
@@ -144,7 +144,7 @@ def test_changes_since_a_version_lists_new_done_status_and_values(data_dir):
 def test_changes_since_a_date_without_history_use_the_data_dates(data_dir):
     """With no version from before the date, done milestones and confirmations since it count."""
     dataset = _load(data_dir)
-    changes = briefing.changes_since(dataset, AGREEMENT, "2018-07-10", "en", _t())
+    changes = briefing_changes.changes_since(dataset, AGREEMENT, "2018-07-10", "en")
     announced = "20 July 2018 · Press release announces the memorandum · done"
     assert changes.completed_milestones == (announced,)
     assert changes.new_milestones == ()
@@ -157,4 +157,4 @@ def test_unusable_since_is_refused(data_dir, since):
     """A --since that is neither a known version nor a date is refused with a reason."""
     dataset = _load(data_dir)
     with pytest.raises(ValueError, match="version|date"):
-        briefing.changes_since(dataset, AGREEMENT, since, "en", _t())
+        briefing_changes.changes_since(dataset, AGREEMENT, since, "en")

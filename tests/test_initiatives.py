@@ -23,7 +23,7 @@ def rich(tmp_path_factory) -> Dataset:
 
 @pytest.fixture(scope="module")
 def table(rich) -> pd.DataFrame:
-    return initiatives.initiative_table(rich, "en", t).set_index("initiative_id", drop=False)
+    return initiatives.initiative_table(rich, "en").set_index("initiative_id", drop=False)
 
 
 def test_dates_are_shown_only_as_precisely_as_they_are_known():
@@ -44,7 +44,7 @@ def test_table_rows_name_areas_lead_places_dates_status_and_source(table):
 
 
 def test_table_in_chinese_uses_chinese_names(rich):
-    table = initiatives.initiative_table(rich, "zh", partial(translate, language="zh"))
+    table = initiatives.initiative_table(rich, "zh")
     row = table[table["initiative_id"] == "smart-cities-knowledge-sharing"].iloc[0]
     assert row["title"] == "智慧与可持续城市知识共享"
     assert row["places"] == "牛津郡、河北省"
@@ -106,7 +106,7 @@ def test_details_of_an_initiative_with_no_end_date_and_no_lead(rich):
 
 def test_places_chart_puts_each_place_at_its_coordinates(rich):
     found = initiatives.details(rich, "air-quality-sensors", "en")
-    chart = initiatives.places_chart(rich, found, "en", t)
+    chart = initiatives.places_chart(rich, found, "en")
     (points,) = chart.figure.data
     assert list(points.x) == [-1.2578, 116.7036]
     assert list(points.y) == [51.7519, 39.5234]
@@ -117,7 +117,7 @@ def test_places_chart_puts_each_place_at_its_coordinates(rich):
 
 def test_places_chart_without_places_draws_nothing(rich):
     found = initiatives.details(rich, "joint-working-group", "en")
-    assert initiatives.places_chart(rich, found, "en", t).figure is None
+    assert initiatives.places_chart(rich, found, "en").figure is None
 
 
 def test_bilingual_labels_show_both_languages_once():

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import map_view as mv
+from components import map_decks, map_model
 from components.i18n import translate
 from components.markdown_text import escape_markdown
 from components.ui import map_view_ui
@@ -45,7 +45,7 @@ def test_default_view_shows_both_ends_offline(monkeypatch):
             "places",
             "place-labels",
         ]
-        assert deck["mapStyle"] == mv.LOCAL_STYLE
+        assert deck["mapStyle"] == map_decks.LOCAL_STYLE
     regions = [
         {f["properties"]["place_id"] for f in deck["layers"][1]["data"]["features"]}
         for deck in shown
@@ -53,7 +53,7 @@ def test_default_view_shows_both_ends_offline(monkeypatch):
     assert regions == [{"oxfordshire"}, {"hebei"}]
     tooltip = json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)
     assert set(tooltip) == {"text", "style"}
-    assert app.query_params[map_view_ui.VIEW_KEY] == mv.ENDS
+    assert app.query_params[map_view_ui.VIEW_KEY] == map_model.ENDS
     captions = " ".join(caption.value for caption in app.caption)
     assert "Natural Earth" in captions and "public domain" in captions
 
@@ -121,10 +121,10 @@ def test_a_focus_area_filter_counts_only_its_initiatives(monkeypatch):
 
 
 def test_unknown_tiles_setting_is_reported_and_ignored(monkeypatch):
-    monkeypatch.setenv(mv.TILES_VARIABLE, "satellite")
+    monkeypatch.setenv(map_decks.TILES_VARIABLE, "satellite")
     app = open_map(monkeypatch)
     assert any("satellite" in warning.value for warning in app.warning)
-    assert all(deck["mapStyle"] == mv.LOCAL_STYLE for deck in decks(app))
+    assert all(deck["mapStyle"] == map_decks.LOCAL_STYLE for deck in decks(app))
 
 
 @pytest.mark.parametrize("language", ["zh", "both"])

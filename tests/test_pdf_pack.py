@@ -62,8 +62,7 @@ def packs(tmp_path_factory, illustrative_dir) -> dict:
         dataset = _dataset(folder)
         agreement_id = agreements(dataset)["agreement_id"].iloc[0]
         for language in ("en", "zh", "both"):
-            t = partial(translate, language=language)
-            pack = build_briefing(dataset, Filters(agreement_id), TODAY, language, t)
+            pack = build_briefing(dataset, Filters(agreement_id), TODAY, language)
             pdf = pack_pdf(pack)
             made[name, language] = (dataset, pack, pypdf.PdfReader(io.BytesIO(pdf)))
     return made
@@ -184,8 +183,7 @@ def test_pack_without_pictures_keeps_the_text_alternatives(illustrative_dir):
     """If no picture can be made, each chart page says so and still gives its summary."""
     dataset = _dataset(illustrative_dir)
     agreement_id = agreements(dataset)["agreement_id"].iloc[0]
-    t = partial(translate, language="en")
-    pack = build_briefing(dataset, Filters(agreement_id), TODAY, "en", t)
+    pack = build_briefing(dataset, Filters(agreement_id), TODAY, "en")
 
     def no_pictures(figures):
         raise StaticExportError("no browser")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import charting, progress
+from components import charting, progress, quiet
 from components.filters import Filters, select
 from components.i18n import translate
 from components.loader import Dataset, load_dataset
@@ -136,7 +136,7 @@ def test_the_date_range_decides_the_latest_value(rich, values):
 def test_bullet_chart_draws_band_actual_and_target_per_indicator(rich, values):
     table = table_for(rich, values).reset_index()
     chart = progress.bullet_chart(
-        rich, table, ["sensors-installed", "travel-minutes", "visits-hosted"], "en", t
+        rich, table, ["sensors-installed", "travel-minutes", "visits-hosted"], "en"
     )
     # visits-hosted has no value: it is not drawn as if it were zero.
     assert list(chart.data["indicator_id"]) == ["sensors-installed", "travel-minutes"]
@@ -155,7 +155,7 @@ def test_bullet_chart_draws_band_actual_and_target_per_indicator(rich, values):
 
 def test_no_values_gives_no_bullet_figure(rich, values):
     table = table_for(rich, values).reset_index()
-    chart = progress.bullet_chart(rich, table, ["visits-hosted"], "en", t)
+    chart = progress.bullet_chart(rich, table, ["visits-hosted"], "en")
     assert chart.figure is None
     assert chart.notes[0].key == "progress.no_values_for_bullets"
 
@@ -163,7 +163,7 @@ def test_no_values_gives_no_bullet_figure(rich, values):
 def test_values_chart_draws_the_values_and_the_target(rich, values):
     table = table_for(rich, values).reset_index()
     indicator = table[table["indicator_id"] == "apprentices-placed"].iloc[0]
-    chart = progress.values_chart(rich, indicator, values.series("apprentices-placed"), "en", t)
+    chart = progress.values_chart(rich, indicator, values.series("apprentices-placed"), "en")
     actual, target, path = chart.figure.data
     assert list(actual.y) == [5, 12, 20]
     assert list(target.y) == [100, 100]
@@ -175,7 +175,7 @@ def test_values_chart_draws_the_values_and_the_target(rich, values):
 
 
 def test_status_by_focus_area_counts_an_initiative_in_each_of_its_areas(rich):
-    chart = progress.status_by_focus_area(rich, select(rich, Filters(AGREEMENT)), "en", t)
+    chart = progress.status_by_focus_area(rich, select(rich, Filters(AGREEMENT)), "en")
     counts = chart.data.set_index(["focus_area_id", "status"])["initiatives"]
     # Student project, summer school (planned) and apprentice exchange (active) serve it.
     assert counts[("higher-education", "planned")] == 2
@@ -191,12 +191,12 @@ def test_status_by_focus_area_counts_an_initiative_in_each_of_its_areas(rich):
 
 def test_status_chart_with_a_focus_filter_shows_only_that_area(rich):
     filters = Filters(AGREEMENT, focus_area_ids=("trade-investment",))
-    chart = progress.status_by_focus_area(rich, select(rich, filters), "en", t)
+    chart = progress.status_by_focus_area(rich, select(rich, filters), "en")
     assert set(chart.data["focus_area_id"]) == {"trade-investment"}
 
 
 def test_burn_up_counts_planned_and_done_milestones_over_time(rich):
-    chart = progress.burn_up(rich, select(rich, Filters(AGREEMENT)), TODAY, "en", t)
+    chart = progress.burn_up(rich, select(rich, Filters(AGREEMENT)), TODAY, "en")
     last = chart.data.iloc[-1]
     dated = rich["milestones"][rich["milestones"]["date"].notna()]
     assert last["milestones_planned"] == len(dated)
@@ -211,10 +211,10 @@ def test_burn_up_counts_planned_and_done_milestones_over_time(rich):
 def test_long_lines_drop_their_markers(rich, monkeypatch):
     """Markers show each point of a short line; past the limit they would merge into a band."""
     filters = Filters(AGREEMENT)
-    short = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
+    short = progress.burn_up(rich, select(rich, filters), TODAY, "en")
     assert {trace.mode for trace in short.figure.data} == {"lines+markers"}
     monkeypatch.setattr(charting, "MARKER_LIMIT", len(short.data) - 1)
-    long = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
+    long = progress.burn_up(rich, select(rich, filters), TODAY, "en")
     assert {trace.mode for trace in long.figure.data} == {"lines"}
     assert [list(trace.y) for trace in long.figure.data] == [
         list(trace.y) for trace in short.figure.data
@@ -223,13 +223,13 @@ def test_long_lines_drop_their_markers(rich, monkeypatch):
 
 def test_burn_up_without_dated_milestones_draws_nothing(rich):
     filters = Filters(AGREEMENT, focus_area_ids=("joint-projects",), statuses=("cancelled",))
-    chart = progress.burn_up(rich, select(rich, filters), TODAY, "en", t)
+    chart = progress.burn_up(rich, select(rich, filters), TODAY, "en")
     assert chart.figure is None
     assert chart.notes[-1].key == "progress.no_dated_milestones"
 
 
 def test_last_activity_is_the_newest_milestone_done_or_indicator_value(rich, values):
-    activity = progress.last_activity(rich, values, TODAY)
+    activity = quiet.last_activity(rich, values, TODAY)
     assert activity["air-quality-sensors"] == pd.Timestamp("2022-01-15")  # report done
     assert activity["apprentice-exchange"] == pd.Timestamp("2023-12-31")  # a value
     assert activity["trade-desk"] == pd.Timestamp("2021-06-30")
@@ -239,9 +239,9 @@ def test_last_activity_is_the_newest_milestone_done_or_indicator_value(rich, val
 
 def quiet_ids(rich, values, months: int, today: date = TODAY, filters=None) -> set[str]:
     selection = select(rich, filters or Filters(AGREEMENT))
-    activity = progress.last_activity(rich, values, today)
-    quiet = progress.gone_quiet(rich, selection, activity, today, months)
-    return set(quiet.initiatives["initiative_id"])
+    activity = quiet.last_activity(rich, values, today)
+    found = quiet.gone_quiet(rich, selection, activity, today, months)
+    return set(found.initiatives["initiative_id"])
 
 
 def test_gone_quiet_lists_open_initiatives_silent_for_longer_than_the_threshold(rich, values):
@@ -272,12 +272,12 @@ def test_the_threshold_boundary_is_exclusive(rich, values):
 
 def test_focus_areas_go_quiet_with_their_initiatives(rich, values):
     selection = select(rich, Filters(AGREEMENT))
-    activity = progress.last_activity(rich, values, TODAY)
-    areas = progress.gone_quiet(rich, selection, activity, TODAY, 36).focus_areas
-    quiet = dict(zip(areas["focus_area_id"], areas["last_activity"], strict=True))
-    assert "higher-education" not in quiet  # the apprentice exchange serves it too
-    assert quiet["trade-investment"] == pd.Timestamp("2021-06-30")
-    assert pd.isna(quiet["joint-projects"])  # nothing ever recorded
+    activity = quiet.last_activity(rich, values, TODAY)
+    areas = quiet.gone_quiet(rich, selection, activity, TODAY, 36).focus_areas
+    last = dict(zip(areas["focus_area_id"], areas["last_activity"], strict=True))
+    assert "higher-education" not in last  # the apprentice exchange serves it too
+    assert last["trade-investment"] == pd.Timestamp("2021-06-30")
+    assert pd.isna(last["joint-projects"])  # nothing ever recorded
 
 
 def test_shipped_data_everything_is_quiet_and_no_indicator_exists():
@@ -286,25 +286,23 @@ def test_shipped_data_everything_is_quiet_and_no_indicator_exists():
     values = progress.IndicatorValues(dataset["indicator_values"])
     selection = select(dataset, Filters(AGREEMENT))
     assert progress.indicator_table(dataset, selection, values, "en").empty
-    quiet = progress.gone_quiet(
-        dataset, selection, progress.last_activity(dataset, values, TODAY), TODAY, 12
+    found = quiet.gone_quiet(
+        dataset, selection, quiet.last_activity(dataset, values, TODAY), TODAY, 12
     )
-    assert len(quiet.initiatives) == 4
-    assert len(quiet.focus_areas) == 6
+    assert len(found.initiatives) == 4
+    assert len(found.focus_areas) == 6
 
 
 def test_readable_tables_translate_once_per_value_and_mark_missing_dates(rich, values):
     table = table_for(rich, values).reset_index()
-    shown = progress.readable_indicators(table, partial(translate, language="zh"))
+    shown = progress.readable_indicators(table, "zh")
     row = shown[shown["indicator_id"] == "travel-minutes"].iloc[0]
     assert row["verdict"] == translate("progress.verdict.wrong_direction", "zh")
     assert row["direction"] == translate("direction.decrease", "zh")
     assert row["latest_date"] == "2021-06-30"
     selection = select(rich, Filters(AGREEMENT))
-    quiet = progress.gone_quiet(
-        rich, selection, progress.last_activity(rich, values, TODAY), TODAY, 12
-    )
-    initiatives, areas = progress.readable_quiet(quiet, "en", t)
+    found = quiet.gone_quiet(rich, selection, quiet.last_activity(rich, values, TODAY), TODAY, 12)
+    initiatives, areas = quiet.readable_quiet(found, "en")
     never = initiatives[initiatives["initiative_id"] == "joint-working-group"].iloc[0]
     assert never["last_activity"] == t("progress.never")
     assert never["quiet_since"] == "2018-07-04"

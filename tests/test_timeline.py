@@ -28,9 +28,7 @@ def rich(tmp_path_factory) -> Dataset:
 
 def chart_for(dataset: Dataset, filters: Filters | None = None, language: str = "en"):
     selection = select(dataset, filters or Filters(AGREEMENT))
-    return timeline.timeline_chart(
-        dataset, selection, TODAY, language, partial(translate, language=language)
-    )
+    return timeline.timeline_chart(dataset, selection, TODAY, language)
 
 
 def traces(chart) -> list[dict]:
@@ -186,7 +184,7 @@ def test_nothing_dated_gives_no_figure_and_says_why(rich):
     only = selection.__class__(
         selection.filters, undated, undated, selection.milestones.iloc[0:0], selection.indicators
     )
-    chart = timeline.timeline_chart(rich, only, TODAY, "en", t)
+    chart = timeline.timeline_chart(rich, only, TODAY, "en")
     assert chart.figure is None
     assert chart.notes[-1].key == "timeline.nothing_dated"
 
@@ -208,7 +206,7 @@ def test_long_charts_are_cut_with_a_note(rich, monkeypatch):
 
 
 def test_milestone_list_is_newest_first_with_undated_last(rich):
-    listed = timeline.milestone_list(rich, select(rich, Filters(AGREEMENT)), "en", t)
+    listed = timeline.milestone_list(rich, select(rich, Filters(AGREEMENT)), "en")
     assert listed["milestone_id"].iloc[0] == "trade-mission"
     assert listed["date"].iloc[0] == "2027-03"  # month precision
     assert listed["milestone_id"].iloc[-1] == "joint-working-group-set-up"

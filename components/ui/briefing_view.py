@@ -7,7 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from components.briefing import Changes, build_briefing, changes_since
+from components.briefing import build_briefing
+from components.briefing_changes import Changes, changes_since
 from components.markdown_text import escape_markdown, paragraphs
 from components.pdf_pack import pack_pdf
 from components.ui.shell import PageContext
@@ -18,7 +19,7 @@ DOWNLOAD_KEY = "briefing_download"
 
 def _pack(ctx: PageContext, changes: Changes | None) -> bytes:
     filters = dataclasses.replace(ctx.filters, agreement_id=ctx.agreement_id)
-    briefing = build_briefing(ctx.dataset, filters, ctx.today, ctx.language, ctx.t, changes)
+    briefing = build_briefing(ctx.dataset, filters, ctx.today, ctx.language, changes)
     return pack_pdf(briefing)
 
 
@@ -31,7 +32,7 @@ def briefing_download(ctx: PageContext) -> None:
     changes = None
     if since.strip():
         try:
-            changes = changes_since(ctx.dataset, ctx.agreement_id, since, ctx.language, t)
+            changes = changes_since(ctx.dataset, ctx.agreement_id, since, ctx.language)
         except ValueError as error:
             st.warning(paragraphs(t("briefing.since_invalid", reason=escape_markdown(str(error)))))
     st.download_button(

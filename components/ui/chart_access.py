@@ -9,12 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charting import Chart
-from components.map_view import MapModel
 from components.markdown_text import escape_markdown, paragraphs
-from components.static_charts import browser_path, places_table, png_bytes
-from components.text_alternatives import describe_chart, map_summary, readable_table
-from components.ui import aggregates
+from components.static_charts import browser_path, png_bytes
+from components.text_alternatives import MapAlternative, readable_table
 from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
@@ -55,23 +52,6 @@ def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:
     )
 
 
-def chart_summary(ctx: PageContext, chart: Chart, name: str) -> tuple[str, pd.DataFrame]:
-    """The chart described in words, and its data made readable; kept with the chart object."""
-
-    def build() -> tuple[str, pd.DataFrame]:
-        summary = describe_chart(name, chart, ctx.today, ctx.t, ctx.language)
-        return summary, readable_table(chart.data, ctx.language)
-
-    return aggregates.derived(chart, f"alternative|{name}|{ctx.language}|{ctx.today}", build)
-
-
-def map_alternative(ctx: PageContext, model: MapModel) -> None:
-    """The map's text alternative: where the places are and how many initiatives each has.
-    Kept with the model it describes (a model is built for one language)."""
-
-    def build() -> tuple[str, pd.DataFrame, pd.DataFrame]:
-        table = places_table(model)
-        return map_summary(model, ctx.t), table, readable_table(table, ctx.language)
-
-    summary, table, readable = aggregates.derived(model, "alternative", build)
-    text_alternative(ctx, "map", summary, table, readable)
+def map_alternative(ctx: PageContext, alternative: MapAlternative) -> None:
+    """The map's text alternative: where the places are and how many initiatives each has."""
+    text_alternative(ctx, "map", alternative.summary, alternative.table, alternative.readable)

@@ -12,7 +12,6 @@ from datetime import date
 
 import streamlit as st
 
-from components.charting import names
 from components.filters import (
     FILTER_PARAMS,
     FROM_PARAM,
@@ -20,12 +19,12 @@ from components.filters import (
     FilterOptions,
     Filters,
     Selection,
-    filter_options,
     from_query,
 )
-from components.i18n import format_date
+from components.i18n import format_date, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
+from components.ui import cached
 
 # Widget keys (session state), one per filter.
 FOCUS_KEY = "filter_focus"
@@ -41,20 +40,6 @@ LINK_NOTICES_KEY = "filters_link_notices"
 # Date inputs default to a decade either side of today; agreements are older and plans longer.
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
-
-
-# Keyed on the signature as one text: Streamlit hashes a text in one step.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _options(signature: str, agreement_id: str, _dataset: Dataset) -> FilterOptions:
-    return filter_options(_dataset, agreement_id)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _names(signature: str, language: str, _dataset: Dataset) -> tuple[dict, dict]:
-    return (
-        names(_dataset, "focus_areas", "focus_area_id", language),
-        names(_dataset, "places", "place_id", language),
-    )
 
 
 def _set_widgets(filters: Filters) -> None:
@@ -116,11 +101,10 @@ def _write_link(filters: Filters) -> None:
             del st.query_params[name]
 
 
-def draw_filters(
-    dataset: Dataset, agreement_id: str, language: str, t: Callable[..., str]
-) -> Filters:
+def draw_filters(dataset: Dataset, agreement_id: str, language: str) -> Filters:
     """Draw the filter widgets in the sidebar and return what they select."""
-    options = _options(repr(dataset.signature), agreement_id, dataset)
+    t = translator(language)
+    options = cached.options(dataset, agreement_id)
     if FILTERS_FOR_KEY not in st.session_state:
         _from_link(agreement_id, options, t)
     elif st.session_state[FILTERS_FOR_KEY] != agreement_id:
@@ -135,7 +119,7 @@ def draw_filters(
         chosen = st.session_state.get(key) or []
         st.session_state[key] = [value for value in chosen if value in allowed]
 
-    area_names, place_names = _names(repr(dataset.signature), language, dataset)
+    area_names, place_names = cached.option_names(dataset, language)
     sidebar = st.sidebar
     sidebar.subheader(t("filters.heading"))
     sidebar.multiselect(

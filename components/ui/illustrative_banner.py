@@ -8,21 +8,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.illustrative import has_illustrative_rows
 from components.loader import Dataset
 from components.markdown_text import paragraphs
-
-
-# Decided once per dataset, not on every rerun: at a million indicator values the check costs
-# tens of milliseconds. The signature identifies the files; the dataset itself is not hashed.
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _illustrative(signature: tuple, _dataset: Dataset) -> bool:
-    return has_illustrative_rows(_dataset)
+from components.ui import cached
 
 
 def shows_illustrative(dataset: Dataset | None) -> bool:
     """True when the dataset on screen holds rows that cite an illustrative source."""
-    return dataset is not None and _illustrative(dataset.signature, dataset)
+    return dataset is not None and cached.shows_illustrative(dataset)
 
 
 def illustrative_banner(dataset: Dataset | None, t: Callable[..., str]) -> None:

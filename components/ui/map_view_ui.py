@@ -1,5 +1,6 @@
 """Drawing the Map page: the view switch, the place picker, the decks, legend, sources and the
-initiatives at the chosen place. The decks themselves come from components.map_view."""
+initiatives at the chosen place. The model and decks come from components.map_model and
+components.map_decks, through the cache (components.ui.cached)."""
 
 from __future__ import annotations
 
@@ -9,30 +10,31 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from components import map_view as mv
-from components.i18n import each_half, format_date, join, joined
+from components import map_decks, map_model
+from components.filters import Filters
+from components.i18n import each_half, format_date, join, joined, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, markdown_list, paragraphs
 from components.overview import localised, source_titles
 from components.status_palette import initiative_style
-from components.ui import aggregates
+from components.ui import cached
 from components.ui.shell import PageContext
 
 # Widget keys double as query-parameter names, so a shared link opens the same view.
 VIEW_KEY = "map_view"
 # Not "place": the shared sidebar filters already use ?place= for the place filter.
 PLACE_KEY = "map_place"
-PANEL_HEIGHT = mv.PANEL_HEIGHT
-LINK_HEIGHT = mv.LINK_HEIGHT
+PANEL_HEIGHT = map_model.PANEL_HEIGHT
+LINK_HEIGHT = map_model.LINK_HEIGHT
 INITIATIVES_PAGE = "initiatives"
 INITIATIVE_PARAM = "initiative"
 # The caption under Both ends names this many of the places outside its panels, then counts.
 OUTSIDE_NAMES = 12
 
 
-def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
+def configured_basemap(t: Callable[..., str]) -> map_decks.Basemap:
     """The operator's tiles setting; a value it does not understand is named, and ignored."""
-    basemap = mv.basemap()
+    basemap = map_decks.basemap()
     if basemap.unknown:
         st.warning(paragraphs(t("map.tiles_unknown", value=escape_markdown(basemap.unknown))))
     return basemap
@@ -40,40 +42,32 @@ def configured_basemap(t: Callable[..., str]) -> mv.Basemap:
 
 def view_choice(t: Callable[..., str]) -> str:
     """Both ends or The link, kept in ?map_view=."""
-    if st.session_state.get(VIEW_KEY) not in mv.MAP_VIEWS:
+    if st.session_state.get(VIEW_KEY) not in map_model.MAP_VIEWS:
         requested = st.query_params.get(VIEW_KEY)
-        st.session_state[VIEW_KEY] = requested if requested in mv.MAP_VIEWS else mv.ENDS
-    labels = {mv.ENDS: t("map.view_ends"), mv.LINK: t("map.view_link")}
+        st.session_state[VIEW_KEY] = (
+            requested if requested in map_model.MAP_VIEWS else map_model.ENDS
+        )
+    labels = {map_model.ENDS: t("map.view_ends"), map_model.LINK: t("map.view_link")}
     view = st.segmented_control(
-        t("map.view"), mv.MAP_VIEWS, key=VIEW_KEY, format_func=labels.get, required=True
+        t("map.view"), map_model.MAP_VIEWS, key=VIEW_KEY, format_func=labels.get, required=True
     )
     st.query_params[VIEW_KEY] = view
     return view
 
 
-def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
+def place_choice(shown: cached.MapView, t: Callable[..., str]) -> str | None:
     """The chosen place, kept in ?map_place=."""
-    choices = mv.place_choices(model)
+    choices = map_model.place_choices(shown.model)
     if PLACE_KEY not in st.session_state or st.session_state[PLACE_KEY] not in [None, *choices]:
         requested = st.query_params.get(PLACE_KEY)
         if requested and requested not in choices:
             st.info(paragraphs(t("map.unknown_place_in_link", value=escape_markdown(requested))))
         st.session_state[PLACE_KEY] = requested if requested in choices else None
-    names = aggregates.derived(
-        model,
-        "place_options",  # the model is built for one language
-        lambda: {
-            row["place_id"]: t(
-                "map.place_option", name=mv.place_names(row, model.language), count=row["count"]
-            )
-            for row in model.places.to_dict("records")
-        },
-    )
     place = st.selectbox(
         t("map.place"),
         choices,
         key=PLACE_KEY,
-        format_func=names.get,
+        format_func=shown.place_options.get,
         index=None,
         placeholder=t("map.place_placeholder"),
     )
@@ -84,49 +78,32 @@ def place_choice(model: mv.MapModel, t: Callable[..., str]) -> str | None:
     return place
 
 
-def model(ctx: PageContext, initiatives: pd.DataFrame | None = None) -> mv.MapModel:
-    """The map of the chosen agreement, counting `initiatives` (the sidebar's selection), or all
-    of the agreement's when None. Built once and shared by every session."""
-
-    # The agreement's places do not change with the filters: found once per agreement.
-    place_ids = aggregates.per_agreement(
-        ctx, "map_place_ids", lambda: mv.agreement_place_ids(ctx.dataset, ctx.agreement_id)
-    )
-
-    def build() -> mv.MapModel:
-        return mv.build_model(
-            ctx.dataset, ctx.agreement_id, initiatives, ctx.language, place_ids=place_ids
-        )
-
-    if initiatives is None:  # presentation mode: the whole agreement, whatever the filters
-        return aggregates.per_agreement(ctx, "map_model_whole", build)
-    return aggregates.view(ctx, "map_model", build)
-
-
 def maps(
-    model: mv.MapModel, view: str, place: str | None, basemap: mv.Basemap, t: Callable[..., str]
+    ctx: PageContext,
+    filters: Filters | None,
+    view: str,
+    place: str | None,
+    basemap: map_decks.Basemap,
 ) -> None:
-    """The decks of the chosen view, kept with the model they draw: rebuilding and serialising
+    """The decks of the chosen view, of the map `cached.map_view` builds for `filters` (None:
+    the whole agreement). They are remembered with their JSON: rebuilding and serialising
     hundreds of markers and outlines on every rerun would cost seconds."""
-    if view == mv.LINK:
-        deck = aggregates.derived(
-            model, f"link|{place}|{basemap}", lambda: mv.link_deck(model, place, basemap)
-        )
-        st.pydeck_chart(deck, height=LINK_HEIGHT)
+    t, language = ctx.t, ctx.language
+    decks = cached.decks(ctx.dataset, ctx.agreement_id, filters, language, view, place, basemap)
+    if view == map_model.LINK:
+        st.pydeck_chart(decks[0], height=LINK_HEIGHT)
         return
-    decks = aggregates.derived(
-        model, f"ends|{place}|{basemap}", lambda: mv.ends_decks(model, place, basemap)
-    )
+    model = cached.map_view(ctx.dataset, ctx.agreement_id, filters, language).model
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
-            names = [mv.place_names(model.place(p), model.language) for p in end.place_ids]
-            st.caption(escape_markdown(join(names, model.language)))
+            names = [map_model.place_names(model.place(p), language) for p in end.place_ids]
+            st.caption(escape_markdown(join(names, language)))
             st.pydeck_chart(deck, height=PANEL_HEIGHT)
     outside = model.outside_ends()
     if outside:
         names = join(
-            (mv.place_names(model.place(p), model.language) for p in outside[:OUTSIDE_NAMES]),
-            model.language,
+            (map_model.place_names(model.place(p), language) for p in outside[:OUTSIDE_NAMES]),
+            language,
         )
         if len(outside) > OUTSIDE_NAMES:
             names = joined("", [names, t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)])
@@ -144,32 +121,32 @@ def _swatch(colour: str, text: str, hollow: bool = False) -> str:
     )
 
 
-def legend(model: mv.MapModel, view: str, t: Callable[..., str]) -> None:
+def legend(model: map_model.MapModel, view: str, t: Callable[..., str]) -> None:
     st.markdown(f"**{t('map.legend_heading')}**")
     swatches = [
         _swatch(initiative_style(status).colour, t(f"status.{status}"))
-        for status in mv.legend_statuses(model)
+        for status in map_model.legend_statuses(model)
     ]
     if (model.places["count"] == 0).any():
         swatches.append(_swatch("#ffffff", t("map.legend_none"), hollow=True))
     st.caption(paragraphs(t("map.legend_colour")))
     st.html("<div>" + "".join(swatches) + "</div>")
     lines = [t("map.legend_size"), t("map.legend_outline")]
-    if view == mv.LINK:
+    if view == map_model.LINK:
         lines.append(t("map.legend_arc"))
     st.caption(paragraphs(joined("  \n", lines)))
 
 
 def sources(
-    model: mv.MapModel,
+    model: map_model.MapModel,
     dataset: Dataset,
     initiatives: pd.DataFrame,
     view: str,
-    basemap: mv.Basemap,
-    t: Callable[..., str],
+    basemap: map_decks.Basemap,
     language: str,
 ) -> None:
     """Where the places, outlines and statuses come from, and how current they are."""
+    t = translator(language)
     titles = source_titles(dataset, language)
     cited = [titles.get(s, s) for s in dict.fromkeys(model.places["source_id"])]
 
@@ -188,7 +165,7 @@ def sources(
         ),
         t("map.counting_rule"),
     ]
-    if view == mv.LINK:
+    if view == map_model.LINK:
         lines.append(t("map.link_rule"))
     if initiatives["status_as_of"].notna().any():
         newest = initiatives["status_as_of"].max()
@@ -198,9 +175,10 @@ def sources(
     st.caption(paragraphs(joined("  \n", lines)))
 
 
-def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], language: str) -> None:
+def initiatives_at(model: map_model.MapModel, place: str, language: str) -> None:
     """The initiatives at the chosen place, each linking to its details."""
-    names = mv.place_names(model.place(place), language)
+    t = translator(language)
+    names = map_model.place_names(model.place(place), language)
     st.subheader(t("map.selected_heading", place=escape_markdown(names)))
     rows = model.initiatives_at(place)
     if rows.empty:
@@ -214,7 +192,7 @@ def initiatives_at(model: mv.MapModel, place: str, t: Callable[..., str], langua
         link = each_half(lambda text, address=address: f"[{text}]({address})", title)
         key = (
             "map.initiative_item_through"
-            if row["via"] == mv.THROUGH_PARTIES
+            if row["via"] == map_model.THROUGH_PARTIES
             else "map.initiative_item"
         )
         item = t(key, title=link, status=t(f"status.{row['status']}"))

@@ -10,8 +10,8 @@ import time
 import streamlit as st
 
 from components import overview
-from components.filters import Filters, select
-from components.i18n import LANGUAGES, Bilingual, each_half, format_date, join
+from components.filters import Filters
+from components.i18n import LANGUAGES, Bilingual, format_date, join
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list, paragraphs
 from components.presentation import (
@@ -24,7 +24,7 @@ from components.presentation import (
     qr_code_png,
     slide_from_link,
 )
-from components.ui.aggregates import per_agreement
+from components.ui import cached
 from components.ui.shell import LANGUAGE_KEY, LANGUAGE_NAMES, PageContext, language
 
 SLIDE_KEY = "slide"
@@ -155,44 +155,13 @@ def _auto_advance(position: SlidePosition, seconds: int) -> None:
     tick()
 
 
-def _compose_agreement(ctx: PageContext) -> tuple[str, str, list[str], str]:
-    """The agreement slide's title, signing line, one party list per side, and its source."""
-    dataset, t = ctx.dataset, ctx.t
-    agreement = overview.agreement_row(dataset, ctx.agreement_id)
-    signed = t(
-        "overview.signed_line",
-        kind=t(f"agreement_kind.{agreement['kind']}"),
-        date=format_date(agreement["signed_on"], ctx.language),
-        place=md(overview.place_name(dataset, agreement["place_id"], ctx.language)),
-    )
-    sides = []
-    for parties in overview.parties_by_side(dataset, ctx.agreement_id).values():
-        rows = parties.to_dict("records")
-        name = {p["party_id"]: md(overview.localised(p, "name", ctx.language)[0]) for p in rows}
-        signatories = [
-            each_half("**{}**".format, name[p["party_id"]])
-            for p in rows
-            if p["role"] == "signatory"
-        ]
-        others = [
-            t("overview.party_line", name=name[p["party_id"]], role=t("party_role." + p["role"]))
-            for p in rows
-            if p["role"] != "signatory"
-        ]
-        sides.append(markdown_list([*signatories, *others]))
-    title = md(overview.agreement_title(agreement, ctx.language))
-    return title, signed, sides, agreement["source_id"]
-
-
 def agreement_slide(ctx: PageContext) -> None:
-    title, signed, sides, source_id = per_agreement(
-        ctx, "slide_agreement", lambda: _compose_agreement(ctx)
-    )
-    slide_title(title)
-    st.markdown(paragraphs(signed))
-    for column, parties in zip(st.columns(len(sides)), sides, strict=True):
+    slide = cached.agreement_slide(ctx.dataset, ctx.agreement_id, ctx.language)
+    slide_title(slide.title)
+    st.markdown(paragraphs(slide.signed_line))
+    for column, parties in zip(st.columns(len(slide.sides)), slide.sides, strict=True):
         column.markdown(parties)
-    _source_caption(ctx, [source_id])
+    _source_caption(ctx, [slide.source_id])
 
 
 def milestones_slide(ctx: PageContext) -> None:
@@ -255,6 +224,6 @@ def _source_caption(ctx: PageContext, source_ids) -> None:
         )
 
 
-def selection(ctx: PageContext):
+def unfiltered(ctx: PageContext) -> Filters:
     """Everything of the agreement: slides are not narrowed by the sidebar's filters."""
-    return select(ctx.dataset, Filters(agreement_id=ctx.agreement_id))
+    return Filters(agreement_id=ctx.agreement_id)

@@ -18,8 +18,9 @@ from components.filters import Filters
 from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, joined
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
-from components.overview import agreements, localised
+from components.overview import agreements
 from components.problems import REPORT_COLUMNS, Severity, sort_key
+from components.ui import cached
 from components.ui.data import DataState, current_data
 from components.ui.filters_ui import current_filters, draw_filters
 
@@ -88,17 +89,8 @@ def mark_language() -> None:
     st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _agreement_titles(signature: str, language: str, _dataset: Dataset) -> dict[str, str]:
-    """Each agreement's title in `language`, in the order the switch lists them."""
-    return {
-        row["agreement_id"]: localised(row, "title", language)[0]
-        for row in agreements(_dataset).to_dict("records")
-    }
-
-
 def _agreement_choice(dataset: Dataset, t: Callable[..., str]) -> str:
-    titles = _agreement_titles(repr(dataset.signature), language(), dataset)
+    titles = cached.agreement_titles(dataset, language())
     ids = list(titles)
     requested = st.query_params.get(AGREEMENT_KEY)
     if st.session_state.get(AGREEMENT_KEY) not in ids:
@@ -158,7 +150,7 @@ def draw_sidebar() -> DataState:
     if state.dataset is not None:
         agreement_id = _agreement_choice(state.dataset, t)
         _freshness(state.dataset, t)
-        draw_filters(state.dataset, agreement_id, language(), t)
+        draw_filters(state.dataset, agreement_id, language())
     mark_language()
     return state
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from components.sample import SampleSize
 from scripts.bench.measurements import Comparison, RerunCost, ViewersResult, median, p95
 from scripts.bench.seeded_errors import Coverage
+from scripts.bench.view_memory import ViewMemory
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
@@ -16,6 +17,9 @@ PAGE_READY_GOALS = {"shipped": 1.3, "large": 1.6}
 RERUN_GOAL_MS = 100
 VALIDATION_GOAL = 10
 MEMORY_GOAL_MB = 1024
+# What the views may add to the process beyond their budget: memory the allocator keeps after
+# evicted views are freed (measured at about a quarter of the budget).
+VIEW_MEMORY_SLACK = 1.5
 # Allocator noise: a few MB up or down across dozens of reruns is not a leak.
 LEAK_TOLERANCE_MB = 20
 VIEWERS_GOAL = 3
@@ -36,6 +40,7 @@ class Results:
     validation: Comparison | None = None
     coverage: Coverage | None = None
     viewers: ViewersResult | None = None
+    view_memory: ViewMemory | None = None
     total_s: float = 0.0
 
 
@@ -252,6 +257,46 @@ def _viewers(results: Results) -> list[str]:
     return lines
 
 
+def _view_memory(results: Results) -> list[str]:
+    m = results.view_memory
+    if m is None:
+        return []
+    total = m.dataset_rss_mb + m.peak_views_rss_mb
+    return [
+        "## 7. Remembered views against their budget",
+        "",
+        "Every view the pages reuse (charts with their text alternatives, tables with their "
+        "Arrow form, maps with their decks' JSON) is kept in one memo bounded by the bytes its "
+        "entries hold (`PARTNERSHIP_VIEW_MEMORY_MB`, see docs/architecture.md). A fresh process "
+        f"loads the large data, then asks for {m.views_asked} views (every page's, in three "
+        "languages, for the whole agreement and for each focus area and status): far more than "
+        "the budget holds, so the memo forgets the least recently used. The memo's own estimate "
+        "of what it holds is set against the process's memory (VmRSS) before and after. Goals: "
+        "the estimate within the budget; the views' real memory at most "
+        f"{VIEW_MEMORY_SLACK}x the budget; dataset and views under {MEMORY_GOAL_MB} MB.",
+        "",
+        "| Budget | Held (estimate) | Entries kept / built | Views' memory, peak (final) "
+        "| Dataset alone | Dataset + views | Goals |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+        f"| {m.budget_mb:,.0f} MB | {m.held_mb:,.0f} MB | {m.entries} / {m.builds} "
+        f"| {m.peak_views_rss_mb:,.0f} MB ({m.final_views_rss_mb:,.0f} MB) "
+        f"| {m.dataset_rss_mb:,.0f} MB | {total:,.0f} MB "
+        f"| {verdict(_view_memory_ok(m))} |",
+        "",
+        f"Built in {m.seconds:.0f} s; {m.too_large} views were larger than the whole budget "
+        "(returned to their page, never kept).",
+        "",
+    ]
+
+
+def _view_memory_ok(m: ViewMemory) -> bool:
+    return (
+        m.held_mb <= m.budget_mb
+        and m.peak_views_rss_mb <= VIEW_MEMORY_SLACK * m.budget_mb
+        and m.dataset_rss_mb + m.peak_views_rss_mb < MEMORY_GOAL_MB
+    )
+
+
 def _header(results: Results) -> list[str]:
     s = results.settings
     size = results.large_size
@@ -365,6 +410,16 @@ def _summary(results: Results) -> list[str]:
             v.ratio <= VIEWERS_GOAL,
         )
     )
+    m = results.view_memory
+    if m is not None:
+        rows.append(
+            (
+                "Remembered views within their budget",
+                f"{m.held_mb:,.0f} of {m.budget_mb:,.0f} MB held; "
+                f"{m.peak_views_rss_mb:,.0f} MB real at peak",
+                _view_memory_ok(m),
+            )
+        )
     lines = ["## Summary", "", "| Goal | Measured | |", "|---|---|---|"]
     lines += [f"| {goal} | {measured} | {verdict(ok)} |" for goal, measured, ok in rows]
     lines.append("")
@@ -374,7 +429,7 @@ def _summary(results: Results) -> list[str]:
 def write_report(results: Results, out: Path) -> None:
     lines = _header(results) + _summary(results)
     lines += _page_ready(results) + _reruns(results) + _cold_start(results)
-    lines += _validation(results) + _viewers(results)
+    lines += _validation(results) + _viewers(results) + _view_memory(results)
     if ANALYSIS.exists() and not results.settings.smoke:
         lines += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
     out.parent.mkdir(parents=True, exist_ok=True)

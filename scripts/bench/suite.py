@@ -5,13 +5,16 @@ Usage: `python -m scripts.bench [--smoke] [--out FILE]`."""
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from components import settings as settings_table
 from components.i18n import translate
 from components.sample import SampleSize, write_sample
 from scripts.bench import measurements as measure
@@ -20,6 +23,10 @@ from scripts.bench.machine import describe_machine
 from scripts.bench.report import Results, write_report
 from scripts.bench.seeded_errors import check_coverage
 from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, start
+from scripts.bench.view_memory import ViewMemory
+
+# The views' budget the bench holds the memo to: the app's default.
+VIEW_BUDGET_MB = int(settings_table.VIEW_MEMORY.default)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,13 @@ SMOKE = replace(
     warm_up=False,
     datasets=("large",),
 )
+
+
+def view_memory(data_dir: Path, budget_mb: int) -> ViewMemory:
+    """Measured in a process of its own, so its memory is the dataset's and the views' alone."""
+    command = [sys.executable, "-m", "scripts.bench.view_memory", str(data_dir), str(budget_mb)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    return ViewMemory(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def log(message: str) -> None:
@@ -147,6 +161,8 @@ def run(settings: Settings, out: Path, work_dir: Path) -> Results:
 
     log("validation throughput, large data, against frictionless")
     results.validation = measure.validation_throughput(large, settings.validation_repeats)
+    log(f"remembered views against their budget ({VIEW_BUDGET_MB} MB), large data")
+    results.view_memory = view_memory(large, VIEW_BUDGET_MB)
     log("seeded errors: every problem Frictionless reports must be ours too")
     seeded_source = work_dir / "seeded-source"
     write_sample(seeded_source, settings.seeded_scale)

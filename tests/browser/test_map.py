@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from PIL import Image
 
-from components import map_view as mv
+from components import map_decks, map_model
 from components.loader import load_dataset
 from components.status_palette import initiative_style
 from tests.browser.conftest import open_page, start_server, stop_server
@@ -67,7 +67,7 @@ def test_both_ends_draws_two_panels_offline(app_server, page, offline):
     charts = page.locator(CHART)
     charts.nth(1).locator("canvas").first.wait_for(state="visible", timeout=DRAW_TIMEOUT_S * 1000)
     assert charts.count() == 2
-    expected = [PLANNED, tuple(mv.REGION_LINE), tuple(mv.LAND)]
+    expected = [PLANNED, tuple(map_decks.REGION_LINE), tuple(map_decks.LAND)]
     for index in range(2):
         pixels = wait_until_drawn(charts.nth(index), expected)
         assert_not_blank(pixels, expected)
@@ -80,7 +80,7 @@ def test_link_view_draws_the_arcs_offline(app_server, page, offline):
     chart = page.locator(CHART)
     chart.locator("canvas").first.wait_for(state="visible", timeout=DRAW_TIMEOUT_S * 1000)
     assert chart.count() == 1
-    expected = [PLANNED, tuple(mv.LINK_COLOUR[:3]), tuple(mv.LAND)]
+    expected = [PLANNED, tuple(map_decks.LINK_COLOUR[:3]), tuple(map_decks.LAND)]
     assert_not_blank(wait_until_drawn(chart, expected), expected)
     title = "Information and support for enterprises"
     page.get_by_role("link", name=title).wait_for()
@@ -106,7 +106,9 @@ def hostile_server(tmp_path):
 def test_marker_tooltip_shows_data_as_text(hostile_server, page, offline):
     """Hovering Langfang's marker shows its names, kind and initiatives; markup in a name is
     shown literally and fetches nothing."""
-    model = mv.build_model(load_dataset(hostile_server.data_dir).dataset, "oxford-hebei-mou-2018")
+    model = map_model.build_model(
+        load_dataset(hostile_server.data_dir).dataset, "oxford-hebei-mou-2018"
+    )
     view = model.ends[1].view
     open_page(page, f"{hostile_server.url}/map")
     chart = page.locator(CHART).nth(1)

@@ -8,8 +8,7 @@ import pandas as pd
 import pydeck as pdk
 import pytest
 
-from components import geo
-from components import map_view as mv
+from components import geo, map_decks, map_model
 from components.contract import load_contract
 from components.i18n import CATALOGUE_LANGUAGES, catalogue
 from components.loader import load_dataset
@@ -21,10 +20,10 @@ from tests.language_checks import problems
 AGREEMENT = "oxford-hebei-mou-2018"
 
 
-def model_of(path, agreement=AGREEMENT, **kwargs) -> mv.MapModel:
+def model_of(path, agreement=AGREEMENT, **kwargs) -> map_model.MapModel:
     result = load_dataset(path)
     assert result.ok, result.problems
-    return mv.build_model(result.dataset, agreement, **kwargs)
+    return map_model.build_model(result.dataset, agreement, **kwargs)
 
 
 def deck_json(deck) -> dict:
@@ -36,7 +35,7 @@ def layer(deck, layer_id: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> mv.MapModel:
+def shipped() -> map_model.MapModel:
     return model_of(SHIPPED_DATA)
 
 
@@ -56,7 +55,8 @@ def test_links_join_counterparts_with_shared_initiative_counts(shipped):
 def test_link_layer_draws_one_arc_per_pair_with_width_by_count(shipped):
     """Each arc runs between its two places' coordinates and is wider for more initiatives."""
     arcs = {
-        (a["source_id"], a["target_id"]): a for a in layer(mv.link_deck(shipped), "links")["data"]
+        (a["source_id"], a["target_id"]): a
+        for a in layer(map_decks.link_deck(shipped), "links")["data"]
     }
     places = shipped.places.set_index("place_id")
     oxford_langfang = arcs[("oxford", "langfang")]
@@ -67,7 +67,7 @@ def test_link_layer_draws_one_arc_per_pair_with_width_by_count(shipped):
 
 
 def test_arcs_widen_with_shared_initiatives_but_stay_thin_at_scale():
-    widths = [mv.arc_width(count) for count in (1, 2, 3, 10, 50)]
+    widths = [map_decks.arc_width(count) for count in (1, 2, 3, 10, 50)]
     assert widths == sorted(set(widths))
     assert widths[0] >= 5 and widths[-1] <= 25
 
@@ -81,7 +81,7 @@ def test_an_initiative_without_places_counts_at_its_parties_places(data_dir: Dat
     model = model_of(data_dir.path)
     rows = model.involvements[model.involvements["initiative_id"] == "joint-working-group"]
     assert set(rows["place_id"]) == {"oxford", "langfang"}
-    assert set(rows["via"]) == {mv.THROUGH_PARTIES}
+    assert set(rows["via"]) == {map_model.THROUGH_PARTIES}
 
 
 def test_an_initiative_with_neither_places_nor_organisations_is_on_no_place(shipped):
@@ -114,22 +114,29 @@ def test_marker_size_and_colour_come_from_the_initiatives_there(data_dir: DataDi
     assert places.at["oxford", "main_status"] == "planned"  # a tie goes to the contract's order
     assert places.at["baoding", "count"] == 0
 
-    markers = {row["place_id"]: row for row in layer(mv.link_deck(model), "places")["data"]}
-    assert markers["langfang"]["radius"] == mv.marker_radius(2)
-    assert markers["baoding"]["radius"] == mv.marker_radius(0) < markers["langfang"]["radius"]
+    markers = {row["place_id"]: row for row in layer(map_decks.link_deck(model), "places")["data"]}
+    assert markers["langfang"]["radius"] == map_model.marker_radius(2)
+    assert (
+        markers["baoding"]["radius"] == map_model.marker_radius(0) < markers["langfang"]["radius"]
+    )
     assert markers["langfang"]["fill_color"][:3] == list(initiative_style("active").rgb)
-    assert markers["baoding"]["fill_color"][:3] == mv.NO_INITIATIVE_FILL
+    assert markers["baoding"]["fill_color"][:3] == map_decks.NO_INITIATIVE_FILL
 
 
 def test_marker_radius_grows_with_count():
-    assert mv.marker_radius(0) < mv.marker_radius(1) < mv.marker_radius(2) < mv.marker_radius(9)
+    assert (
+        map_model.marker_radius(0)
+        < map_model.marker_radius(1)
+        < map_model.marker_radius(2)
+        < map_model.marker_radius(9)
+    )
 
 
 def test_main_status_ties_go_to_the_contract_order():
     """Most common status wins; a tie goes to the status listed first in the contract."""
-    assert mv.main_status(["active", "completed", "completed"]) == "completed"
-    assert mv.main_status(["completed", "planned"]) == "planned"
-    assert mv.main_status([]) == ""
+    assert map_model.main_status(["active", "completed", "completed"]) == "completed"
+    assert map_model.main_status(["completed", "planned"]) == "planned"
+    assert map_model.main_status([]) == ""
 
 
 def test_filtered_initiatives_change_the_counts_not_the_places(data_dir: DataDir):
@@ -137,7 +144,7 @@ def test_filtered_initiatives_change_the_counts_not_the_places(data_dir: DataDir
     dataset = load_dataset(data_dir.path).dataset
     initiatives = for_agreement(dataset, "initiatives", AGREEMENT)
     only_student = initiatives[initiatives["initiative_id"] == "student-project-2018"]
-    model = mv.build_model(dataset, AGREEMENT, only_student)
+    model = map_model.build_model(dataset, AGREEMENT, only_student)
     counts = dict(zip(model.places["place_id"], model.places["count"], strict=True))
     assert counts == {
         "oxford": 1,
@@ -158,7 +165,7 @@ def test_both_ends_frame_each_side_on_its_places_and_outlines(shipped):
     assert set(shipped.ends[0].place_ids) == {"oxford", "oxfordshire"}
     assert set(shipped.ends[1].place_ids) == {"langfang", "hebei"}
     for end, region in zip(shipped.ends, ("oxfordshire", "hebei"), strict=True):
-        visible = end.view.visible_bounds(mv.PANEL_WIDTH, mv.PANEL_HEIGHT)
+        visible = end.view.visible_bounds(map_model.PANEL_WIDTH, map_model.PANEL_HEIGHT)
         outline = geo.feature_bounds(shipped.outlines[region])
         assert visible.contains(outline.west, outline.south)
         assert visible.contains(outline.east, outline.north)
@@ -218,12 +225,12 @@ def test_views_are_framed_from_the_data_for_any_agreement(data_dir: DataDir):
     assert (ningbo.latitude, ningbo.longitude) == pytest.approx((29.8683, 121.5440), abs=1e-3)
     # No outlines of these places are shipped: the decks draw them as points only.
     assert model.outlines == {}
-    assert layer(mv.ends_decks(model)[0], "regions")["data"]["features"] == []
+    assert layer(map_decks.ends_decks(model)[0], "regions")["data"]["features"] == []
 
 
 def test_end_decks_hold_the_layers_and_offline_style(shipped):
     """Countries, outlines and their labels, markers and their labels, on the local blank style."""
-    decks = mv.ends_decks(shipped)
+    decks = map_decks.ends_decks(shipped)
     assert len(decks) == 2
     for deck in decks:
         spec = deck_json(deck)
@@ -234,7 +241,7 @@ def test_end_decks_hold_the_layers_and_offline_style(shipped):
             "places",
             "place-labels",
         ]
-        assert spec["mapStyle"] == mv.LOCAL_STYLE
+        assert spec["mapStyle"] == map_decks.LOCAL_STYLE
         assert "mapProvider" not in spec or spec["mapProvider"] is None
     gb, cn = decks
     assert {f["properties"]["place_id"] for f in layer(gb, "regions")["data"]["features"]} == {
@@ -254,7 +261,7 @@ def test_end_decks_hold_the_layers_and_offline_style(shipped):
 
 def test_labels_carry_chinese_glyphs_and_do_not_overprint(shipped):
     """Text layers ask for every glyph they use; a venue inside its city is not labelled twice."""
-    gb = mv.ends_decks(shipped)[0]
+    gb = map_decks.ends_decks(shipped)[0]
     labels = layer(gb, "place-labels")
     assert labels["characterSet"] == "auto"
     assert layer(gb, "region-labels")["characterSet"] == "auto"
@@ -263,13 +270,13 @@ def test_labels_carry_chinese_glyphs_and_do_not_overprint(shipped):
 
 
 def test_selected_place_gets_a_ring_and_a_thicker_outline(shipped):
-    decks = mv.ends_decks(shipped, selected="langfang")
+    decks = map_decks.ends_decks(shipped, selected="langfang")
     ring = layer(decks[1], "selection")["data"]
     assert [(row["place_id"], row["lon"], row["lat"]) for row in ring] == [
         ("langfang", 116.7036, 39.5234)
     ]
     assert "selection" not in [x["id"] for x in deck_json(decks[0])["layers"]]
-    selected_region = mv.ends_decks(shipped, selected="hebei")[1]
+    selected_region = map_decks.ends_decks(shipped, selected="hebei")[1]
     widths = [
         f["properties"]["line_width"] for f in layer(selected_region, "regions")["data"]["features"]
     ]
@@ -277,7 +284,7 @@ def test_selected_place_gets_a_ring_and_a_thicker_outline(shipped):
 
 
 def test_link_deck_frames_every_linked_place(shipped):
-    deck = mv.link_deck(shipped)
+    deck = map_decks.link_deck(shipped)
     spec = deck_json(deck)
     assert [x["id"] for x in spec["layers"]] == [
         "countries",
@@ -291,7 +298,7 @@ def test_link_deck_frames_every_linked_place(shipped):
         spec["initialViewState"]["longitude"],
         spec["initialViewState"]["zoom"],
     )
-    visible = view.visible_bounds(mv.LINK_WIDTH, mv.LINK_HEIGHT)
+    visible = view.visible_bounds(map_model.LINK_WIDTH, map_model.LINK_HEIGHT)
     for place in shipped.places.itertuples():
         assert visible.contains(place.lon, place.lat), place.place_id
 
@@ -307,22 +314,22 @@ def test_tooltips_are_plain_text_with_data_kept_literal(data_dir: DataDir):
     line = data_dir.line_of("initiatives", "initiative_id", "enterprise-support")
     data_dir.set_cell("initiatives", line, "title_en", HOSTILE)
     model = model_of(data_dir.path)
-    deck = mv.ends_decks(model)[1]
-    assert deck._tooltip == mv.TOOLTIP
+    deck = map_decks.ends_decks(model)[1]
+    assert deck._tooltip == map_decks.TOOLTIP
     assert set(deck._tooltip) == {"text", "style"}
     langfang = next(r for r in layer(deck, "places")["data"] if r["place_id"] == "langfang")
     lines = langfang["tooltip"].split("\n")
     assert lines[0] == f"{HOSTILE} · 廊坊市"
     assert lines[1] == "City"
     assert f"• {HOSTILE} (planned)" in lines
-    arcs = layer(mv.link_deck(model), "links")["data"]
+    arcs = layer(map_decks.link_deck(model), "links")["data"]
     arc = next(a for a in arcs if a["target_id"] == "langfang")
     assert arc["tooltip"].startswith(f"Oxford · 牛津市 ↔ {HOSTILE} · 廊坊市\nShared initiatives: 1")
 
 
 def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     """Tooltips name the place in English and Chinese, its kind, and its initiatives' statuses."""
-    cn = mv.ends_decks(shipped)[1]
+    cn = map_decks.ends_decks(shipped)[1]
     hebei = layer(cn, "regions")["data"]["features"][0]["properties"]["tooltip"].split("\n")
     assert hebei[:3] == ["Hebei · 河北省", "Province", "Initiatives here: 2"]
     assert "• Knowledge sharing on smart and sustainable cities (planned)" in hebei
@@ -331,7 +338,9 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     assert baoding["tooltip"] == "Baoding · 保定市\nCity\nNo initiative recorded here"
     chinese = model_of(SHIPPED_DATA, language="zh")
     chengdu = next(
-        r for r in layer(mv.link_deck(chinese), "places")["data"] if r["place_id"] == "chengdu"
+        r
+        for r in layer(map_decks.link_deck(chinese), "places")["data"]
+        if r["place_id"] == "chengdu"
     )
     # In Chinese the Chinese name comes first.
     assert chengdu["tooltip"].split("\n")[:2] == ["成都市 · Chengdu", "城市"]
@@ -340,12 +349,12 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
 @pytest.mark.parametrize(("language", "more"), [("en", "… and 1 more"), ("zh", "……另有 1 项")])
 def test_tooltips_list_a_few_initiatives_and_count_the_rest(monkeypatch, language, more):
     """A place with many initiatives lists the first few and says how many more there are."""
-    monkeypatch.setattr(mv, "TOOLTIP_INITIATIVES", 1)
+    monkeypatch.setattr(map_decks, "TOOLTIP_INITIATIVES", 1)
     model = model_of(SHIPPED_DATA, language=language)
-    lines = mv.place_tooltip(model, "hebei").split("\n")
+    lines = map_decks.place_tooltip(model, "hebei").split("\n")
     assert len([line for line in lines if line.startswith("•")]) == 1
     assert lines[-1] == more
-    arc = next(a for a in layer(mv.link_deck(model), "links")["data"] if a["count"] == 2)
+    arc = next(a for a in layer(map_decks.link_deck(model), "links")["data"] if a["count"] == 2)
     assert arc["tooltip"].split("\n")[-1] == more
 
 
@@ -369,38 +378,41 @@ def test_place_and_initiatives_at_agree_with_the_frames(shipped):
 
 def test_records_are_the_rows_as_pandas_gives_them(shipped):
     for frame in (shipped.places, shipped.involvements, shipped.links):
-        assert mv.records(frame) == frame.to_dict("records")
+        assert map_model.records(frame) == frame.to_dict("records")
 
 
 def test_a_deck_is_written_once_with_the_same_content_as_pydeck(shipped):
-    """The JSON is kept for the next rerun, and it is pydeck's own content, compactly written."""
-    deck = mv.link_deck(shipped)
-    first = deck.to_json()
+    """Once written, the JSON is kept with the deck for the next rerun, and it is pydeck's own
+    content, compactly written."""
+    deck = map_decks.link_deck(shipped)
+    pydecks_own = json.loads(pdk.Deck.to_json(deck))
+    first = deck.written().to_json()
     assert deck.to_json() is first
-    assert json.loads(first) == json.loads(pdk.Deck.to_json(deck))
+    assert json.loads(first) == pydecks_own
+    assert "_written" not in first
 
 
 @pytest.mark.parametrize(
     ("setting", "tiles", "style", "unknown"),
     [
-        ("", False, mv.LOCAL_STYLE, ""),
-        ("off", False, mv.LOCAL_STYLE, ""),
+        ("", False, map_decks.LOCAL_STYLE, ""),
+        ("off", False, map_decks.LOCAL_STYLE, ""),
         ("Carto", True, "light", ""),
-        ("google", False, mv.LOCAL_STYLE, "google"),
+        ("google", False, map_decks.LOCAL_STYLE, "google"),
     ],
 )
 def test_tiles_are_off_unless_configured(setting, tiles, style, unknown):
-    basemap = mv.basemap(setting)
+    basemap = map_decks.basemap(setting)
     assert (basemap.tiles, basemap.style, basemap.unknown) == (tiles, style, unknown)
 
 
 def test_tiles_setting_comes_from_the_environment(monkeypatch, shipped):
-    monkeypatch.setenv(mv.TILES_VARIABLE, "carto")
-    spec = deck_json(mv.link_deck(shipped))
+    monkeypatch.setenv(map_decks.TILES_VARIABLE, "carto")
+    spec = deck_json(map_decks.link_deck(shipped))
     assert spec["mapProvider"] == "carto"
-    assert spec["mapStyle"] != mv.LOCAL_STYLE
+    assert spec["mapStyle"] != map_decks.LOCAL_STYLE
     # With tiles the land comes from them: the country layer draws borders only.
-    assert layer(mv.link_deck(shipped), "countries")["filled"] is False
+    assert layer(map_decks.link_deck(shipped), "countries")["filled"] is False
 
 
 def test_shipped_outlines_are_small_and_tied_to_places():
@@ -441,9 +453,12 @@ def test_every_place_kind_has_a_label_in_both_catalogues():
 
 def test_deck_json_stays_small_for_every_rerun(shipped):
     """The decks are re-sent on each rerun: compact JSON, zoomed panels without far countries."""
-    sizes = [len(deck.to_json()) for deck in [*mv.ends_decks(shipped), mv.link_deck(shipped)]]
+    sizes = [
+        len(deck.to_json())
+        for deck in [*map_decks.ends_decks(shipped), map_decks.link_deck(shipped)]
+    ]
     assert max(sizes) < 400_000
-    assert "\n" not in mv.link_deck(shipped).to_json()
+    assert "\n" not in map_decks.link_deck(shipped).to_json()
 
 
 @pytest.mark.parametrize("language", ["zh", "both"])
@@ -451,10 +466,10 @@ def test_tooltips_read_as_chinese_in_chinese_and_in_both(language):
     """A tooltip in English + 中文 gives all its English lines, then all its Chinese ones; in
     either layout the Chinese passes a bilingual reader's checks."""
     model = model_of(SHIPPED_DATA, language=language)
-    tooltips = [mv.place_tooltip(model, p) for p in model.places["place_id"]]
-    tooltips += [layer(mv.link_deck(model), "links")["data"][0]["tooltip"]]
+    tooltips = [map_decks.place_tooltip(model, p) for p in model.places["place_id"]]
+    tooltips += [layer(map_decks.link_deck(model), "links")["data"][0]["tooltip"]]
     assert [problem for text in tooltips for problem in problems(text, language)] == []
     if language == "both":
-        english, chinese = mv.place_tooltip(model, "hebei").split("\n\n")
+        english, chinese = map_decks.place_tooltip(model, "hebei").split("\n\n")
         assert english.startswith("Hebei · 河北省\nProvince")
         assert chinese.startswith("河北省 · Hebei\n省")

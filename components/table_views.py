@@ -1,0 +1,108 @@
+"""Every table the pages show: its columns and headings (as data), the rows shown, and the same
+rows in the form Streamlit sends, made together so they share one lifetime in the memo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from components.i18n import translator
+
+# A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
+# on every rerun costs more than the rerun budget, and nobody reads them on screen.
+MAX_TABLE_ROWS = 1000
+
+# Each table's columns in the order shown, with the catalogue key of its heading. Columns a
+# frame holds but its table does not list stay on the server.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "initiatives": {
+        "title": "columns.title",
+        "focus_areas": "columns.focus_areas",
+        "lead": "columns.lead",
+        "places": "columns.places",
+        "start": "columns.start",
+        "end": "columns.end",
+        "status": "columns.status",
+        "status_as_of": "columns.status_as_of",
+        "source": "columns.source",
+    },
+    "initiative_milestones": {
+        "date": "columns.date",
+        "title": "columns.title",
+        "status": "columns.status",
+        "note": "columns.note",
+    },
+    "milestones": {
+        "date": "columns.date",
+        "title": "columns.title",
+        "status": "columns.status",
+        "kind": "columns.milestone_kind",
+        "initiative": "columns.initiative",
+        "note": "columns.note",
+        "source": "columns.source",
+    },
+    "indicators_table": {
+        "name": "columns.indicator",
+        "initiative": "columns.initiative",
+        "unit": "columns.unit",
+        "direction": "columns.direction",
+        "baseline": "columns.baseline",
+        "target": "columns.target",
+        "target_date": "columns.target_date",
+        "latest_value": "columns.latest_value",
+        "latest_date": "columns.latest_date",
+        "values_count": "columns.values_count",
+        "verdict": "columns.assessment",
+    },
+    "quiet_initiatives": {
+        "title": "columns.initiative",
+        "status": "columns.status",
+        "last_activity": "columns.last_activity",
+        "quiet_since": "columns.quiet_since",
+    },
+    "quiet_areas": {
+        "name": "columns.focus_area",
+        "last_activity": "columns.last_activity",
+        "quiet_since": "columns.quiet_since",
+    },
+}
+
+
+def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The table as Arrow, the form Streamlit sends, converted once by whoever keeps it; a
+    frame with mixed types is left to Streamlit, which knows how to fix them."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return frame
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table as the page shows it: `name` is also its download's file name."""
+
+    name: str
+    # The rows shown (at most MAX_TABLE_ROWS), headed in the page's language: what the CSV
+    # download holds.
+    shown: pd.DataFrame
+    # The same rows as Streamlit sends them.
+    sent: pa.Table | pd.DataFrame
+    # Rows before the cut.
+    total_rows: int
+    source_ids: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.total_rows == 0
+
+
+def table_view(
+    frame: pd.DataFrame, name: str, language: str, source_ids: tuple[str, ...]
+) -> TableView:
+    """`frame` as table `name` of TABLE_COLUMNS shows it, in `language`."""
+    t = translator(language)
+    headings = {column: t(key) for column, key in TABLE_COLUMNS[name].items()}
+    shown = frame.head(MAX_TABLE_ROWS)[list(headings)].rename(columns=headings)
+    return TableView(name, shown, as_arrow(shown), len(frame), tuple(source_ids))
