@@ -4,6 +4,9 @@
 the shipped number of initiatives, and milestones, indicators and indicator values in proportion.
 Every row cites one source whose kind is `illustrative`, so the app can say so on every screen.
 Columns are built whole with numpy (no loop over rows): a million indicator values take seconds.
+Each table has one builder (`_places`, `_initiatives`, ...) returning its columns by name; the
+contract decides which columns a table has and in what order, and a column it lists that no
+builder fills stops the generation (SampleIncomplete) rather than being left out.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from components.contract import DESCRIPTOR_NAME, default_descriptor_path, load_contract
+from components.contract import (
+    DESCRIPTOR_NAME,
+    Contract,
+    Table,
+    default_descriptor_path,
+    load_contract,
+)
 from components.illustrative import ILLUSTRATIVE_KIND
 
 SOURCE_ID = "illustrative-sample"
@@ -145,32 +154,78 @@ def _random_dates(rng, start: np.ndarray, span_days: np.ndarray) -> np.ndarray:
     return start + offsets * DAY
 
 
-def generate(
-    scale: int, seed: int = 0, indicator_values: int | None = None
-) -> dict[str, pd.DataFrame]:
-    """Every table of the contract, as text cells, for an illustrative dataset."""
-    size = SampleSize.for_scale(scale, indicator_values)
-    rng = np.random.default_rng(seed)
-    tables: dict[str, pd.DataFrame] = {}
+# Column name -> its values: a sequence as long as the table, or one value for every row.
+Columns = dict[str, object]
+PRECISIONS = np.array(["day", "month", "year"], dtype=object)
 
-    tables["sources"] = pd.DataFrame(
-        {
-            "source_id": [SOURCE_ID],
-            "kind": [ILLUSTRATIVE_KIND],
-            "title": ["Illustrative data generated for demonstrations and benchmarks"],
-            "title_zh": ["为演示和性能测试生成的示例数据"],
-            "publisher": ["partnership sample"],
-            "published_on": [GENERATED_ON],
-            "url": [""],
-            "reference": [""],
-            "notes": [
-                f"Generated with --scale {scale} --seed {seed}. Not real: no figure, name, date "
-                "or place in these rows describes the actual partnership."
-            ],
-        }
-    )
 
-    # Places: one region per side, cities around its centre, one venue in each city.
+class SampleIncomplete(Exception):
+    """The contract lists a table or a column that no builder here fills (or the reverse)."""
+
+
+# What a table's builder made that the builders of later tables draw on. Each builder draws from
+# the one random generator after the builders before it, so `generate` calls them in a fixed
+# order: changing that order, or the order of the draws inside a builder, changes every file.
+
+
+@dataclass(frozen=True)
+class Places:
+    ids: np.ndarray  # every place, in table order
+    regions: np.ndarray  # one per side
+    cities: np.ndarray
+    venues: np.ndarray  # one per city, in the same order
+    country: np.ndarray  # per side
+
+
+@dataclass(frozen=True)
+class Agreements:
+    ids: np.ndarray
+    signed: np.ndarray  # datetime64[D]
+
+
+@dataclass(frozen=True)
+class Parties:
+    ids: np.ndarray
+    # The parties of each agreement are one contiguous block of `ids`.
+    block_start: np.ndarray
+    block_size: np.ndarray
+
+
+@dataclass(frozen=True)
+class Initiatives:
+    ids: np.ndarray
+    agreement: np.ndarray  # index of each initiative's agreement
+    start: np.ndarray  # drawn start dates, before they are cut to their precision
+
+
+@dataclass(frozen=True)
+class Indicators:
+    ids: np.ndarray
+    values_each: np.ndarray  # how many values each indicator gets
+    baseline: np.ndarray
+    target: np.ndarray
+    baseline_date: np.ndarray
+
+
+def _sources(scale: int, seed: int) -> Columns:
+    return {
+        "source_id": [SOURCE_ID],
+        "kind": [ILLUSTRATIVE_KIND],
+        "title": ["Illustrative data generated for demonstrations and benchmarks"],
+        "title_zh": ["为演示和性能测试生成的示例数据"],
+        "publisher": ["partnership sample"],
+        "published_on": [GENERATED_ON],
+        "url": [""],
+        "reference": [""],
+        "notes": [
+            f"Generated with --scale {scale} --seed {seed}. Not real: no figure, name, date "
+            "or place in these rows describes the actual partnership."
+        ],
+    }
+
+
+def _places(rng: np.random.Generator, size: SampleSize) -> tuple[Columns, Places]:
+    """One region per side, cities around its centre, one venue in each city."""
     cities = (size.places - 2) // 2
     city_side = np.arange(cities) % 2
     centre_lat = np.array([side["lat"] for side in SIDES])[city_side]
@@ -183,73 +238,77 @@ def generate(
     city_ids = _numbered("sample-city-", city_numbers)
     venue_ids = _numbered("sample-venue-", city_numbers)
     country = np.array([side["country"] for side in SIDES], dtype=object)
-    tables["places"] = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "place_id": region_ids,
-                    "name_en": [side["en"] for side in SIDES],
-                    "name_zh": list(SIDE_NAMES_ZH),
-                    "kind": ["county", "province"],
-                    "country": country,
-                    "lat": [side["lat"] for side in SIDES],
-                    "lon": [side["lon"] for side in SIDES],
-                    "parent_place_id": "",
-                    "coordinates_note": "Centre of the illustrative region.",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "place_id": city_ids,
-                    "name_en": _numbered("Sample town ", city_numbers),
-                    "name_zh": _numbered("示例城镇", city_numbers),
-                    "kind": "city",
-                    "country": country[city_side],
-                    "lat": city_lat.round(4),
-                    "lon": city_lon.round(4),
-                    "parent_place_id": region_ids[city_side],
-                    "coordinates_note": "Generated point.",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "place_id": venue_ids,
-                    "name_en": _numbered("Sample hall ", city_numbers),
-                    "name_zh": _numbered("示例会堂", city_numbers),
-                    "kind": "venue",
-                    "country": country[city_side],
-                    "lat": (city_lat + 0.002).round(4),
-                    "lon": (city_lon + 0.002).round(4),
-                    "parent_place_id": city_ids,
-                    "coordinates_note": "Generated point beside its town.",
-                }
-            ),
-        ],
-        ignore_index=True,
+    regions = {
+        "place_id": region_ids,
+        "name_en": [side["en"] for side in SIDES],
+        "name_zh": list(SIDE_NAMES_ZH),
+        "kind": ["county", "province"],
+        "country": country,
+        "lat": [side["lat"] for side in SIDES],
+        "lon": [side["lon"] for side in SIDES],
+        "parent_place_id": "",
+        "coordinates_note": "Centre of the illustrative region.",
+    }
+    towns = {
+        "place_id": city_ids,
+        "name_en": _numbered("Sample town ", city_numbers),
+        "name_zh": _numbered("示例城镇", city_numbers),
+        "kind": "city",
+        "country": country[city_side],
+        "lat": city_lat.round(4),
+        "lon": city_lon.round(4),
+        "parent_place_id": region_ids[city_side],
+        "coordinates_note": "Generated point.",
+    }
+    venues = {
+        "place_id": venue_ids,
+        "name_en": _numbered("Sample hall ", city_numbers),
+        "name_zh": _numbered("示例会堂", city_numbers),
+        "kind": "venue",
+        "country": country[city_side],
+        "lat": (city_lat + 0.002).round(4),
+        "lon": (city_lon + 0.002).round(4),
+        "parent_place_id": city_ids,
+        "coordinates_note": "Generated point beside its town.",
+    }
+    stacked = pd.concat(map(pd.DataFrame, (regions, towns, venues)), ignore_index=True)
+    places = Places(
+        ids=stacked["place_id"].to_numpy(dtype=object),
+        regions=region_ids,
+        cities=city_ids.to_numpy(dtype=object),
+        venues=venue_ids.to_numpy(dtype=object),
+        country=country,
     )
-    place_ids = tables["places"]["place_id"].to_numpy(dtype=object)
+    return dict(stacked.items()), places
 
-    # Agreements: the first (and biggest) is the newest.
+
+def _agreements(
+    rng: np.random.Generator, size: SampleSize, places: Places
+) -> tuple[Columns, Agreements]:
+    """The first (and biggest) agreement is the newest."""
     agreement_ids = _ids("sample-agreement", size.agreements).to_numpy(dtype=object)
     signed = FIRST_SIGNING + np.arange(size.agreements)[::-1] * 400 * DAY
     agreement_numbers = np.arange(1, size.agreements + 1)
-    tables["agreements"] = pd.DataFrame(
-        {
-            "agreement_id": agreement_ids,
-            "title_en": _numbered("Illustrative agreement ", agreement_numbers),
-            "title_zh": _numbered("示例协议", agreement_numbers),
-            "title_basis": "descriptive",
-            "kind": _pick(
-                rng, ("memorandum-of-understanding", "cooperation-agreement"), size.agreements
-            ),
-            "signed_on": _dates(signed),
-            "place_id": venue_ids.iloc[: size.agreements].to_numpy(),
-            "summary_en": "A generated agreement between two illustrative sides.",
-            "summary_zh": "两个示例方之间的生成协议。",
-        }
-    )
+    columns = {
+        "agreement_id": agreement_ids,
+        "title_en": _numbered("Illustrative agreement ", agreement_numbers),
+        "title_zh": _numbered("示例协议", agreement_numbers),
+        "title_basis": "descriptive",
+        "kind": _pick(
+            rng, ("memorandum-of-understanding", "cooperation-agreement"), size.agreements
+        ),
+        "signed_on": _dates(signed),
+        "place_id": places.venues[: size.agreements],
+        "summary_en": "A generated agreement between two illustrative sides.",
+        "summary_zh": "两个示例方之间的生成协议。",
+    }
+    return columns, Agreements(agreement_ids, signed)
 
-    # Parties: four signatories per agreement (two per side), then partners spread over them.
+
+def _parties(
+    rng: np.random.Generator, size: SampleSize, places: Places, agreements: Agreements
+) -> tuple[Columns, Parties]:
+    """Four signatories per agreement (two per side), then partners spread over them."""
     extra = size.parties - 4 * size.agreements
     party_agreement = np.concatenate(
         [np.repeat(np.arange(size.agreements), 4), np.arange(extra) % size.agreements]
@@ -260,12 +319,11 @@ def generate(
         order
     ]
     party_side = np.arange(size.parties) % 2
+    cities = len(places.cities)
     party_place = np.where(
         is_signatory & (np.arange(size.parties) % 4 < 2),
-        region_ids[party_side],
-        city_ids.to_numpy(dtype=object)[
-            (rng.integers(0, cities // 2, size.parties) * 2 + party_side) % cities
-        ],
+        places.regions[party_side],
+        places.cities[(rng.integers(0, cities // 2, size.parties) * 2 + party_side) % cities],
     )
     party_numbers = np.arange(1, size.parties + 1)
     party_ids = _ids("sample-party", size.parties).to_numpy(dtype=object)
@@ -274,74 +332,86 @@ def generate(
         dtype=object,
     )
     other_kinds = np.array(["university", "business", "programme", "other"], dtype=object)
-    tables["parties"] = pd.DataFrame(
-        {
-            "party_id": party_ids,
-            "agreement_id": agreement_ids[party_agreement],
-            "name_en": _numbered("Illustrative organisation ", party_numbers),
-            "name_zh": _numbered("示例机构", party_numbers),
-            "kind": np.where(
-                is_signatory,
-                signatory_kinds[np.arange(size.parties) % 4],
-                other_kinds[rng.integers(0, 4, size.parties)],
-            ),
-            "country": country[party_side],
-            "place_id": party_place,
-            "role": np.where(
-                is_signatory,
-                "signatory",
-                np.array(["partner", "supporter", "delegation"], dtype=object)[
-                    rng.integers(0, 3, size.parties)
-                ],
-            ),
-        }
+    columns = {
+        "party_id": party_ids,
+        "agreement_id": agreements.ids[party_agreement],
+        "name_en": _numbered("Illustrative organisation ", party_numbers),
+        "name_zh": _numbered("示例机构", party_numbers),
+        "kind": np.where(
+            is_signatory,
+            signatory_kinds[np.arange(size.parties) % 4],
+            other_kinds[rng.integers(0, 4, size.parties)],
+        ),
+        "country": places.country[party_side],
+        "place_id": party_place,
+        "role": np.where(
+            is_signatory,
+            "signatory",
+            np.array(["partner", "supporter", "delegation"], dtype=object)[
+                rng.integers(0, 3, size.parties)
+            ],
+        ),
+    }
+    parties = Parties(
+        ids=party_ids,
+        block_start=np.searchsorted(party_agreement, np.arange(size.agreements)),
+        block_size=np.bincount(party_agreement, minlength=size.agreements),
     )
-    party_block_start = np.searchsorted(party_agreement, np.arange(size.agreements))
-    party_block_size = np.bincount(party_agreement, minlength=size.agreements)
+    return columns, parties
 
+
+def _people(rng: np.random.Generator, size: SampleSize, parties: Parties) -> Columns:
     person_numbers = np.arange(1, size.people + 1)
-    tables["people"] = pd.DataFrame(
-        {
-            "person_id": _ids("sample-person", size.people),
-            "name_en": _numbered("Sample Person ", person_numbers),
-            "name_zh": _numbered("示例人物", person_numbers),
-            "title_en": _pick(rng, ("Councillor", "Director", "Professor", "Officer"), size.people),
-            "title_zh": "",
-            "party_id": party_ids[np.arange(size.people) % size.parties],
-            "note_en": "",
-            "note_zh": "",
-        }
-    )
+    return {
+        "person_id": _ids("sample-person", size.people),
+        "name_en": _numbered("Sample Person ", person_numbers),
+        "name_zh": _numbered("示例人物", person_numbers),
+        "title_en": _pick(rng, ("Councillor", "Director", "Professor", "Officer"), size.people),
+        "title_zh": "",
+        "party_id": parties.ids[np.arange(size.people) % size.parties],
+        "note_en": "",
+        "note_zh": "",
+    }
 
-    # Focus areas: the same themes for every agreement, in blocks of FOCUS_AREAS_PER_AGREEMENT.
+
+def _focus_areas(size: SampleSize, agreements: Agreements) -> tuple[Columns, np.ndarray]:
+    """The same themes for every agreement, in blocks of FOCUS_AREAS_PER_AGREEMENT; returns
+    the columns and the focus area ids."""
     area_agreement = np.repeat(np.arange(size.agreements), FOCUS_AREAS_PER_AGREEMENT)
     area_theme = np.tile(np.arange(FOCUS_AREAS_PER_AGREEMENT), size.agreements)
     theme_en = np.array([theme[0] for theme in THEMES], dtype=object)
     theme_zh = np.array([theme[1] for theme in THEMES], dtype=object)
     area_ids = (
-        pd.Series(agreement_ids[area_agreement])
+        pd.Series(agreements.ids[area_agreement])
         + "-"
         + pd.Series(theme_en[area_theme]).str.lower().str.replace(" ", "-")
     ).to_numpy(dtype=object)
-    tables["focus_areas"] = pd.DataFrame(
-        {
-            "focus_area_id": area_ids,
-            "agreement_id": agreement_ids[area_agreement],
-            "name_en": theme_en[area_theme],
-            "name_zh": theme_zh[area_theme],
-            "description_en": "Generated focus area.",
-            "description_zh": "生成的重点领域。",
-            "description_basis": "editorial",
-            "sort_order": (area_theme + 1).astype(str),
-        }
-    )
+    columns = {
+        "focus_area_id": area_ids,
+        "agreement_id": agreements.ids[area_agreement],
+        "name_en": theme_en[area_theme],
+        "name_zh": theme_zh[area_theme],
+        "description_en": "Generated focus area.",
+        "description_zh": "生成的重点领域。",
+        "description_basis": "editorial",
+        "sort_order": (area_theme + 1).astype(str),
+    }
+    return columns, area_ids
 
-    # Initiatives.
+
+def _initiatives(
+    rng: np.random.Generator,
+    size: SampleSize,
+    places: Places,
+    agreements: Agreements,
+    parties: Parties,
+    focus_area_ids: np.ndarray,
+) -> tuple[Columns, Initiatives]:
     count = size.initiatives
     agreement_of = rng.choice(size.agreements, count, p=np.array(AGREEMENT_SHARES) / 1.0)
     agreement_of = np.sort(agreement_of)
     initiative_ids = _ids("sample-initiative", count).to_numpy(dtype=object)
-    start = _random_dates(rng, signed[agreement_of], np.full(count, 6 * 365))
+    start = _random_dates(rng, agreements.signed[agreement_of], np.full(count, 6 * 365))
     has_start = rng.random(count) > 0.05
     has_end = has_start & (rng.random(count) > 0.4)
     end = start + rng.integers(30, 3 * 365, count) * DAY
@@ -352,67 +422,75 @@ def generate(
         weights=(3, 5, 4, 1, 1, 1),
     )
     as_of = np.minimum(start + rng.integers(0, 2 * 365, count) * DAY, STATUS_AS_OF_LATEST)
-    precision = np.array(["day", "month", "year"], dtype=object)
-    start_precision = precision[rng.choice(3, count, p=[0.6, 0.3, 0.1])]
+    start_precision = PRECISIONS[rng.choice(3, count, p=[0.6, 0.3, 0.1])]
     has_lead = rng.random(count) > 0.1
-    lead = party_ids[
-        party_block_start[agreement_of]
-        + rng.integers(0, np.iinfo(np.int32).max, count) % party_block_size[agreement_of]
+    lead = parties.ids[
+        parties.block_start[agreement_of]
+        + rng.integers(0, np.iinfo(np.int32).max, count) % parties.block_size[agreement_of]
     ]
     numbers = np.arange(1, count + 1)
-    tables["initiatives"] = pd.DataFrame(
-        {
-            "initiative_id": initiative_ids,
-            "agreement_id": agreement_ids[agreement_of],
-            "title_en": _numbered("Illustrative initiative ", numbers)
-            + " on "
-            + pd.Series(theme_en[numbers % len(THEMES)]).str.lower(),
-            "title_zh": pd.Series(theme_zh[numbers % len(THEMES)]) + _numbered("示例举措", numbers),
-            "summary_en": "A generated initiative; its dates, status and partners are not real.",
-            "summary_zh": np.where(
-                rng.random(count) > 0.2, "程序生成的举措；其日期、状态和合作方均非真实信息。", ""
-            ),
-            "focus_area_ids": _id_lists(
-                area_ids,
-                agreement_of * FOCUS_AREAS_PER_AGREEMENT,
-                np.full(count, FOCUS_AREAS_PER_AGREEMENT),
-                rng.integers(0, 4, count),
-                rng,
-            ),
-            "lead_party_id": np.where(has_lead, lead, ""),
-            "partner_party_ids": _id_lists(
-                party_ids,
-                party_block_start[agreement_of],
-                party_block_size[agreement_of],
-                rng.integers(1, 4, count),
-                rng,
-            ),
-            "place_ids": _id_lists(
-                place_ids,
-                np.zeros(count, dtype=int),
-                np.full(count, len(place_ids)),
-                rng.integers(0, 3, count),
-                rng,
-            ),
-            "start_date": _dates(
-                np.where(has_start, _to_precision(start, start_precision), np.datetime64("NaT"))
-            ),
-            "start_date_precision": np.where(has_start, start_precision, ""),
-            "end_date": _dates(np.where(has_end, end, np.datetime64("NaT"))),
-            "end_date_precision": np.where(has_end, "day", ""),
-            "status": status,
-            "status_as_of": _dates(as_of),
-        }
-    )
+    theme_en = np.array([theme[0] for theme in THEMES], dtype=object)
+    theme_zh = np.array([theme[1] for theme in THEMES], dtype=object)
+    columns = {
+        "initiative_id": initiative_ids,
+        "agreement_id": agreements.ids[agreement_of],
+        "title_en": _numbered("Illustrative initiative ", numbers)
+        + " on "
+        + pd.Series(theme_en[numbers % len(THEMES)]).str.lower(),
+        "title_zh": pd.Series(theme_zh[numbers % len(THEMES)]) + _numbered("示例举措", numbers),
+        "summary_en": "A generated initiative; its dates, status and partners are not real.",
+        "summary_zh": np.where(
+            rng.random(count) > 0.2, "程序生成的举措；其日期、状态和合作方均非真实信息。", ""
+        ),
+        "focus_area_ids": _id_lists(
+            focus_area_ids,
+            agreement_of * FOCUS_AREAS_PER_AGREEMENT,
+            np.full(count, FOCUS_AREAS_PER_AGREEMENT),
+            rng.integers(0, 4, count),
+            rng,
+        ),
+        "lead_party_id": np.where(has_lead, lead, ""),
+        "partner_party_ids": _id_lists(
+            parties.ids,
+            parties.block_start[agreement_of],
+            parties.block_size[agreement_of],
+            rng.integers(1, 4, count),
+            rng,
+        ),
+        "place_ids": _id_lists(
+            places.ids,
+            np.zeros(count, dtype=int),
+            np.full(count, len(places.ids)),
+            rng.integers(0, 3, count),
+            rng,
+        ),
+        "start_date": _dates(
+            np.where(has_start, _to_precision(start, start_precision), np.datetime64("NaT"))
+        ),
+        "start_date_precision": np.where(has_start, start_precision, ""),
+        "end_date": _dates(np.where(has_end, end, np.datetime64("NaT"))),
+        "end_date_precision": np.where(has_end, "day", ""),
+        "status": status,
+        "status_as_of": _dates(as_of),
+    }
+    return columns, Initiatives(initiative_ids, agreement_of, start)
 
-    # Milestones: most belong to an initiative and fall within a few years of its start.
+
+def _milestones(
+    rng: np.random.Generator,
+    size: SampleSize,
+    places: Places,
+    agreements: Agreements,
+    initiatives: Initiatives,
+) -> Columns:
+    """Most belong to an initiative and fall within a few years of its start."""
     count = size.milestones
     owner = rng.integers(0, size.initiatives, count)
     owner.sort()
     for_agreement_only = rng.random(count) < 0.05
     dated = rng.random(count) > 0.03
-    date = start[owner] + rng.integers(-30, 4 * 365, count) * DAY
-    date = np.maximum(date, signed[agreement_of[owner]])
+    date = initiatives.start[owner] + rng.integers(-30, 4 * 365, count) * DAY
+    date = np.maximum(date, agreements.signed[initiatives.agreement[owner]])
     past = date <= STATUS_AS_OF_LATEST
     milestone_status = np.where(
         past,
@@ -420,33 +498,33 @@ def generate(
         np.where(rng.random(count) < 0.9, "planned", "unknown"),
     )
     milestone_status = np.where(dated, milestone_status, "unknown")
-    date_precision = precision[rng.choice(3, count, p=[0.8, 0.15, 0.05])]
+    date_precision = PRECISIONS[rng.choice(3, count, p=[0.8, 0.15, 0.05])]
     numbers = np.arange(1, count + 1)
     kinds = ("signing", "visit", "launch", "meeting", "report", "announcement", "other")
-    tables["milestones"] = pd.DataFrame(
-        {
-            "milestone_id": _ids("sample-milestone", count),
-            "agreement_id": agreement_ids[agreement_of[owner]],
-            "initiative_id": np.where(for_agreement_only, "", initiative_ids[owner]),
-            "date": _dates(
-                np.where(dated, _to_precision(date, date_precision), np.datetime64("NaT"))
-            ),
-            "date_precision": np.where(dated, date_precision, ""),
-            "title_en": _numbered("Illustrative milestone ", numbers),
-            "title_zh": _numbered("示例里程碑", numbers),
-            "kind": _pick(rng, kinds, count, weights=(1, 4, 3, 6, 3, 2, 1)),
-            "place_id": np.where(
-                rng.random(count) < 0.7, place_ids[rng.integers(0, len(place_ids), count)], ""
-            ),
-            "status": milestone_status,
-            "note_en": "",
-            "note_zh": "",
-        }
-    )
+    return {
+        "milestone_id": _ids("sample-milestone", count),
+        "agreement_id": agreements.ids[initiatives.agreement[owner]],
+        "initiative_id": np.where(for_agreement_only, "", initiatives.ids[owner]),
+        "date": _dates(np.where(dated, _to_precision(date, date_precision), np.datetime64("NaT"))),
+        "date_precision": np.where(dated, date_precision, ""),
+        "title_en": _numbered("Illustrative milestone ", numbers),
+        "title_zh": _numbered("示例里程碑", numbers),
+        "kind": _pick(rng, kinds, count, weights=(1, 4, 3, 6, 3, 2, 1)),
+        "place_id": np.where(
+            rng.random(count) < 0.7, places.ids[rng.integers(0, len(places.ids), count)], ""
+        ),
+        "status": milestone_status,
+        "note_en": "",
+        "note_zh": "",
+    }
 
-    # Indicators: a baseline at the initiative's start and a target a few years on. The baseline
-    # is measured, so it lies early enough for the indicator's values to follow it, one a day at
-    # most, by STATUS_AS_OF_LATEST.
+
+def _indicators(
+    rng: np.random.Generator, size: SampleSize, initiatives: Initiatives
+) -> tuple[Columns, Indicators]:
+    """A baseline at the initiative's start and a target a few years on. The baseline is
+    measured, so it lies early enough for the indicator's values to follow it, one a day at
+    most, by STATUS_AS_OF_LATEST."""
     count = size.indicators
     per_indicator = np.full(count, size.indicator_values // count)
     per_indicator[: size.indicator_values % count] += 1
@@ -457,49 +535,115 @@ def generate(
     change = rng.integers(10, 300, count).astype(float)
     target = np.where(increase, baseline + change, np.maximum(baseline - change, 0))
     latest_baseline = STATUS_AS_OF_LATEST - np.maximum(per_indicator, 30) * DAY
-    baseline_date = np.minimum(start[measured], latest_baseline)
+    baseline_date = np.minimum(initiatives.start[measured], latest_baseline)
     target_date = baseline_date + rng.integers(365, 5 * 365, count) * DAY
     units = ("students", "visits", "companies", "GBP", "%", "events")
     indicator_ids = _ids("sample-indicator", count).to_numpy(dtype=object)
     numbers = np.arange(1, count + 1)
-    tables["indicators"] = pd.DataFrame(
-        {
-            "indicator_id": indicator_ids,
-            "initiative_id": initiative_ids[measured],
-            "name_en": _numbered("Illustrative measure ", numbers),
-            "name_zh": _numbered("示例指标", numbers),
-            "unit": _pick(rng, units, count),
-            "direction": np.where(increase, "increase", "decrease"),
-            "baseline": baseline.astype(int).astype(str),
-            "baseline_date": _dates(baseline_date),
-            "target": target.astype(int).astype(str),
-            "target_date": _dates(target_date),
-        }
-    )
+    columns = {
+        "indicator_id": indicator_ids,
+        "initiative_id": initiatives.ids[measured],
+        "name_en": _numbered("Illustrative measure ", numbers),
+        "name_zh": _numbered("示例指标", numbers),
+        "unit": _pick(rng, units, count),
+        "direction": np.where(increase, "increase", "decrease"),
+        "baseline": baseline.astype(int).astype(str),
+        "baseline_date": _dates(baseline_date),
+        "target": target.astype(int).astype(str),
+        "target_date": _dates(target_date),
+    }
+    return columns, Indicators(indicator_ids, per_indicator, baseline, target, baseline_date)
 
-    # Indicator values: a series per indicator from its baseline, drifting to the target, weekly
-    # or closer so that the last value is dated by STATUS_AS_OF_LATEST.
+
+def _indicator_values(
+    rng: np.random.Generator, size: SampleSize, indicators: Indicators
+) -> Columns:
+    """A series per indicator from its baseline, drifting to the target, weekly or closer so
+    that the last value is dated by STATUS_AS_OF_LATEST."""
     count = size.indicator_values
-    span_days = (STATUS_AS_OF_LATEST - baseline_date) // DAY
+    per_indicator = indicators.values_each
+    baseline, target = indicators.baseline, indicators.target
+    span_days = (STATUS_AS_OF_LATEST - indicators.baseline_date) // DAY
     spacing = np.clip(span_days // np.maximum(per_indicator, 1), 1, VALUE_SPACING_DAYS)
     which = np.repeat(np.arange(size.indicators), per_indicator)
     step = np.arange(count) - np.repeat(np.cumsum(per_indicator) - per_indicator, per_indicator)
     progress = np.minimum(1.0, (step + 1) / np.maximum(per_indicator[which], 1))
     noise = rng.normal(0, 0.05, count) * np.abs(target - baseline)[which]
     value = baseline[which] + (target - baseline)[which] * progress + noise
-    tables["indicator_values"] = pd.DataFrame(
-        {
-            "indicator_id": indicator_ids[which],
-            "date": _dates(baseline_date[which] + (step + 1) * spacing[which] * DAY),
-            "value": pd.Series(value.round(1)).astype(str),
-            "note": np.where(rng.random(count) < 0.01, "Estimated.", ""),
-        }
-    )
+    return {
+        "indicator_id": indicators.ids[which],
+        "date": _dates(indicators.baseline_date[which] + (step + 1) * spacing[which] * DAY),
+        "value": pd.Series(value.round(1)).astype(str),
+        "note": np.where(rng.random(count) < 0.01, "Estimated.", ""),
+    }
 
-    for frame in tables.values():
-        if "source_id" not in frame and frame is not tables["sources"]:
-            frame["source_id"] = SOURCE_ID
-    return tables
+
+def build_columns(
+    scale: int, seed: int = 0, indicator_values: int | None = None
+) -> dict[str, Columns]:
+    """Every table's columns, from its builder. The builders run in this order, whatever the
+    contract's order: each draws from the generator after the ones before and uses what they
+    made."""
+    size = SampleSize.for_scale(scale, indicator_values)
+    rng = np.random.default_rng(seed)
+    columns: dict[str, Columns] = {"sources": _sources(scale, seed)}
+    columns["places"], places = _places(rng, size)
+    columns["agreements"], agreements = _agreements(rng, size, places)
+    columns["parties"], parties = _parties(rng, size, places, agreements)
+    columns["people"] = _people(rng, size, parties)
+    columns["focus_areas"], focus_area_ids = _focus_areas(size, agreements)
+    columns["initiatives"], initiatives = _initiatives(
+        rng, size, places, agreements, parties, focus_area_ids
+    )
+    columns["milestones"] = _milestones(rng, size, places, agreements, initiatives)
+    columns["indicators"], indicators = _indicators(rng, size, initiatives)
+    columns["indicator_values"] = _indicator_values(rng, size, indicators)
+    return columns
+
+
+def _frame(table: Table, built: dict[str, Columns]) -> pd.DataFrame:
+    """The table in the contract's column order, from what its builder made."""
+    if table.name not in built:
+        raise SampleIncomplete(
+            f"the contract lists a table {table.name!r} that no builder in components/sample.py "
+            "makes: add one and call it from build_columns()"
+        )
+    made = built[table.name]
+    # Every row cites the one illustrative source; the sources table says what it is.
+    columns = {"source_id": SOURCE_ID, **made}
+    missing = [name for name in table.column_names if name not in columns]
+    unknown = [name for name in made if name not in table.column_names]
+    if missing:
+        raise SampleIncomplete(
+            f"no builder fills {table.name}.{', '.join(missing)}, which the contract lists: "
+            f'give it values in _{table.name}() in components/sample.py ("" for an empty '
+            "column the contract allows to be empty)"
+        )
+    if unknown:
+        raise SampleIncomplete(
+            f"_{table.name}() in components/sample.py fills {', '.join(unknown)}, which the "
+            f"contract's {table.name} table does not list"
+        )
+    return pd.DataFrame({name: columns[name] for name in table.column_names})
+
+
+def generate(
+    scale: int,
+    seed: int = 0,
+    indicator_values: int | None = None,
+    contract: Contract | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every table of the contract (the shipped one by default), as text cells, in its column
+    order, for an illustrative dataset. Raises SampleIncomplete when the contract lists a table
+    or column that no builder fills."""
+    contract = contract or load_contract()
+    built = build_columns(scale, seed, indicator_values)
+    unlisted = [name for name in built if name not in contract.table_names]
+    if unlisted:
+        raise SampleIncomplete(
+            f"components/sample.py builds {', '.join(unlisted)}, which the contract does not list"
+        )
+    return {table.name: _frame(table, built) for table in contract.tables}
 
 
 @dataclass(frozen=True)
@@ -536,10 +680,10 @@ def write_sample(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _guard_real_data(out_dir)
-    tables = generate(scale, seed, indicator_values)
+    tables = generate(scale, seed, indicator_values, contract)
     rows = {}
     for table in contract.tables:
-        frame = tables[table.name][table.column_names]
+        frame = tables[table.name]
         path = out_dir / table.filename
         partial = path.with_suffix(".csv.partial")
         frame.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -13,13 +15,20 @@ import pytest
 
 from components import sample
 from components.cli import main
-from components.contract import DESCRIPTOR_NAME, load_contract
+from components.contract import (
+    DESCRIPTOR_NAME,
+    default_descriptor_path,
+    load_contract,
+    parse_contract,
+)
 from components.illustrative import ILLUSTRATIVE_KIND
 from components.loader import load_dataset
 from components.sample import (
     SOURCE_ID,
     RefusedToOverwrite,
+    SampleIncomplete,
     SampleSize,
+    generate,
     write_sample,
 )
 from tests.conftest import SHIPPED_DATA
@@ -193,3 +202,49 @@ def test_nothing_measured_or_done_is_dated_after_it_was_made(tmp_path, monkeypat
     assert result.problems == []
     newest = result.dataset["indicator_values"]["date"].max()
     assert newest <= pd.Timestamp(sample.STATUS_AS_OF_LATEST)
+
+
+def shipped_descriptor() -> dict:
+    return json.loads(default_descriptor_path().read_text(encoding="utf-8"))
+
+
+def test_every_table_has_the_contracts_columns_in_order():
+    """generate() makes every table of the contract, each with exactly its columns, in order."""
+    contract = load_contract()
+    tables = generate(scale=1)
+    assert list(tables) == contract.table_names
+    for table in contract.tables:
+        assert list(tables[table.name].columns) == table.column_names, table.name
+
+
+@pytest.mark.parametrize("table", [table.name for table in load_contract().tables])
+def test_a_contract_column_no_builder_fills_stops_generation(table):
+    """A column added to the contract that no builder fills is an error naming it, not a
+    column silently left out of the sample."""
+    descriptor = copy.deepcopy(shipped_descriptor())
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == table]
+    resource["schema"]["fields"].insert(1, {"name": "new_column", "type": "string"})
+    with pytest.raises(SampleIncomplete, match=rf"{table}\.new_column"):
+        generate(scale=1, contract=parse_contract(descriptor))
+
+
+def test_a_contract_table_no_builder_makes_stops_generation():
+    """A table added to the contract without a builder is an error naming it."""
+    descriptor = copy.deepcopy(shipped_descriptor())
+    extra = copy.deepcopy(descriptor["resources"][-1])
+    extra.update(name="new_table", path="new_table.csv")
+    descriptor["resources"].append(extra)
+    with pytest.raises(SampleIncomplete, match="new_table"):
+        generate(scale=1, contract=parse_contract(descriptor))
+
+
+def test_a_column_the_contract_dropped_stops_generation():
+    """A column a builder still fills after the contract dropped it is an error too, so the
+    builders and the contract stay in step both ways."""
+    descriptor = copy.deepcopy(shipped_descriptor())
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == "milestones"]
+    resource["schema"]["fields"] = [
+        field for field in resource["schema"]["fields"] if field["name"] != "note_zh"
+    ]
+    with pytest.raises(SampleIncomplete, match="note_zh"):
+        generate(scale=1, contract=parse_contract(descriptor))
