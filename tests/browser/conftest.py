@@ -10,12 +10,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.conftest import REPO, SHIPPED_DATA
 
@@ -172,26 +177,144 @@ def page(browser, offline: Offline, request: pytest.FixtureRequest):
     context.close()
 
 
-def wait_until_settled(page, timeout_ms: int = 30_000, quiet_ms: int = 600) -> None:
-    """Wait until the script run has finished and stays finished for `quiet_ms`.
+# Final statuses of a script run; FINISHED_EARLY_FOR_RERUN (an st.rerun()) means another follows.
+_RUN_OVER = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+# The page shows no run going and nothing left from an earlier run.
+_PAGE_AT_REST = f"""() => !!document.querySelector('{SCRIPT_FINISHED}')
+    && !document.querySelector('[data-stale="true"]')"""
+# Every element whose code Streamlit loads on demand (charts, tables, maps) has replaced its
+# placeholder, and every plotly chart has finished drawing its SVG (text included): plotly sets
+# `_replotting` while it draws and `_fontLoadToken` while it waits for a font to redraw.
+_PAGE_DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).every(chart => {
+        const plot = chart.querySelector('.js-plotly-plot');
+        return !!plot && !!plot.querySelector('.main-svg') && !!plot._fullLayout
+            && plot._fullLayout._replotting === false && !plot._fontLoadToken;
+    })"""
+_POLL_MS = 50
 
-    A run can be followed at once by another (a first visit routed through app.py, a widget
-    syncing the URL), and "notRunning" shows briefly in between.
+
+@dataclass
+class ScriptRuns:
+    """Script runs as the page's websocket tells them, in the order they happened.
+
+    The page alone cannot tell when the runs are over: a run ended by st.rerun() shows
+    "notRunning" for a moment before the next one starts, and a click sends its rerun request
+    before the page shows any change. `requests` counts the runs the browser asked for (not a
+    fragment's timed reruns); `pending` is true from a request (or a run starting, or ending
+    early for a rerun) until a run finishes for good.
     """
+
+    requests: int = 0
+    finished: int = 0
+    pending: bool = False
+    connected: bool = False
+
+    def watch(self, websocket) -> None:
+        if not websocket.url.endswith("/_stcore/stream"):
+            return
+        # A new page load opens a new connection: what the old one said no longer counts.
+        self.requests, self.finished, self.pending, self.connected = 0, 0, True, True
+        websocket.on("framesent", self._sent)
+        websocket.on("framereceived", self._received)
+
+    def _sent(self, payload) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = BackMsg.FromString(payload)
+        if message.HasField("rerun_script"):
+            # A fragment's timed rerun (`run_every`) is no action's answer: not counted.
+            self.requests += not message.rerun_script.is_auto_rerun
+            self.pending = True
+
+    def _received(self, payload) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg.FromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "session_status_changed" and message.session_status_changed.script_is_running:
+            self.pending = True
+        elif kind == "script_finished":
+            if message.script_finished in _RUN_OVER:
+                self.finished += 1
+                self.pending = False
+            else:
+                self.pending = True
+
+
+_RUNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def script_runs(page) -> ScriptRuns:
+    """The page's ScriptRuns, watching from now on (open_page starts it before navigating)."""
+    if page not in _RUNS:
+        runs = ScriptRuns()
+        page.on("websocket", runs.watch)
+        _RUNS[page] = runs
+    return _RUNS[page]
+
+
+def wait_until_settled(page, timeout_ms: int = 30_000, requests_before: int | None = None) -> None:
+    """Wait until Streamlit's script runs are over: the page shows none running and nothing
+    stale, and the websocket says the last run the browser asked for has finished for good.
+
+    `requests_before`: the ScriptRuns.requests count before an action that asks for a run (a
+    click on a widget), so the wait does not end before that run has even been asked for.
+    """
+    runs = script_runs(page)
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        page.wait_for_selector(SCRIPT_FINISHED, timeout=timeout_ms)
-        page.wait_for_timeout(quiet_ms)
-        if (
-            page.locator(SCRIPT_FINISHED).count()
-            and not page.locator('[data-stale="true"]').count()
-        ):
+        remaining_ms = max(1, round((deadline - time.monotonic()) * 1000))
+        try:
+            page.wait_for_function(_PAGE_AT_REST, timeout=remaining_ms, polling=_POLL_MS)
+        except PlaywrightTimeout:
+            raise TimeoutError(
+                f"the app was still running a script after {timeout_ms} ms ({runs})"
+            ) from None
+        asked = requests_before is None or runs.requests > requests_before
+        if asked and not (runs.connected and (runs.pending or not runs.finished)):
             return
         if time.monotonic() > deadline:
-            raise TimeoutError("the app kept rerunning")
+            raise TimeoutError(
+                f"the script runs were not over after {timeout_ms} ms: the app kept rerunning "
+                f"or the expected run was never asked for ({runs})"
+            )
+        page.wait_for_timeout(_POLL_MS)  # a run the page does not show yet is on its way
+
+
+@contextmanager
+def rerun_expected(page, timeout_ms: int = 30_000) -> Iterator[None]:
+    """The action in the block asks Streamlit for a run (a click on a widget, a key that
+    presses a button): wait for that request, then until the runs are over."""
+    before = script_runs(page).requests
+    yield
+    wait_until_settled(page, timeout_ms, requests_before=before)
+
+
+def wait_until_drawn(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the runs are over and the page has drawn what Streamlit loads after them:
+    every placeholder replaced, every plotly chart drawn. (Map canvases are not waited for:
+    software WebGL takes seconds, and nothing that reads the page's text needs them.)"""
+    wait_until_settled(page, timeout_ms)
+    try:
+        page.wait_for_function(_PAGE_DRAWN, timeout=timeout_ms, polling=_POLL_MS)
+    except PlaywrightTimeout:
+        waiting = page.evaluate(
+            """() => [document.querySelectorAll('[data-testid="stSkeleton"]').length,
+                document.querySelectorAll('[data-testid="stPlotlyChart"]').length]"""
+        )
+        raise TimeoutError(
+            f"the page was not drawn after {timeout_ms} ms: {waiting[0]} placeholders left, "
+            f"{waiting[1]} plotly charts on the page"
+        ) from None
 
 
 def open_page(page, url: str, timeout_ms: int = 30_000) -> None:
-    """Navigate and wait until Streamlit's script runs have finished."""
+    """Navigate and wait until Streamlit's script runs are over."""
+    script_runs(page)
     page.goto(url)
     wait_until_settled(page, timeout_ms)

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from components.i18n import translate
-from tests.browser.conftest import open_page
+from tests.browser.conftest import open_page, wait_until_drawn, wait_until_settled
 from tests.browser.test_pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -68,8 +68,8 @@ def test_headings_form_an_outline(app_server, page, path, language):
     bilingual layout, where a slide's Chinese title stands under its English one)."""
     joiner = "&" if "?" in path else "?"
     open_page(page, f"{app_server.url}/{path}{joiner}lang={language}")
-    # Streamlit adds the lower elements a moment after the run ends.
-    page.wait_for_timeout(2000)
+    # Streamlit draws the elements whose code it loads on demand after the run ends.
+    wait_until_drawn(page)
     levels = page.evaluate(OUTLINE_SCRIPT)
     assert levels and levels[0] == 1 and levels.count(1) == 1, levels
     skipped = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
@@ -85,8 +85,9 @@ def test_page_declares_its_language(app_server, page):
 
 def _tab_to(page, matches: str, limit: int = 200) -> bool:
     """Press Tab until the focused element satisfies the JS predicate `matches`."""
-    # Streamlit adds the lower elements a moment after the run ends; start from the top.
-    page.wait_for_timeout(2000)
+    # Streamlit draws the elements whose code it loads on demand after the run ends, and
+    # drawing one can take the focus: wait for them all, then start from the top.
+    wait_until_drawn(page)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -117,13 +118,16 @@ def test_briefing_pack_downloads_with_the_keyboard(app_server, page):
     label = translate("briefing.download")
     page.locator("button", has_text=label).first.wait_for()
     button = page.locator("button", has_text=label).first
-    # A rerun that redraws the button moves focus away: focus it again once the page is still.
-    for _ in range(20):
+    focused = "e => e === document.activeElement && e.tabIndex >= 0"
+    # A rerun that redraws the button, or a chart drawn after the run, moves focus away: focus
+    # it once everything is drawn, and again after any run that still took it.
+    wait_until_drawn(page)
+    for _ in range(5):
         button.focus()
-        page.wait_for_timeout(300)
-        if button.evaluate("e => e === document.activeElement && e.tabIndex >= 0"):
+        if button.evaluate(focused):
             break
-    assert button.evaluate("e => e === document.activeElement && e.tabIndex >= 0"), page.evaluate(
+        wait_until_settled(page)
+    assert button.evaluate(focused), page.evaluate(
         "() => document.activeElement.innerText.slice(0, 400)"
     )
     with page.expect_download(timeout=120_000) as download:

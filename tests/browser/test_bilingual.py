@@ -11,7 +11,15 @@ import re
 import pytest
 
 from components.presentation import SLIDES
-from tests.browser.conftest import open_page, start_server, stop_server, wait_until_settled
+from components.ui.lazy_expander import KEY_PREFIX
+from tests.browser.conftest import (
+    open_page,
+    rerun_expected,
+    start_server,
+    stop_server,
+    wait_until_drawn,
+    wait_until_settled,
+)
 from tests.browser.test_pages import PAGES
 from tests.language_checks import problems
 from tests.rich_data import rich_copy
@@ -34,6 +42,8 @@ RICH_VIEWS = [
     "initiatives?initiative=trade-desk",
 ]
 CLOSED_EXPANDER = '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary'
+# An expander that builds its content only when open reruns the page when it opens.
+LAZY_EXPANDER = f'[class*="st-key-{KEY_PREFIX}"]'
 
 # The page's text, piece by piece as a reader meets it: HTML blocks, each line of text drawn in
 # the charts' SVG, the data grids' cells, and the words inside each chart's figure (legend,
@@ -104,8 +114,13 @@ def _open_every_expander(page) -> None:
         ]
         if not closed:
             return
-        closed[0].click()
-        wait_until_settled(page)
+        summary = closed[0]
+        if summary.evaluate(f"e => !!e.closest({LAZY_EXPANDER!r})"):
+            with rerun_expected(page):
+                summary.click()
+        else:
+            summary.click()
+            wait_until_settled(page)
     raise AssertionError("expanders kept closing")
 
 
@@ -122,7 +137,7 @@ def _read_like_a_bilingual_officer(page, offline, url: str, view: str, language:
     joiner = "&" if "?" in view else "?"
     open_page(page, f"{url}/{view}{joiner}lang={language}", timeout_ms=60_000)
     _open_every_expander(page)
-    page.wait_for_timeout(500)  # charts draw their SVG just after the script run ends
+    wait_until_drawn(page)  # charts draw their SVG just after the script run ends
     found = []
     for text in page.evaluate(COLLECT_TEXT):
         found += problems(_plain(text), language, view)

@@ -10,7 +10,14 @@ import pytest
 
 from components.editors import add_editor
 from components.i18n import translate
-from tests.browser.conftest import ARTIFACTS, SCRIPT_FINISHED, open_page, start_server, stop_server
+from tests.browser.conftest import (
+    ARTIFACTS,
+    open_page,
+    rerun_expected,
+    start_server,
+    stop_server,
+    wait_until_settled,
+)
 from tests.conftest import SHIPPED_DATA
 
 pytestmark = pytest.mark.browser
@@ -36,11 +43,6 @@ def editor_server(tmp_path):
     stop_server(server)
 
 
-def _wait(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_selector(SCRIPT_FINISHED, timeout=30_000)
-
-
 def test_viewer_has_no_upload_control(editor_server, page, offline):
     open_page(page, f"{editor_server.url}/data")
     page.get_by_text(translate("data.viewer_notice")).wait_for()
@@ -54,8 +56,8 @@ def test_editor_sees_the_report_then_applies_a_good_file(editor_server, page, of
     open_page(page, f"{editor_server.url}/data")
     page.get_by_label(translate("data.sign_in_name")).fill("alice")
     page.get_by_role("textbox", name=translate("data.sign_in_password")).fill(PASSWORD)
-    page.get_by_role("button", name=translate("data.sign_in_button")).click()
-    _wait(page)
+    with rerun_expected(page):
+        page.get_by_role("button", name=translate("data.sign_in_button")).click()
     page.get_by_text(translate("data.upload_label")).first.wait_for()
 
     places = (editor_server.data_dir / "places.csv").read_text(encoding="utf-8")
@@ -68,7 +70,7 @@ def test_editor_sees_the_report_then_applies_a_good_file(editor_server, page, of
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(broken))
     page.get_by_text(translate("data.report_rejected", count=2)[:40]).wait_for(timeout=30_000)
-    _wait(page)
+    wait_until_settled(page)
     report = page.locator(".st-key-validation_report")
     report.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -79,7 +81,7 @@ def test_editor_sees_the_report_then_applies_a_good_file(editor_server, page, of
     fixed.write_text(places.replace("City centre (Carfax).", "Carfax tower."), encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(fixed))
     page.get_by_text(translate("data.report_valid")).wait_for(timeout=30_000)
-    _wait(page)
+    wait_until_settled(page)
     page.get_by_label(translate("data.note")).fill("Carfax named as the tower")
     page.get_by_role("button", name=translate("data.apply")).click()
     page.get_by_text(translate("data.applied", version=2)[:25]).wait_for(timeout=30_000)
