@@ -263,13 +263,15 @@ class ChartView:
 
     chart: Chart
     summary: str
-    readable: pd.DataFrame
+    # None when nothing is drawn: there is no picture to stand in for.
+    readable: pd.DataFrame | None
 
 
 def chart_view(chart: Chart, name: str, language: str, today: date | None = None) -> ChartView:
     """`chart` as chart `name` of CHART_KINDS; only a timeline reads `today`."""
     summary = describe_chart(name, chart, today, language)
-    return ChartView(chart, summary, readable_table(chart.data, language))
+    drawn = chart.figure is not None
+    return ChartView(chart, summary, readable_table(chart.data, language) if drawn else None)
 
 
 @dataclass(frozen=True)

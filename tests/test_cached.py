@@ -74,6 +74,14 @@ def test_the_filtered_timeline_never_meets_the_unfiltered_one(rich):
     )
 
 
+def test_a_chart_with_nothing_drawn_has_no_readable_table(rich):
+    """No indicator chosen: no bullets, no picture, so no table standing in for one (its rows
+    are the whole indicator table, whose columns are not all a reader's)."""
+    nothing = cached.bullets(rich, Filters(AGREEMENT), (), "zh")
+    assert nothing.chart.figure is None
+    assert nothing.readable is None
+
+
 def test_a_view_is_what_its_builder_makes_for_those_inputs(rich):
     one_area = Filters(AGREEMENT, focus_area_ids=("smart-sustainable-cities",))
     remembered = cached.milestone_table(rich, one_area, "zh")
