@@ -52,7 +52,6 @@ class MemoStats:
     # Values built but not kept, each larger than the whole budget.
     too_large: int
     builds: int
-    hits: int
 
 
 class Memo:
@@ -67,7 +66,6 @@ class Memo:
         self._bytes = 0
         self._too_large = 0
         self._builds = 0
-        self._hits = 0
 
     def get(self, key: MemoKey, build: Callable[[], Value]) -> Value:
         with self._lock:
@@ -97,20 +95,10 @@ class Memo:
             for key in [key for key in self._entries if key.version == version]:
                 self._bytes -= self._entries.pop(key).size
 
-    def keys(self) -> list[MemoKey]:
-        """The keys held, least recently used first."""
-        with self._lock:
-            return list(self._entries)
-
     def versions(self) -> set[str]:
         """The dataset versions the entries were built from."""
         with self._lock:
             return {key.version for key in self._entries}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
 
     def stats(self) -> MemoStats:
         with self._lock:
@@ -120,14 +108,12 @@ class Memo:
                 self.budget_bytes,
                 self._too_large,
                 self._builds,
-                self._hits,
             )
 
     def _lookup(self, key: MemoKey) -> _Entry | None:
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
-            self._hits += 1
         return entry
 
     def _store(self, key: MemoKey, value: Any, size: int) -> None:
