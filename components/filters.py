@@ -7,6 +7,7 @@ with a notice (a translation key and its values) and never raises.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,11 @@ FILTER_PARAMS = (FOCUS_PARAM, STATUS_PARAM, PLACE_PARAM, FROM_PARAM, TO_PARAM)
 SEPARATOR = ","
 # Initiatives whose status is closed cannot "go quiet": nothing more is expected of them.
 CLOSED_STATUSES = ("completed", "cancelled")
+# The dates a filter can take: the date inputs refuse anything outside (and raise, before any
+# page runs, if handed such a value), so a link's date outside them is dropped with a notice.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -152,11 +158,30 @@ def _date(name: str, raw: str | list[str] | None, notices: list[Notice]) -> date
     values = _values(raw)
     if not values:
         return None
-    try:
-        return date.fromisoformat(values[0])
-    except ValueError:
-        notices.append(Notice("filters.malformed_date", {"param": name, "value": values[0]}))
+    written = values[0]
+    # Only YYYY-MM-DD: `fromisoformat` also takes week dates and compact forms.
+    if not ISO_DAY.fullmatch(written):
+        notices.append(Notice("filters.malformed_date", {"param": name, "value": written}))
         return None
+    try:
+        day = date.fromisoformat(written)
+    except ValueError:
+        notices.append(Notice("filters.malformed_date", {"param": name, "value": written}))
+        return None
+    if not EARLIEST <= day <= LATEST:
+        notices.append(
+            Notice(
+                "filters.date_out_of_range",
+                {
+                    "param": name,
+                    "value": written,
+                    "earliest": EARLIEST.isoformat(),
+                    "latest": LATEST.isoformat(),
+                },
+            )
+        )
+        return None
+    return day
 
 
 def from_query(

@@ -15,6 +15,18 @@ from components.loader import Dataset
 from components.progress import IndicatorValues
 
 DEFAULT_QUIET_MONTHS = 12
+# The thresholds the Progress page offers, in months: one month to ten years.
+QUIET_LIMITS = (1, 120)
+
+
+def months_from_link(written: str | None) -> int | None:
+    """The threshold a link asks for (?quiet=N), or None when it is not a whole number of months
+    within the limits. Only ASCII digits: `isdigit()` is also true of "²", which `int` refuses."""
+    low, high = QUIET_LIMITS
+    if written is None or not (written.isascii() and written.isdigit() and len(written) <= 3):
+        return None
+    months = int(written)
+    return months if low <= months <= high else None
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,65 @@ def test_every_page_runs_in_every_language(monkeypatch, page, language):
     assert not app.exception
     assert app.radio[0].value == language  # the language switch in the shared sidebar
     assert app.query_params["lang"] == language
+
+
+def test_a_viewers_clear_cache_neither_reloads_nor_loses_the_data(monkeypatch, data_dir: DataDir):
+    """What any client's "clear cache" message does (Streamlit clears both of its caches) takes
+    neither the loaded data nor the last valid version away from the sessions."""
+    import streamlit as st
+
+    from components.ui import cached
+
+    app = run_app(monkeypatch, data_dir.path)
+    assert not app.warning
+    loaded = cached.shown.last_valid(str(data_dir.path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = run_app(monkeypatch, data_dir.path)
+    assert cached.shown.last_valid(str(data_dir.path)) is loaded  # not read again
+    data_dir.set_cell("initiatives", 2, "status", "finished")
+    app = run_app(monkeypatch, data_dir.path)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = run_app(monkeypatch, data_dir.path)
+    assert not app.exception
+    assert app.warning[0].value == translate("shell.files_invalid_showing_last", count=1)
+    assert app.title[0].value == translate("overview.title")
+
+
+HOSTILE_LINKS = [
+    {"from": "1985-01-01"},
+    {"from": "0001-01-01", "to": "9999-12-31"},
+    {"to": "2101-01-01"},
+    {"from": "²"},
+    {"from": "2018-W27-3"},
+    {"quiet": "²"},
+    {"quiet": "9" * 5000},
+    {"quiet": "0"},
+    {"slide": "²"},
+    {"slide": "9" * 5000},
+    {"lang": "xx"},
+    {"map_view": "[x](https://evil.example)"},
+    {"map_place": "[x](https://evil.example)"},
+    {"focus": ",,,", "status": "[x](javascript:alert(1))", "place": "²"},
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_hostile_link_breaks_no_page(monkeypatch, page):
+    """Dates outside what the filter shows, digits of other scripts and Markdown in a link's
+    values are ignored on every page: the page runs and no notice holds a link."""
+    for query in HOSTILE_LINKS:
+        app = open_app(monkeypatch, SHIPPED_DATA, page, **query)
+        assert not app.exception, query
+        for notice in [*app.info, *app.sidebar.info]:
+            assert "](" not in notice.value.replace("\\]", "").replace("\\(", ""), notice.value
+
+
+def test_a_date_outside_the_filter_in_a_link_gets_a_notice(monkeypatch):
+    """/timeline?from=0001-01-01&to=9999-12-31 opens the Timeline unfiltered, saying why."""
+    app = open_app(monkeypatch, SHIPPED_DATA, "pages/timeline.py", **{"from": "0001-01-01"})
+    assert not app.exception
+    notices = " ".join(info.value for info in app.sidebar.info).replace("\\", "")
+    assert "0001-01-01" in notices and "1990-01-01" in notices
+    assert app.date_input[0].value is None

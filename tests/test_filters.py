@@ -222,3 +222,26 @@ def test_shipped_data_filters_without_error():
     dataset = load_dataset(SHIPPED_DATA).dataset
     selection = select(dataset, Filters(AGREEMENT, focus_area_ids=("trade-investment",)))
     assert list(selection.initiatives["initiative_id"]) == ["enterprise-support"]
+
+
+@pytest.mark.parametrize(
+    "raw", ["0001-01-01", "1985-01-01", "1989-12-31", "2101-01-01", "9999-12-31"]
+)
+def test_a_date_outside_what_the_filter_shows_is_ignored_with_a_notice(options, raw):
+    filters, notices = from_query({"from": raw, "to": raw}, AGREEMENT, options)
+    assert (filters.date_from, filters.date_to) == (None, None)
+    assert [notice.key for notice in notices] == ["filters.date_out_of_range"] * 2
+    assert notices[0].values["value"] == raw
+
+
+@pytest.mark.parametrize("raw", ["2018W271", "2018-W27-3", "20180704", "２０１８-07-04", "²"])
+def test_only_a_date_written_yyyy_mm_dd_is_read(options, raw):
+    filters, notices = from_query({"to": raw}, AGREEMENT, options)
+    assert filters.date_to is None
+    assert notices == [Notice("filters.malformed_date", {"param": "to", "value": raw})]
+
+
+def test_the_first_and_last_days_the_filter_shows_are_kept(options):
+    filters, notices = from_query({"from": "1990-01-01", "to": "2100-12-31"}, AGREEMENT, options)
+    assert (filters.date_from, filters.date_to) == (date(1990, 1, 1), date(2100, 12, 31))
+    assert notices == []

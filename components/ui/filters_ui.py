@@ -8,13 +8,14 @@ copied address reopens the same view.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import streamlit as st
 
 from components.filters import (
+    EARLIEST,
     FILTER_PARAMS,
     FROM_PARAM,
+    LATEST,
     TO_PARAM,
     FilterOptions,
     Filters,
@@ -37,9 +38,6 @@ FILTERS_FOR_KEY = "filters_for_agreement"
 # What was wrong with the link, and the filters it gave: the notices stay until the user changes
 # a filter (a rerun alone should not hide them).
 LINK_NOTICES_KEY = "filters_link_notices"
-# Date inputs default to a decade either side of today; agreements are older and plans longer.
-EARLIEST = date(1990, 1, 1)
-LATEST = date(2100, 12, 31)
 
 
 def _set_widgets(filters: Filters) -> None:

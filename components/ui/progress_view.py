@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import progress, quiet
 from components.i18n import format_date
-from components.markdown_text import paragraphs
+from components.markdown_text import escape_markdown, paragraphs
 from components.ui import cached
 from components.ui.charts import draw_chart, draw_table
 from components.ui.lazy_expander import lazy_expander
@@ -16,7 +16,6 @@ from components.ui.shell import PageContext
 INDICATORS_KEY = "progress_indicators"
 INDICATOR_KEY = "progress_indicator"
 QUIET_KEY = "quiet"
-QUIET_LIMITS = (1, 120)
 
 
 def _keep_valid(key: str, allowed: set[str]) -> None:
@@ -78,16 +77,14 @@ def indicators(ctx: PageContext) -> None:
 def _quiet_months(ctx: PageContext) -> int:
     """The threshold, from the widget, else from ?quiet= in the link (a bad value gets a
     notice), else the default; kept in the link so a shared view keeps it."""
-    low, high = QUIET_LIMITS
+    low, high = quiet.QUIET_LIMITS
     if QUIET_KEY not in st.session_state:
-        raw = st.query_params.get(QUIET_KEY)
-        months = quiet.DEFAULT_QUIET_MONTHS
-        if raw is not None:
-            if raw.isdigit() and low <= int(raw) <= high:
-                months = int(raw)
-            else:
-                st.info(paragraphs(ctx.t("filters.unknown_value", param=QUIET_KEY, value=raw)))
-        st.session_state[QUIET_KEY] = months
+        written = st.query_params.get(QUIET_KEY)
+        months = quiet.months_from_link(written)
+        if written is not None and months is None:
+            shown = escape_markdown(written)
+            st.info(paragraphs(ctx.t("filters.unknown_value", param=QUIET_KEY, value=shown)))
+        st.session_state[QUIET_KEY] = months or quiet.DEFAULT_QUIET_MONTHS
     months = st.number_input(
         ctx.t("progress.quiet_months"), min_value=low, max_value=high, step=1, key=QUIET_KEY
     )
