@@ -1,8 +1,10 @@
 """Every cache of the app, in one place: what each page reuses across reruns and sessions.
 
-Two stores, both shared by every session of the process:
-- the data folder as loaded (`load`), in Streamlit's `cache_resource`, keyed on the files'
-  signature, so an edited or swapped file is read again on the next rerun;
+Two stores, both shared by every session of the process and both plain objects, not Streamlit
+caches (any client, signed in or not, can clear those with one websocket message: that would make
+every session reload the data, or lose the last valid version while the files are broken):
+- the data folder as loaded (`load`), keyed on the files' signature, so an edited or swapped file
+  is read again on the next rerun;
 - every view built from a loaded dataset, in one `Memo` bounded by the bytes its entries hold
   (VIEW_MEMORY, a setting). Each function below is one such view. Its entry is keyed on the
   function, the dataset's version and exactly its own parameters: it reads nothing else, so two
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +27,6 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import pandas as pd
-import streamlit as st
 
 from components import (
     initiatives,
@@ -85,12 +87,53 @@ def view_memory() -> MemoStats:
 # --- The data as loaded ---------------------------------------------------------------------
 
 
-# cache_resource, not cache_data: cache_data would pickle and copy every frame on every rerun,
-# which at a million indicator values costs more than the whole rerun budget. The frames are
-# shared by every session and treated as read-only (pandas copy-on-write protects derived frames).
-@st.cache_resource(max_entries=2, show_spinner=False)
+class _Loads:
+    """The data folders as loaded, by their files' signature: the newest two, so a session still
+    drawing the version before a publish keeps it. The frames are shared by every session and
+    treated as read-only (pandas copy-on-write protects derived frames); nothing is copied.
+
+    Sessions asking for the same files at once wait for one load: a cold start of the large
+    data takes seconds, and each session reading it again would multiply both time and memory."""
+
+    ENTRIES = 2
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._results: OrderedDict[tuple, LoadResult] = OrderedDict()
+        self._loading: dict[tuple, threading.Lock] = {}
+
+    def _kept(self, key: tuple) -> LoadResult | None:
+        with self._lock:
+            result = self._results.get(key)
+            if result is not None:
+                self._results.move_to_end(key)
+            return result
+
+    def get(self, signature: tuple, data_dir: str) -> LoadResult:
+        key = (data_dir, signature)
+        result = self._kept(key)
+        if result is not None:
+            return result
+        with self._lock:
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            result = self._kept(key)
+            if result is None:
+                result = load_dataset(Path(data_dir))
+                with self._lock:
+                    self._results[key] = result
+                    while len(self._results) > self.ENTRIES:
+                        self._results.popitem(last=False)
+                    self._loading.pop(key, None)
+        return result
+
+
+_loads = _Loads()
+
+
 def load(signature: tuple, data_dir: str) -> LoadResult:
-    return load_dataset(Path(data_dir))
+    """The data folder as its files are now (`signature`: `loader.file_signature`)."""
+    return _loads.get(signature, data_dir)
 
 
 class _Shown:
