@@ -16,6 +16,15 @@ EXIT_UNREADABLE = 2
 
 
 def validate(data_dir: Path) -> int:
+    # An apply killed mid-swap leaves a mix of old and new files: finish it first, as the
+    # dashboard does, so the report is about the data every page shows.
+    from components.publishing import PublishError, recover_if_needed
+
+    try:
+        recover_if_needed(data_dir)
+    except PublishError as error:
+        print(f"partnership validate: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
     result = load_dataset(data_dir)
     problems = result.problems
     if problems:

@@ -45,7 +45,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     rolling = commands.add_parser(
         "rollback",
         help="restore the files of an earlier version (recorded as a new version)",
-        description="Restore the data files byte for byte as they were in VERSION.",
+        description="Restore the data files byte for byte as they were in VERSION. Exit "
+        "status: 0 restored (or already the same), 1 refused (no such version, or it fails "
+        "today's checks), 3 the data changed or was locked meanwhile (nothing written).",
     )
     rolling.add_argument("version", type=int)
     rolling.add_argument("--note", default="", help="why (for the history)")
@@ -65,8 +67,23 @@ def _who() -> str:
     return f"{getpass.getuser()} (command line)"
 
 
+def _recover(data_dir: Path, command: str) -> int | None:
+    """Complete an interrupted apply first; the exit status when that cannot be done."""
+    from components.publishing import BusyError, PublishError, recover
+
+    try:
+        recover(data_dir)
+    except BusyError as error:
+        print(f"partnership {command}: {error} Nothing was changed; try again.", file=sys.stderr)
+        return EXIT_CONFLICT
+    except PublishError as error:
+        print(f"partnership {command}: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    return None
+
+
 def import_file(path: Path, table: str | None, note: str, data_dir: Path) -> int:
-    from components.publishing import PublishError, publish, recover
+    from components.publishing import PublishError, publish
 
     try:
         data = path.read_bytes()
@@ -77,7 +94,8 @@ def import_file(path: Path, table: str | None, note: str, data_dir: Path) -> int
     if table and table not in contract.table_names:
         print(f"partnership import: no table {table!r}; tables: {', '.join(contract.table_names)}")
         return EXIT_REJECTED
-    recover(data_dir)
+    if (refused := _recover(data_dir, "import")) is not None:
+        return refused
     proposal = upload.check_upload(data, path.name, data_dir, table=table, contract=contract)
     if proposal.problems:
         print(format_report(proposal.problems))
@@ -116,9 +134,12 @@ def _describe(version) -> str:
 
 
 def show_history(data_dir: Path) -> int:
-    from components.publishing import history, recover
+    from components.publishing import history, history_warnings
 
-    recover(data_dir)
+    if (refused := _recover(data_dir, "history")) is not None:
+        return refused
+    for warning in history_warnings(data_dir):
+        print(f"partnership history: warning: {warning}", file=sys.stderr)
     versions = history(data_dir)
     if not versions:
         print("No version has been published here yet.")
@@ -135,25 +156,37 @@ def show_history(data_dir: Path) -> int:
 
 def roll_back(number: int, note: str, data_dir: Path) -> int:
     from components.history import prepare_rollback
-    from components.publishing import PublishError, recover, rollback
+    from components.publishing import BusyError, DataChangedError, PublishError, rollback
 
-    recover(data_dir)
+    if (refused := _recover(data_dir, "rollback")) is not None:
+        return refused
     try:
-        problems, changes = prepare_rollback(data_dir, number)
+        plan = prepare_rollback(data_dir, number)
     except PublishError as error:
         print(f"partnership rollback: {error}", file=sys.stderr)
         return EXIT_REJECTED
-    if problems:
-        print(format_report(problems))
+    if plan.errors:
+        print(format_report(plan.errors))
         print(f"Version {number} does not pass today's checks; nothing was changed.")
         return EXIT_REJECTED
+    if not plan.changes:
+        print(f"The data is already the same as version {number}; nothing to restore.")
+        return EXIT_DONE
     try:
         version = rollback(
-            data_dir, number, who=_who(), note=note, rows_changed=row_counts(changes)
+            data_dir,
+            number,
+            who=_who(),
+            note=note,
+            rows_changed=plan.rows_changed,
+            expected=plan.base,
         )
+    except (DataChangedError, BusyError) as error:
+        print(f"partnership rollback: NOT APPLIED. {error}")
+        return EXIT_CONFLICT
     except PublishError as error:
         print(f"partnership rollback: {error}")
-        return EXIT_CONFLICT
+        return EXIT_REJECTED
     print(f"Version {number} restored, recorded as version {version.number}.")
     return EXIT_DONE
 

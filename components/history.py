@@ -8,16 +8,24 @@ reads them with today's contract and checks.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from components.changes import TableChanges, diff_files
+from components.changes import TableChanges, diff_files, row_counts
 from components.contract import Contract, load_contract
 from components.loader import Dataset, LoadResult, load_dataset
 from components.problems import Problem, Severity
-from components.publishing import current_files, history, version_files
+from components.publishing import (
+    DamagedHistoryError,
+    current_files,
+    digest,
+    history,
+    version_files,
+)
 
 
 def _load_files(files: dict[str, bytes], contract: Contract | None = None) -> LoadResult:
@@ -29,22 +37,49 @@ def _load_files(files: dict[str, bytes], contract: Contract | None = None) -> Lo
 
 
 def load_version(data_dir: Path, number: int) -> Dataset | None:
-    """The dataset as it was in history version `number` (None if that version cannot be read)."""
-    return _load_files(version_files(data_dir, number)).dataset
+    """The dataset as it was in history version `number` (None if that version cannot be read,
+    also when its copy in the history is damaged)."""
+    try:
+        files = version_files(data_dir, number)
+    except DamagedHistoryError:
+        return None
+    return _load_files(files).dataset
 
 
-def prepare_rollback(
-    data_dir: Path, number: int, contract: Contract | None = None
-) -> tuple[list[Problem], dict[str, TableChanges]]:
-    """Check that version `number` still passes today's checks, and what restoring it changes.
+@dataclass(frozen=True)
+class RollbackPlan:
+    """A rollback checked and previewed against the data as it was at one moment."""
 
-    Returns the errors (empty when it may be restored) and the changes against the current data.
-    """
+    number: int
+    # The version's errors under today's checks: it may be restored only when there are none.
+    errors: list[Problem]
+    # What restoring it changes, against the data `base` fingerprints.
+    changes: dict[str, TableChanges]
+    # The fingerprint of the data the plan was made against: pass it to
+    # `publishing.rollback(..., expected=plan.base)`, which refuses if the data moved since.
+    base: dict[str, str]
+
+    @property
+    def rows_changed(self) -> dict[str, dict[str, int]]:
+        return row_counts(self.changes)
+
+    def __iter__(self) -> Iterator:
+        # Callers written before the plan had a base unpack `errors, changes = ...`.
+        return iter((self.errors, self.changes))
+
+
+def prepare_rollback(data_dir: Path, number: int, contract: Contract | None = None) -> RollbackPlan:
+    """Check that version `number` still passes today's checks, and what restoring it changes,
+    against the current data, whose fingerprint the plan keeps (see `RollbackPlan.base`)."""
     contract = contract or load_contract()
     target = version_files(Path(data_dir), number)
     problems = _load_files(target, contract).problems
     errors = [p for p in problems if p.severity is not Severity.WARNING]
-    return errors, diff_files(current_files(Path(data_dir), contract), target, contract)
+    # One read of the current files gives both the diff and the fingerprint, so the two always
+    # describe the same bytes, even if another apply lands while this runs.
+    current = current_files(Path(data_dir), contract)
+    base = {table.filename: digest(current.get(table.filename, b"")) for table in contract.tables}
+    return RollbackPlan(number, errors, diff_files(current, target, contract), base)
 
 
 def version_on(data_dir: Path, when: date) -> int | None:

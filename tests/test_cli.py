@@ -84,3 +84,10 @@ def test_missing_folder_exits_2(tmp_path: Path):
     result = run("validate", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "does not exist" in result.stdout
+
+
+def test_validate_leaves_a_folder_without_an_interrupted_apply_untouched(data_dir: DataDir):
+    """Checking a folder writes nothing into it: no lock file, no history folder."""
+    before = sorted(path.name for path in data_dir.path.iterdir())
+    assert run("validate", str(data_dir.path)).returncode == 0
+    assert sorted(path.name for path in data_dir.path.iterdir()) == before

@@ -306,3 +306,19 @@ def test_the_dashboard_finishes_an_interrupted_swap_before_showing_data(
     assert not app.exception
     assert snapshot(data_dir.path) == expected_after
     assert not publishing.needs_recovery(data_dir.path)
+
+
+@pytest.mark.parametrize(
+    ("command", "status"),
+    [(["validate", "{data}"], 0), (["rollback", "99", "--data-dir", "{data}"], 1)],
+)
+def test_every_command_finishes_an_interrupted_swap_first(
+    tmp_path, data_dir, expected_after, command, status
+):
+    """`partnership validate` (and a rollback that is refused) complete a half-swapped apply."""
+    assert import_two_tables(tmp_path, data_dir, data_dir.path, "mid-swap").returncode == -9
+    assert publishing.needs_recovery(data_dir.path)
+    result = run_cli(*(part.format(data=data_dir.path) for part in command))
+    assert result.returncode == status, result.stdout + result.stderr
+    assert snapshot(data_dir.path) == expected_after
+    assert not publishing.needs_recovery(data_dir.path)
