@@ -16,7 +16,7 @@ import pandas as pd
 from components import settings
 from components.clean_table_read import read_clean_table
 from components.contract import Contract, Table, load_contract
-from components.problems import Problem, Severity, has_errors
+from components.problems import Problem, Severity, bounded, has_errors
 from components.table_files import read_table_bytes
 from components.validation import ProblemLog, check_references, check_table
 
@@ -174,7 +174,7 @@ def load_dataset(
                 newest_change = max(newest_change, read.changed_at)
 
     check_references(frames, contract, files, log)
-    problems.extend(log.finish())
+    problems = bounded(problems + log.finish())
     if has_errors(problems):
         return LoadResult(None, problems)
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
 from components.contract import Table
-from components.problems import Problem, Severity, counted
+from components.limits import EXTRA_COLUMNS_NAMED, MAX_EXTRA_COLUMNS
+from components.problems import (
+    MAX_PER_KIND,
+    Problem,
+    ProblemLog,
+    Severity,
+    counted,
+    shorten_value,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 SAVE_AS_UTF8 = (
@@ -18,9 +28,60 @@ SAVE_AS_UTF8 = (
 )
 
 
+# Characters no one types on purpose and no one can see: controls (except tab and line ends),
+# the bidi embeddings, overrides and isolates that reorder text on screen, zero-width spaces and
+# joiners, the word joiner and invisible operators, and a byte order mark inside text.
+INVISIBLE_CHARACTERS = (
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_INVISIBLE = re.compile(INVISIBLE_CHARACTERS)
+# Unicode gives control characters no name; these are the ones copying and pasting brings in.
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+}
+
+
+def describe_character(character: str) -> str:
+    """A character as an analyst can search for it: `U+202E (RIGHT-TO-LEFT OVERRIDE)`."""
+    code = ord(character)
+    name = unicodedata.name(character, None) or _CONTROL_NAMES.get(code, "a control character")
+    if code == 0xFEFF:
+        name = "BYTE ORDER MARK"
+    return f"U+{code:04X} ({name})"
+
+
+def kind_of_invisible(character: str) -> str:
+    """What an invisible character does, in the analyst's words."""
+    code = ord(character)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x061C, 0x200E, 0x200F):
+        return "a mark that changes the direction of text on screen"
+    return "a character that takes no space on screen"
+
+
+def first_invisible(text: str) -> str | None:
+    """The first invisible character of `text`, described (see `describe_character`)."""
+    found = _INVISIBLE.search(text)
+    if not found:
+        return None
+    return f"{describe_character(found.group())}, {kind_of_invisible(found.group())}"
+
+
 @dataclass
 class RawTable:
-    """A table's cells as text, indexed by the spreadsheet line each row is on."""
+    """A table's cells as text, indexed by the spreadsheet line each row is on.
+
+    Only the contract's columns are kept: a column it does not know is never published into
+    the live data or stored by an upload (`extra_columns` names them for the report).
+    """
 
     table: Table
     cells: pd.DataFrame
@@ -105,26 +166,142 @@ def read_table_text(
 def read_table_records(
     records: list[list[str]], table: Table, filename: str
 ) -> tuple[RawTable | None, list[Problem]]:
-    """Check a table's records (CSV or spreadsheet rows, header first) and index them by line."""
-    problems: list[Problem] = []
-    lines = list(range(1, len(records) + 1))
-    if not records or not any(cell.strip() for cell in records[0]):
-        problems.append(
-            Problem(
-                severity=Severity.FATAL,
-                file=filename,
-                line=1,
-                problem="The file is empty or its first line is blank; line 1 must be the header.",
-                fix=f"Put the column names on line 1: {', '.join(table.column_names)}.",
-            )
-        )
-        return None, problems
+    """Check a table's records (CSV or spreadsheet rows, header first) and index them by line.
 
+    The work is linear in the number of cells: a header of thousands of columns or a file of
+    millions of ragged rows is reported in a few lines, each kind capped (`ProblemLog`).
+    """
+    if not records or not any(cell.strip() for cell in records[0]):
+        problem = Problem(
+            severity=Severity.FATAL,
+            file=filename,
+            line=1,
+            problem="The file is empty or its first line is blank; line 1 must be the header.",
+            fix=f"Put the column names on line 1: {', '.join(table.column_names)}.",
+        )
+        return None, [problem]
+    log = ProblemLog()
     header = records[0]
     stripped = [name.strip() for name in header]
-    for position, (raw, name) in enumerate(zip(header, stripped, strict=True)):
-        if raw != name:
-            problems.append(
+    extra = _check_header(header, stripped, table, filename, log)
+
+    width = len(header)
+    good_rows: list[list[str]] = []
+    good_lines: list[int] = []
+    blank_count = 0
+    blank_shown: list[int] = []
+    ragged = 0
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            blank_count += 1
+            if len(blank_shown) <= 10:
+                blank_shown.append(line)
+            continue
+        if len(record) != width:
+            # Counted before a problem is built: a file of millions of ragged rows builds
+            # only the few the report lists.
+            ragged += 1
+            if ragged <= MAX_PER_KIND:
+                log.add(
+                    Problem(
+                        severity=Severity.ERROR,
+                        file=filename,
+                        line=line,
+                        problem=f"This row has {len(record)} cells but the header has {width}.",
+                        fix="A value containing a comma must be wrapped in double quotes; "
+                        "otherwise remove the extra cells or add the missing ones.",
+                    ),
+                    "cell count",
+                )
+            continue
+        good_rows.append(record)
+        good_lines.append(line)
+    log.count_more(Severity.ERROR, filename, None, "cell count", ragged - MAX_PER_KIND)
+    if blank_count:
+        shown = ", ".join(str(line) for line in blank_shown[:10])
+        log.add(
+            Problem(
+                severity=Severity.WARNING,
+                file=filename,
+                line=blank_shown[0],
+                problem=f"{counted(blank_count, 'blank line')} "
+                f"{'was' if blank_count == 1 else 'were'} skipped (lines {shown}"
+                f"{', …' if blank_count > 10 else ''}).",
+                fix="",
+            ),
+            "blank lines",
+        )
+
+    # Only the contract's columns (at their first place in the header) become cells.
+    known = set(table.column_names)
+    positions: dict[str, int] = {}
+    for position, name in enumerate(stripped):
+        if name in known and name not in positions:
+            positions[name] = position
+    columns = {name: [row[position] for row in good_rows] for name, position in positions.items()}
+    cells = pd.DataFrame(columns, index=pd.Index(good_lines, name="line"), dtype="str")
+    if not good_rows:
+        cells = pd.DataFrame(
+            {name: pd.Series(dtype="str") for name in columns}, index=pd.Index([], name="line")
+        )
+    return RawTable(table=table, cells=cells, extra_columns=extra), log.finish()
+
+
+def _check_header(
+    header: list[str], stripped: list[str], table: Table, filename: str, log: ProblemLog
+) -> list[str]:
+    """Report what is wrong with line 1 and return the names of the columns the contract does
+    not know. Past `MAX_EXTRA_COLUMNS` of those, one error says so instead of one line each."""
+    expected = table.column_names
+    known = set(expected)
+    unknown = [name for name in stripped if name and name not in known]
+    extra = list(dict.fromkeys(unknown))
+    too_many = len(unknown) > MAX_EXTRA_COLUMNS
+    if too_many:
+        count = len(unknown)
+        named = ", ".join(repr(shorten_value(name, 40)) for name in extra[:EXTRA_COLUMNS_NAMED])
+        log.add(
+            Problem(
+                severity=Severity.ERROR,
+                file=filename,
+                line=1,
+                problem=f"The header has {count:,} columns the contract for {table.name} does "
+                f"not know ({named}{', …' if len(extra) > EXTRA_COLUMNS_NAMED else ''}); at most "
+                f"{MAX_EXTRA_COLUMNS} are accepted, and none of them is used or stored.",
+                fix=f"Delete the columns the contract does not know, keeping only: "
+                f"{', '.join(expected)}.",
+            ),
+            "too many columns",
+        )
+    seen: set[str] = set()
+    for raw, name in zip(header, stripped, strict=True):
+        # Past the cap, only the contract's own columns are worth a line of their own.
+        if too_many and name not in known:
+            continue
+        invisible = first_invisible(raw)
+        if invisible:
+            log.add(
+                Problem(
+                    severity=Severity.ERROR,
+                    file=filename,
+                    line=1,
+                    column=shorten_value(name),
+                    value=shorten_value(raw),
+                    problem=f"The column name contains an invisible character, {invisible}"
+                    + (
+                        "; it is a second byte order mark, so two files were probably joined "
+                        "into one."
+                        if invisible.startswith("U+FEFF")
+                        else "."
+                    ),
+                    fix="Retype the column name on line 1; such characters come from copying "
+                    "out of other programs or from joining files.",
+                ),
+                "invisible character in header",
+                unit="column",
+            )
+        elif raw != name:
+            log.add(
                 Problem(
                     severity=Severity.WARNING,
                     file=filename,
@@ -133,10 +310,12 @@ def read_table_records(
                     value=raw,
                     problem="The column name has spaces around it; they were ignored.",
                     fix="",
-                )
+                ),
+                "spaces in header",
+                unit="column",
             )
-        if name in stripped[:position]:
-            problems.append(
+        if name and name in seen:
+            log.add(
                 Problem(
                     severity=Severity.ERROR,
                     file=filename,
@@ -145,88 +324,56 @@ def read_table_records(
                     value=name,
                     problem=f"The column {name!r} appears more than once in the header.",
                     fix="Delete or rename the repeated column so each column name appears once.",
-                )
+                ),
+                "repeated column",
+                unit="column",
             )
-    expected = table.column_names
+        seen.add(name)
+    # A header name that differs only in capitals or invisible characters is the likely typo.
+    by_key: dict[str, str] = {}
+    for name in stripped:
+        by_key.setdefault(_INVISIBLE.sub("", name).strip().lower(), name)
     for name in expected:
-        if name not in stripped:
-            near = [other for other in stripped if other.lower() == name.lower()]
-            fix = (
-                f"Rename the column {near[0]!r} to {name!r}."
-                if near
-                else f"Add a column named {name!r} to line 1 (it may be left empty where the "
-                "contract allows)."
-            )
-            problems.append(
-                Problem(
-                    severity=Severity.ERROR,
-                    file=filename,
-                    line=1,
-                    column=name,
-                    problem=f"The required column {name!r} is missing from the header.",
-                    fix=fix,
-                )
-            )
-    extra = [name for name in stripped if name not in expected and name]
-    for name in extra:
-        problems.append(
+        if name in seen:
+            continue
+        near = by_key.get(name.lower())
+        fix = (
+            f"Rename the column {near!r} to {name!r}."
+            if near is not None
+            else f"Add a column named {name!r} to line 1 (it may be left empty where the "
+            "contract allows)."
+        )
+        log.add(
             Problem(
-                severity=Severity.WARNING,
+                severity=Severity.ERROR,
                 file=filename,
                 line=1,
                 column=name,
-                problem=f"The column {name!r} is not part of the contract for {table.name}; it is "
-                "kept but not used.",
-                fix=f"Check its spelling against: {', '.join(expected)}.",
-            )
+                problem=f"The required column {name!r} is missing from the header.",
+                fix=fix,
+            ),
+            "missing column",
+            unit="column",
         )
-
-    width = len(header)
-    good_rows: list[list[str]] = []
-    good_lines: list[int] = []
-    blank_lines: list[int] = []
-    for line, record in zip(lines[1:], records[1:], strict=True):
-        if not record or all(not cell.strip() for cell in record):
-            blank_lines.append(line)
-            continue
-        if len(record) != width:
-            problems.append(
+    if not too_many:
+        # A name with an invisible character already has its error above.
+        for name in (name for name in extra if first_invisible(name) is None):
+            log.add(
                 Problem(
-                    severity=Severity.ERROR,
+                    severity=Severity.WARNING,
                     file=filename,
-                    line=line,
-                    problem=f"This row has {len(record)} cells but the header has {width}.",
-                    fix="A value containing a comma must be wrapped in double quotes; otherwise "
-                    "remove the extra cells or add the missing ones.",
-                )
+                    line=1,
+                    column=name,
+                    problem=f"The column {shorten_value(name)!r} is not part of the contract for "
+                    f"{table.name}; "
+                    "it is ignored: the dashboard does not show it and an import does not store "
+                    "it.",
+                    fix=f"Check its spelling against: {', '.join(expected)}; otherwise delete it.",
+                ),
+                "extra column",
+                unit="column",
             )
-            continue
-        good_rows.append(record)
-        good_lines.append(line)
-    if blank_lines:
-        shown = ", ".join(str(line) for line in blank_lines[:10])
-        problems.append(
-            Problem(
-                severity=Severity.WARNING,
-                file=filename,
-                line=blank_lines[0],
-                problem=f"{counted(len(blank_lines), 'blank line')} "
-                f"{'was' if len(blank_lines) == 1 else 'were'} skipped (lines {shown}"
-                f"{', …' if len(blank_lines) > 10 else ''}).",
-                fix="",
-            )
-        )
-
-    columns = {}
-    for position, name in enumerate(stripped):
-        if name and name not in columns:
-            columns[name] = [row[position] for row in good_rows]
-    cells = pd.DataFrame(columns, index=pd.Index(good_lines, name="line"), dtype="str")
-    if not good_rows:
-        cells = pd.DataFrame(
-            {name: pd.Series(dtype="str") for name in columns}, index=pd.Index([], name="line")
-        )
-    return RawTable(table=table, cells=cells, extra_columns=extra), problems
+    return extra
 
 
 def read_table_bytes(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
@@ -19,84 +18,24 @@ import pyarrow.compute as pc
 
 from components import clock
 from components.contract import Column, Contract, Table
-from components.problems import MAX_PER_KIND, Problem, Severity, counted, shorten_value
-from components.table_files import RawTable
+from components.problems import (
+    MAX_PER_KIND,
+    Problem,
+    ProblemLog,
+    Severity,
+    shorten_value,
+)
+from components.table_files import INVISIBLE_CHARACTERS, RawTable, first_invisible
 
 LIST_SEPARATOR = ";"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# Control characters and the invisible ones that reorder or hide text (bidi overrides, zero-width
+# spaces): see components.table_files.
+CONTROL_CHARACTERS = INVISIBLE_CHARACTERS
+# A link is drawn only for a web address: a `javascript:`, `data:` or `file:` one never is.
+WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+([/?#]\S*)?$", re.IGNORECASE)
 DAY_FIRST_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})$")
 EXCEL_SERIAL = re.compile(r"^\d{4,6}(\.\d+)?$")
-
-
-class ProblemLog:
-    """Collects problems, folding long runs of the same mistake into one summary line."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self._counts: dict[tuple, int] = defaultdict(int)
-
-    def add(self, problem: Problem, kind: str) -> None:
-        key = (problem.file, problem.column, kind, problem.severity)
-        self._counts[key] += 1
-        if self._counts[key] <= MAX_PER_KIND:
-            self.problems.append(problem)
-
-    def add_rows(
-        self,
-        severity: Severity,
-        file: str,
-        column: str | None,
-        values: pd.Series,
-        kind: str,
-        problem: str,
-        fix: str,
-    ) -> None:
-        """One problem for each row of `values` (a Series indexed by line)."""
-        for line, value in values.head(MAX_PER_KIND + 1).items():
-            self.add(
-                Problem(
-                    severity=severity,
-                    file=file,
-                    line=int(line),
-                    column=column,
-                    value=shorten_value(value),
-                    problem=problem,
-                    fix=fix,
-                ),
-                kind,
-            )
-        self.count_more(severity, file, column, kind, len(values) - (MAX_PER_KIND + 1))
-
-    def count_more(
-        self, severity: Severity, file: str, column: str | None, kind: str, extra: int
-    ) -> None:
-        """Count `extra` more lines with a problem already listed, without listing them (a
-        check that stops listing after the first few still says how many there are)."""
-        if extra > 0:
-            self._counts[(file, column, kind, severity)] += extra
-
-    def merge(self, other: ProblemLog) -> None:
-        """Take over `other`'s problems after this log's own (logs of different files)."""
-        self.problems.extend(other.problems)
-        for key, count in other._counts.items():
-            self._counts[key] += count
-
-    def finish(self) -> list[Problem]:
-        for (file, column, kind, severity), count in self._counts.items():
-            if count > MAX_PER_KIND:
-                self.problems.append(
-                    Problem(
-                        severity=severity,
-                        file=file,
-                        column=column,
-                        problem=f"{counted(count - MAX_PER_KIND, 'more line')} "
-                        f"{'has' if count - MAX_PER_KIND == 1 else 'have'} the same problem "
-                        f"({kind}); only the first {MAX_PER_KIND} are listed.",
-                        fix="Fix the lines above the same way, then validate again.",
-                    )
-                )
-        return self.problems
 
 
 def closest_ids(value: str, candidates: list[str], how_many: int = 3) -> list[str]:
@@ -195,15 +134,45 @@ def _check_text(column_cells: ColumnCells, column: Column, file: str, log: Probl
         lambda values: values.str.contains(CONTROL_CHARACTERS, regex=True)
     )
     if has_control.any():
-        log.add_rows(
+        # Each line names its own character, so the analyst can search for it.
+        invisible = cells[has_control]
+        for line, value in invisible.head(MAX_PER_KIND + 1).items():
+            log.add(
+                Problem(
+                    severity=Severity.ERROR,
+                    file=file,
+                    line=int(line),
+                    column=column.name,
+                    value=shorten_value(value),
+                    problem=f"The value contains an invisible character, {first_invisible(value)}.",
+                    fix="Retype the value, or search for that character and delete it; such "
+                    "characters usually come from copying out of other programs.",
+                ),
+                "control character",
+            )
+        log.count_more(
             Severity.ERROR,
             file,
             column.name,
-            cells[has_control],
             "control character",
-            "The value contains an invisible control character (such as a NUL or a form feed).",
-            "Retype the value; such characters usually come from copying out of other programs.",
+            len(invisible) - MAX_PER_KIND - 1,
         )
+    if _is_web_address(column):
+        filled = column_cells.filled
+        is_link = column_cells.each(lambda values: values.str.match(WEB_ADDRESS), filled_only=True)
+        if not is_link.all():
+            example = column.example or "https://www.example.org/news"
+            log.add_rows(
+                Severity.ERROR,
+                file,
+                column.name,
+                filled[~is_link.to_numpy(dtype=bool)],
+                "not a web address",
+                "The value is not a web address starting with http:// or https://; no other "
+                "kind of address (javascript:, data:, file: or a bare name) is shown as a link.",
+                f"Write the address as the browser shows it, e.g. {example}, or leave the cell "
+                "empty and say where the document is kept in the reference column.",
+            )
     if column.max_length is not None:
         too_long = cells.str.len() > column.max_length
         if too_long.any():
@@ -216,6 +185,11 @@ def _check_text(column_cells: ColumnCells, column: Column, file: str, log: Probl
                 f"The value is longer than the {column.max_length} characters this column allows.",
                 "Shorten it; put longer explanations in a source document and cite it.",
             )
+
+
+def _is_web_address(column: Column) -> bool:
+    """A column that holds a link: a source's `url` (and any `..._url` column)."""
+    return column.type == "string" and (column.name == "url" or column.name.endswith("_url"))
 
 
 def _check_column(
@@ -368,7 +342,8 @@ def _convert_number(
             (numbers < (low if low is not None else -np.inf))
             | (numbers > (high if high is not None else np.inf))
         ]
-        for line in out_of_range.index:
+        # Only the lines the report lists are built; the rest are counted.
+        for line in out_of_range.index[: MAX_PER_KIND + 1]:
             fix = f"Use a value from {low} to {high}."
             if column.name in ("lat", "lon") and table.name == "places":
                 other_name = "lon" if column.name == "lat" else "lat"
@@ -385,6 +360,9 @@ def _convert_number(
                 ),
                 "range",
             )
+        log.count_more(
+            Severity.ERROR, file, column.name, "range", len(out_of_range) - (MAX_PER_KIND + 1)
+        )
     converted = _spread(numbers.astype("float64"), cells.index, np.nan, "float64")
     if column.type == "integer":
         return converted.round().astype("Int64")
@@ -466,9 +444,8 @@ def check_table(
             )
             column_cells = ColumnCells(values.str.strip(), may_repeat)
         typed[column.name] = _check_column(column_cells, column, table, file, log)
+    # Only the contract's columns: a column it does not know is never published.
     frame = pd.DataFrame(typed, index=cells.index)
-    for name in raw.extra_columns:
-        frame[name] = cells[name]
 
     _check_primary_key(frame, table, file, log)
     for rule in table.not_before:
@@ -533,8 +510,11 @@ def _check_primary_key(frame: pd.DataFrame, table: Table, file: str, log: Proble
     repeated = keyed.duplicated(keep="first")
     if not repeated.any():
         return
-    first_line = {}
-    for line, values in keyed.iterrows():
+    # The first line of each repeated id, read from the rows whose id repeats: a row-by-row
+    # walk of a million rows took longer than every other check together.
+    repeats = keyed[keyed.duplicated(keep=False).to_numpy()]
+    first_line: dict[tuple, object] = {}
+    for line, *values in zip(repeats.index, *(repeats[name] for name in key), strict=True):
         first_line.setdefault(tuple(values), line)
     for line in keyed.index[repeated.to_numpy()][: MAX_PER_KIND + 1]:
         values = tuple(keyed.loc[line])

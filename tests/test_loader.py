@@ -219,14 +219,16 @@ def test_missing_column(data_dir: DataDir):
     assert (problem.file, problem.line, problem.column) == ("sources.csv", 1, "publisher")
 
 
-def test_extra_column_is_a_warning_and_kept(data_dir: DataDir):
-    """An unknown column is kept and reported as a warning, not an error."""
+def test_extra_column_is_a_warning_and_never_published(data_dir: DataDir):
+    """An unknown column is reported once as a warning and left out of the live data."""
+    header = data_dir.header("sources")
     rows = [{**row, "comment": "checked"} for row in data_dir.rows("sources")]
-    data_dir.write("sources", rows, [*data_dir.header("sources"), "comment"])
+    data_dir.write("sources", rows, [*header, "comment"])
     result = load_dataset(data_dir.path)
     assert result.ok
     assert [p.column for p in result.problems] == ["comment"]
-    assert result.dataset["sources"]["comment"].iloc[0] == "checked"
+    assert "ignored" in result.problems[0].problem
+    assert list(result.dataset["sources"].columns) == header
 
 
 def test_row_with_wrong_number_of_cells(data_dir: DataDir):

@@ -7,6 +7,7 @@ import pytest
 
 from components.contract import load_contract
 from components.loader import load_dataset
+from components.upload import check_upload
 from components.validation import ColumnCells, _is_in
 from tests.conftest import DataDir
 
@@ -125,3 +126,81 @@ def test_a_folded_mistake_says_how_many_lines_it_leaves_out(data_dir: DataDir):
     folded = [p.problem for p in load_dataset(data_dir.path).problems if p.line is None]
     # 120 lines with each mistake, 50 of them listed.
     assert sum("70 more lines have the same problem" in text for text in folded) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+        "ftp://files.example.org/mou.pdf",
+        "www.example.org/news",
+        "https://",
+        "https://www.example.org/a b",
+    ],
+)
+def test_a_source_url_must_be_an_http_or_https_address(data_dir: DataDir, url: str):
+    """Only an http or https address is a source's url; any other is an error naming the line,
+    the column and the value, with the fix."""
+    data_dir.set_cell("sources", 2, "url", url)
+    (problem,) = [p for p in load_dataset(data_dir.path).problems if p.severity == "error"]
+    assert (problem.file, problem.line, problem.column) == ("sources.csv", 2, "url")
+    assert problem.value == url
+    assert "http:// or https://" in problem.problem
+    assert "https://" in problem.fix
+
+
+@pytest.mark.parametrize("url", ["https://www.example.org/news/mou?id=3#p2", "HTTP://Example.org"])
+def test_an_http_or_https_source_url_is_accepted(data_dir: DataDir, url: str):
+    data_dir.set_cell("sources", 2, "url", url)
+    result = load_dataset(data_dir.path)
+    assert result.ok and result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [
+        ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("\u202a", "U+202A (LEFT-TO-RIGHT EMBEDDING)"),
+        ("\u2066", "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+        ("\u2069", "U+2069 (POP DIRECTIONAL ISOLATE)"),
+        ("\u200b", "U+200B (ZERO WIDTH SPACE)"),
+        ("\u200f", "U+200F (RIGHT-TO-LEFT MARK)"),
+        ("\u2060", "U+2060 (WORD JOINER)"),
+        ("\ufeff", "U+FEFF (BYTE ORDER MARK)"),
+        ("\x00", "U+0000 (NULL)"),
+        ("\x0c", "U+000C (FORM FEED)"),
+    ],
+)
+def test_an_invisible_character_in_text_is_refused_and_named(
+    data_dir: DataDir, character: str, named: str
+):
+    """Bidi overrides, isolates, zero-width characters and controls are errors that name the
+    character, so the analyst can search for it."""
+    data_dir.set_cell("places", 2, "name_en", f"Oxford{character} Town")
+    (problem,) = [p for p in load_dataset(data_dir.path).problems if p.severity == "error"]
+    assert (problem.file, problem.line, problem.column) == ("places.csv", 2, "name_en")
+    assert named in problem.problem
+    assert "\\u" in problem.value or "\\x" in problem.value  # shown, not hidden
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [(b"name\x00_en", "U+0000 (NULL)"), (b"\xef\xbb\xbfname_en", "U+FEFF (BYTE ORDER MARK)")],
+)
+def test_a_nul_or_second_bom_in_a_header_is_named_by_the_loader_and_an_upload(
+    data_dir: DataDir, header: bytes, named: str
+):
+    """The data folder's file and the same file uploaded both name the character."""
+    data = (data_dir.path / "places.csv").read_bytes()
+    broken = b"\xef\xbb\xbf" + data.replace(b"name_en", header, 1)
+    upload = check_upload(broken, "places.csv", data_dir.path, table="places")
+    data_dir.write_bytes("places", broken)
+    for problems in (load_dataset(data_dir.path).problems, upload.problems):
+        invisible = [p for p in problems if "invisible character" in p.problem]
+        assert len(invisible) == 1 and named in invisible[0].problem
+        assert invisible[0].line == 1
+        missing = [p for p in problems if "'name_en' is missing" in p.problem]
+        assert len(missing) == 1 and "Rename the column" in missing[0].fix

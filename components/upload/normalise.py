@@ -50,6 +50,8 @@ def normalise_header(
             name = canonical
         named.append(name)
     keep = []
+    # Thousands of unnamed columns with values are one kind of mistake: a few lines list them.
+    unnamed = ProblemLog()
     for position, name in enumerate(named):
         if name:
             keep.append(position)
@@ -61,7 +63,7 @@ def normalise_header(
         ]
         if filled:
             line, value = filled[0]
-            problems.append(
+            unnamed.add(
                 Problem(
                     severity=Severity.ERROR,
                     file=label,
@@ -70,11 +72,14 @@ def normalise_header(
                     value=shorten_value(value),
                     problem=f"Column {position + 1} has values but no name on line 1 "
                     f"({counted(len(filled), 'cell')}).",
-                    fix="Give the column a name on line 1 (any name the contract does not use is "
-                    "kept as an extra column), or delete it.",
-                )
+                    fix="Give the column a name on line 1, or delete it (a column the contract "
+                    "does not know is not stored).",
+                ),
+                "values without a column name",
+                unit="column",
             )
             keep.append(position)
+    problems.extend(unnamed.finish())
     if len(keep) == len(header):
         return [named, *records[1:]], problems
     # Only trailing, empty, unnamed columns (Excel's stray commas) are removed here; a ragged
@@ -107,10 +112,14 @@ def normalise_cells(
     records: list[list[str]], table: Table, label: str, units: dict[str, str]
 ) -> tuple[list[list[str]], list[Problem]]:
     """Cells rewritten to their stored form where that needs no guess (`units` maps indicator
-    ids to their unit, so `45%` is read where the unit is %), and cells too long rejected."""
+    ids to their unit, so `45%` is read where the unit is %), and cells too long rejected.
+
+    The rows of `records` are rewritten in place: a copy of millions of rows would double the
+    memory an upload takes, and the readers never look at the records again.
+    """
     log = ProblemLog()
     header = records[0]
-    rows = [list(record) for record in records[1:]]
+    rows = records[1:]
     columns = {name: table.column(name) for name in header if name in table.column_names}
     percent = _percent_columns(table, units)
     positions = {name: header.index(name) for name in columns}

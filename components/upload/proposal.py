@@ -15,7 +15,7 @@ import pandas as pd
 
 from components.changes import TableChanges, diff_tables
 from components.contract import Contract, Table, load_contract
-from components.problems import Problem, Severity, has_errors, sort_key
+from components.problems import Problem, Severity, bounded, has_errors, sort_key
 from components.publishing import current_files, digest
 from components.table_files import RawTable, read_table_bytes, read_table_records
 from components.upload.readers import Upload, read_upload
@@ -111,8 +111,9 @@ def _keep_number_text(cells: pd.DataFrame, old: pd.DataFrame, table: Table) -> p
 
 
 def _stored_records(raw: RawTable, cells: pd.DataFrame) -> list[list[str]]:
-    # The contract's columns in its order, then any extra columns as the analyst named them.
-    names = [name for name in raw.table.column_names if name in cells] + raw.extra_columns
+    # The contract's columns in its order; a column it does not know is never stored (the
+    # report names each one it leaves out).
+    names = [name for name in raw.table.column_names if name in cells]
     return [names, *cells[names].astype("str").values.tolist()]
 
 
@@ -142,7 +143,7 @@ def propose(upload: Upload, current: dict[str, bytes], contract: Contract) -> Pr
     base = {table.filename: digest(current.get(table.filename, b"")) for table in contract.tables}
     problems = list(upload.problems)
     if not upload.readable:
-        return Proposal(problems, {}, base, {}, {})
+        return Proposal(bounded(problems), {}, base, {}, {})
 
     log = ProblemLog()
     labels = {table.name: table.filename for table in contract.tables}
@@ -192,7 +193,7 @@ def propose(upload: Upload, current: dict[str, bytes], contract: Contract) -> Pr
             files[table.filename] = new_bytes
             old_cells = old_raws[name].cells if name in old_raws else None
             changes[name] = diff_tables(old_cells, cells.reset_index(drop=True), table)
-    return Proposal(problems, files, base, changes, labels)
+    return Proposal(bounded(problems), files, base, changes, labels)
 
 
 def _explain_removed_rows(
@@ -205,6 +206,14 @@ def _explain_removed_rows(
     """Reword unknown ids in tables the upload leaves alone: the upload removed those rows."""
     untouched = {labels[t.name]: t for t in contract.tables if t.name not in upload.tables}
     explained = []
+    # Each table's old ids, found once: one set per problem would cost rows times problems.
+    old_ids: dict[tuple[str, str], set[str]] = {}
+
+    def was_removed(table: str, column: str, value: str | None) -> bool:
+        if (table, column) not in old_ids:
+            old_ids[table, column] = set(old_raws[table].cells[column].str.strip())
+        return value in old_ids[table, column]
+
     for found in problems:
         table = untouched.get(found.file)
         column = None
@@ -216,7 +225,7 @@ def _explain_removed_rows(
             and reference is not None
             and reference.table in upload.tables
             and reference.table in old_raws
-            and found.value in set(old_raws[reference.table].cells[reference.column].str.strip())
+            and was_removed(reference.table, reference.column, found.value)
         ):
             target = labels[reference.table]
             explained.append(
