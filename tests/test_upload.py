@@ -114,10 +114,14 @@ def test_day_first_dates_are_stored_iso(base_dir: Path):
     assert proposal.ok and not proposal.has_changes  # same dates as the current file
 
 
-def test_extra_columns_are_kept_and_formula_text_stays_text(base_dir: Path):
-    """An unknown column is stored, and '=HYPERLINK(...)' is stored exactly as typed."""
+def test_extra_columns_are_dropped_and_formula_text_stays_text(base_dir: Path):
+    """An unknown column is named once and never stored; '=HYPERLINK(...)' is stored exactly
+    as typed."""
     proposal = check((CORPUS / "files" / "extra-column-kept.csv").read_bytes(), "s.csv", base_dir)
-    assert stored(proposal, "sources.csv")["checked_by"].tolist() == ["Ann"]
+    # The rest of the file is the current data: without its unknown column, nothing changes.
+    assert proposal.ok and not proposal.has_changes and "sources.csv" not in proposal.files
+    named = [problem for problem in proposal.warnings if problem.column == "checked_by"]
+    assert len(named) == 1 and "not part of the contract" in named[0].problem
     proposal = check((CORPUS / "files" / "formula-like-text.csv").read_bytes(), "s.csv", base_dir)
     frame = stored(proposal, "sources.csv")
     assert frame["notes"][0] == '=HYPERLINK("http://example.org","click")'
@@ -188,7 +192,6 @@ SAME_REPORT = [
     ("infinite-number.csv", "places.csv"),
     ("status-not-allowed.csv", "initiatives.csv"),
     ("wrong-number-of-fields.csv", "focus_areas.csv"),
-    ("windows-1252.csv", "people.csv"),
     ("removes-a-referenced-row.csv", "places.csv"),
 ]
 
@@ -204,6 +207,20 @@ def test_validate_and_the_data_page_report_the_same_lines(name, target, base_dir
     problems = load_dataset(folder).problems
     command_line = {(p.line, p.column) for p in problems if p.severity is not Severity.WARNING}
     assert page == command_line and page
+
+
+def test_windows_1252_is_read_from_an_upload_but_never_stored(base_dir, tmp_path):
+    """English Excel's plain CSV is read (with a warning) when uploaded, and its lost Chinese
+    letters are named; a stored data file must still be UTF-8, so validate refuses it."""
+    data = (CORPUS / "files" / "windows-1252.csv").read_bytes()
+    proposal = check(data, "people.csv", base_dir)
+    assert any("Windows-1252" in w.problem and w.line == 2 for w in proposal.warnings)
+    assert {(p.line, p.column) for p in proposal.errors} == {(2, "title_zh"), (2, "note_zh")}
+    folder = tmp_path / "as-files"
+    shutil.copytree(base_dir, folder)
+    (folder / "people.csv").write_bytes(data)
+    (fatal,) = [p for p in load_dataset(folder).problems if p.severity is Severity.FATAL]
+    assert (fatal.file, fatal.line) == ("people.csv", 2) and "UTF-8" in fatal.problem
 
 
 def test_partnership_import_exit_codes_and_report(base_dir: Path):

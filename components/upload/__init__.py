@@ -1,8 +1,8 @@
 """Analysts' uploads (CSV, XLSX or a ZIP of tables), from their bytes to a published version.
 
 1. `readers` tells a CSV, a workbook and a ZIP apart by their bytes and reads each into records;
-   `decode` turns a CSV's bytes into text (UTF-8, UTF-16, Chinese Excel's GB18030) and `recognise`
-   tells which table a file holds.
+   `decode` turns a CSV's bytes into text (UTF-8, UTF-16, Chinese Excel's GB18030, English
+   Excel's Windows-1252) and `recognise` tells which table a file holds.
 2. `normalise` rewrites what can be read without guessing (header case, UK dates, `45%`, `1,200`)
    and lists each rewrite as a warning; what cannot be read safely is an error naming the file,
    line, column and value, with how to fix it.
@@ -22,10 +22,19 @@ from components.upload.proposal import (
     propose,
     records_to_csv,
 )
-from components.upload.readers import MAX_UPLOAD_BYTES, Upload, UploadedTable, read_upload
+from components.upload.readers import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_UNPACKED_BYTES,
+    MAX_UPLOAD_BYTES,
+    Upload,
+    UploadedTable,
+    read_upload,
+)
 from components.upload.recognise import guess_table
 
 __all__ = [
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
     "Proposal",
     "Upload",

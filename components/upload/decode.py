@@ -1,12 +1,15 @@
 """Bytes to text: an uploaded CSV's encoding and delimiter, told from its bytes without guessing.
 
-UTF-8 (with or without Excel's byte order mark), UTF-16 with its mark and Chinese Excel's GB18030
-are read, each noted as a warning when it is not plain UTF-8; anything else is rejected.
+UTF-8 (with or without Excel's byte order mark), UTF-16 with its mark, Chinese Excel's GB18030
+and English Excel's plain "CSV (Comma delimited)" (Windows-1252) are read, each noted as a
+warning when it is not plain UTF-8; anything else is rejected.
 """
 
 from __future__ import annotations
 
-from components.problems import Problem, Severity, shorten_value
+import re
+
+from components.problems import Problem, Severity, counted, shorten_value
 from components.table_files import SAVE_AS_UTF8, UTF8_BOM
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -14,21 +17,103 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _looks_chinese(text: str) -> bool:
-    """True when every non-ASCII character is in GB2312, the set Chinese Excel text uses.
+    """True when the text reads as Chinese Excel's, not as European letters decoded as GB18030.
 
-    Windows-1252 bytes (é, ö, £) also decode as GB18030, but into rare characters outside
-    GB2312, so this tells the two apart without guessing at what the analyst meant.
+    GB18030 decodes almost any bytes. Every non-ASCII character must be in GB2312, the set
+    Chinese Excel text uses: Windows-1252's é, ö, £ mostly decode into rare characters outside
+    it, or not at all. Two accented letters side by side (`réélu`) do make one GB2312 character,
+    but a lone one inside a Latin word; Chinese text has words of two characters or more, or
+    characters beside digits, spaces and punctuation, so at least one such run is asked for.
     """
     for character in {c for c in text if ord(c) > 127}:
         try:
             character.encode("gb2312")
         except UnicodeEncodeError:
             return False
-    return True
+    for run in NON_ASCII_RUN.finditer(text):
+        before = text[run.start() - 1 : run.start()]
+        after = text[run.end() : run.end() + 1]
+        if len(run[0]) > 1 or not (
+            ASCII_LETTER.fullmatch(before or "-") or ASCII_LETTER.fullmatch(after or "-")
+        ):
+            return True
+    return False
+
+
+WINDOWS_1252_NOTE = (
+    "The file is saved in the Windows-1252 ('ANSI') encoding, as Excel's plain 'CSV (Comma "
+    "delimited)' does; it was read as such and will be stored as UTF-8. Check the accented "
+    "letters in the preview before applying."
+)
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+LOST_LETTERS = re.compile(r"\?\?+")
+
+
+def read_as_windows_1252(problems: list[Problem]) -> bool:
+    """Whether `decode_text` read the file as Windows-1252 (so its letters may have been lost)."""
+    return any(problem.problem == WINDOWS_1252_NOTE for problem in problems)
+
+
+def _windows_1252(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
+    """English Excel's plain CSV, when every byte is a Windows-1252 character."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None, []
+    first = NON_ASCII_RUN.search(text)
+    line = text.count("\n", 0, first.start()) + 1 if first else None
+    start = first.start() if first else 0
+    word = re.search(r"[^\s,;\t\"]*$", text[:start])
+    sample = text[word.start() if word else start : start + 40].split("\n")[0]
+    return text, [
+        Problem(
+            severity=Severity.WARNING,
+            file=label,
+            line=line,
+            value=shorten_value(sample.split(",")[0]),
+            problem=WINDOWS_1252_NOTE,
+            fix="Next time choose 'CSV UTF-8 (Comma delimited)' in Excel's Save As: the plain "
+            "'CSV' cannot hold Chinese letters and other scripts (it writes them as '?').",
+        )
+    ]
+
+
+def lost_letters(records: list[list[str]], label: str) -> list[Problem]:
+    """Cells where Excel's Windows-1252 CSV wrote '?' for letters it could not store.
+
+    One error per column, at its first such line: the letters are gone from the file, so the
+    fix is to save the sheet again, not to edit the cells.
+    """
+    header = records[0] if records else []
+    found: dict[int, list[int]] = {}
+    for index, record in enumerate(records[1:], start=2):
+        for position, cell in enumerate(record):
+            if LOST_LETTERS.search(cell):
+                found.setdefault(position, []).append(index)
+    problems = []
+    for position, lines in found.items():
+        column = header[position] if position < len(header) else f"(column {position + 1})"
+        problems.append(
+            Problem(
+                severity=Severity.ERROR,
+                file=label,
+                line=lines[0],
+                column=column,
+                value=shorten_value(records[lines[0] - 1][position]),
+                problem=f"The column holds question marks where letters were ("
+                f"{counted(len(lines), 'cell')}): Excel's plain 'CSV (Comma delimited)' writes '?' "
+                "for every letter outside the Windows-1252 encoding, such as Chinese.",
+                fix="Open the original workbook and save it as 'CSV UTF-8 (Comma delimited)', or "
+                "upload the .xlsx itself; the letters cannot be recovered from this file.",
+            )
+        )
+    return problems
 
 
 def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
-    """Text from UTF-8 (with or without BOM), UTF-16 with BOM, or Chinese Excel's GB18030."""
+    """Text from UTF-8 (with or without BOM), UTF-16 with BOM, Chinese Excel's GB18030, or
+    Windows-1252 when the bytes are neither of the first (each a warning but plain UTF-8)."""
     if data.startswith(UTF8_BOM):
         try:
             return data[len(UTF8_BOM) :].decode("utf-8"), [
@@ -72,6 +157,9 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
                 fix="Next time choose 'CSV UTF-8 (Comma delimited)' (CSV UTF-8（逗号分隔）).",
             )
         ]
+    text, problems = _windows_1252(data, label)
+    if text is not None:
+        return text, problems
     line = data.count(b"\n", 0, utf8_error.start) + 1
     bad = data[utf8_error.start : utf8_error.start + 4].hex(" ")
     return None, [
@@ -80,9 +168,9 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
             file=label,
             line=line,
             value=shorten_value(f"bytes {bad}"),
-            problem="The file is not in an encoding that can be read safely (it looks like "
-            "Windows-1252 or another 'ANSI' encoding, which would garble accented and Chinese "
-            "letters).",
+            problem="The file is not in an encoding that can be read safely: it is neither "
+            "UTF-8, Chinese GB18030 nor Windows-1252 (it may be another 'ANSI' encoding, which "
+            "would garble accented and Chinese letters).",
             fix=SAVE_AS_UTF8,
         )
     ]

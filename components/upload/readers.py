@@ -1,33 +1,63 @@
 """Files to records: an uploaded CSV, XLSX workbook or ZIP of tables, told apart by its bytes.
 
 Each table found becomes an `UploadedTable` of normalised text records; what stops a file being
-read (empty, too large, a PDF, a damaged workbook, a ZIP inside a ZIP) is a fatal problem.
+read (empty, too large, a PDF, a damaged workbook or ZIP, a ZIP inside a ZIP, a sheet whose cells
+reach far outside its table) is a fatal problem naming the file and the fix, never a traceback.
+
+A compressed file is never trusted for what it says about itself: a ZIP's sizes are measured by
+unpacking with a bound, and a sheet's size by its cells that hold a value (see `_scan_sheet`),
+not by the `dimension` its writer recorded.
 """
 
 from __future__ import annotations
 
 import io
+import lzma
+import posixpath
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePosixPath
+from xml.etree import ElementTree
 
 from components.contract import Contract, Table, load_contract
+from components.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_EXTRA_COLUMNS,
+    MAX_SHEET_CELLS,
+    MAX_UNPACKED_BYTES,
+    MAX_UPLOAD_BYTES,
+    SHEET_COLUMN_SLACK,
+)
 from components.problems import Problem, Severity, counted, shorten_value
 from components.table_files import split_records
 from components.templates import HELP_SHEET
-from components.upload.decode import DELIMITERS, UTF16_BOMS, decode_text, find_delimiter
+from components.upload.decode import (
+    DELIMITERS,
+    UTF16_BOMS,
+    decode_text,
+    find_delimiter,
+    lost_letters,
+    read_as_windows_1252,
+)
 from components.upload.normalise import normalise_cells, normalise_header
 from components.upload.recognise import guess_table, name_key, table_from_name, which_table
 
-# Streamlit's own upload limit (`server.maxUploadSize`) is 10 MB; the command line uses the same.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# An XLSX or ZIP is compressed: a small file can unpack into gigabytes ("zip bomb").
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-MAX_ARCHIVE_MEMBERS = 200
+__all__ = [  # the limits are imported from here by older callers
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_UNPACKED_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "Upload",
+    "UploadedTable",
+    "read_upload",
+]
+
 # Byte signatures of files analysts sometimes pick by mistake.
 BINARY_SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls) or another old Office file",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls), a workbook saved with a password, "
+    "or another old Office file",
     b"%PDF": "a PDF document",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
@@ -37,6 +67,29 @@ BINARY_SIGNATURES = {
     b"Rar!": "a RAR archive",
 }
 XLSX_MARKER = "xl/workbook.xml"
+OFFICE_MARKER = "[Content_Types].xml"  # every Office Open XML file has it
+OTHER_OFFICE_FILES = {
+    "word/document.xml": "a Word document",
+    "ppt/presentation.xml": "a PowerPoint presentation",
+}
+# What Python's zipfile unpacks; 7-Zip's AES and Deflate64 (Windows, large folders) are not.
+READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+# What a damaged or cut-short member raises while it is unpacked.
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
+REMAKE_ZIP = (
+    "Make the ZIP again from the files themselves, without a password (Windows: select them, "
+    "right-click > Send to > Compressed (zipped) folder; macOS: right-click > Compress)."
+)
+RESAVE_WORKBOOK = (
+    "Open it in Excel and save it again as 'Excel Workbook (.xlsx)' without a password, or "
+    "save the sheet as 'CSV UTF-8 (Comma delimited)'."
+)
+CLEAR_FAR_CELLS = (
+    "Clear the cells outside the table (select the rows below it or the columns to its right, "
+    "right-click > Delete), or copy just the table to a new sheet, then save and upload again."
+)
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+SPREADSHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 @dataclass
@@ -81,137 +134,387 @@ def _cell_text(value: object, number_format: str, is_date_column: bool) -> str:
     return str(value)
 
 
-def _archive_problem(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list[Problem]]:
+def _fatal(label: str, problem: str, fix: str, value: object = None, line: int | None = None):
+    return Problem(
+        severity=Severity.FATAL,
+        file=label,
+        line=line,
+        value=None if value is None else shorten_value(value),
+        problem=problem,
+        fix=fix,
+    )
+
+
+def _unpacked_size(archive: zipfile.ZipFile) -> int:
+    """What the members really unpack to, read with a bound: at most MAX_UNPACKED_BYTES + 1.
+
+    The sizes an archive declares can lie both ways, so they are never added up; a member that
+    is cut short, changed or wrongly sized fails its check sum here, before anything reads it.
+    """
+    total = 0
+    for member in archive.infolist():
+        with archive.open(member) as handle:
+            while chunk := handle.read(min(1 << 20, MAX_UNPACKED_BYTES + 1 - total)):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    return total
+    return total
+
+
+def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list[Problem]]:
+    """The ZIP (or XLSX, which is one) opened and every member unpacked once, or why not."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None, [
-            Problem(
-                severity=Severity.FATAL,
-                file=label,
-                problem="The file looks like an XLSX or ZIP file but is damaged and cannot be "
-                "opened.",
-                fix="Open it in Excel and save it again, or save the sheet as 'CSV UTF-8'.",
+            _fatal(
+                label,
+                "The file looks like an XLSX or ZIP file but is damaged or cut short and cannot "
+                "be opened.",
+                "Open it in Excel and save it again, or save the sheet as 'CSV UTF-8'; for a "
+                "ZIP, make it again from the files themselves.",
             )
         ]
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > MAX_UNPACKED_BYTES or len(members) > MAX_ARCHIVE_MEMBERS:
+    names = {member.filename for member in members}
+    workbook = XLSX_MARKER in names or OFFICE_MARKER in names
+    what, fix = ("workbook", RESAVE_WORKBOOK) if workbook else ("ZIP file", REMAKE_ZIP)
+    if len(members) > MAX_ARCHIVE_MEMBERS:
         return None, [
-            Problem(
-                severity=Severity.FATAL,
-                file=label,
-                problem=f"The file unpacks to {unpacked / 1_048_576:.0f} MB in "
-                f"{counted(len(members), 'part')}; "
-                f"at most {MAX_UNPACKED_BYTES // 1_048_576} MB is accepted.",
-                fix="Upload only the table being changed, without pictures, extra sheets or "
+            _fatal(
+                label,
+                f"The {what} holds {counted(len(members), 'part')}; at most "
+                f"{MAX_ARCHIVE_MEMBERS} are accepted.",
+                "Upload only the tables being changed, one file per table.",
+            )
+        ]
+    for member in members:
+        if member.flag_bits & 0x1:
+            return None, [
+                _fatal(
+                    label,
+                    f"The {what} is protected by a password (its part {member.filename!r} is "
+                    "encrypted), so it cannot be read.",
+                    fix,
+                    value=member.filename,
+                )
+            ]
+        if member.compress_type not in READABLE_METHODS:
+            return None, [
+                _fatal(
+                    label,
+                    f"The {what} is packed with a compression method that cannot be unpacked "
+                    f"here (method {member.compress_type}, used by 7-Zip's AES or by Deflate64, "
+                    f"in its part {member.filename!r}).",
+                    fix,
+                    value=member.filename,
+                )
+            ]
+    try:
+        unpacked = _unpacked_size(archive)
+    except UNPACK_ERRORS + (RuntimeError, NotImplementedError):
+        return None, [
+            _fatal(
+                label,
+                f"The {what} is damaged: a part does not unpack to what the file says it holds "
+                "(it was cut short or changed after it was made).",
+                fix,
+            )
+        ]
+    if unpacked > MAX_UNPACKED_BYTES:
+        return None, [
+            _fatal(
+                label,
+                f"The file unpacks to more than {MAX_UNPACKED_BYTES // 1_048_576} MB (reading "
+                f"stopped there, in {counted(len(members), 'part')}); at most "
+                f"{MAX_UNPACKED_BYTES // 1_048_576} MB is accepted.",
+                "Upload only the table being changed, without pictures, extra sheets or "
                 "formatting, or save it as 'CSV UTF-8'.",
+            )
+        ]
+    if OFFICE_MARKER in names and XLSX_MARKER not in names:
+        kind = next(
+            (kind for part, kind in OTHER_OFFICE_FILES.items() if part in names),
+            "an Office file without its workbook part (a damaged workbook)",
+        )
+        return None, [
+            _fatal(
+                label,
+                f"The file is {kind}, not an Excel workbook.",
+                RESAVE_WORKBOOK
+                if "damaged" in kind
+                else "Put the table in Excel and save it "
+                "as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'.",
             )
         ]
     return archive, []
 
 
+def _local(tag: str) -> str:
+    """An XML tag without its namespace: writers use the transitional or the strict one."""
+    return tag.rpartition("}")[2]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the archive member holding its cells, from the workbook's links."""
+    targets = {}
+    with archive.open("xl/_rels/workbook.xml.rels") as source:
+        for element in ElementTree.parse(source).iter():
+            if _local(element.tag) == "Relationship":
+                target = element.get("Target", "")
+                if target.startswith("/"):
+                    target = target.lstrip("/")
+                else:
+                    target = posixpath.normpath(posixpath.join("xl", target))
+                targets[element.get("Id")] = target
+    parts = {}
+    with archive.open(XLSX_MARKER) as source:
+        for element in ElementTree.parse(source).iter():
+            if _local(element.tag) == "sheet":
+                link = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+                parts[element.get("name", "")] = targets.get(link, "")
+    return parts
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+CELL_KINDS = {"n": "a number", "b": "a TRUE/FALSE value", "s": "one of the workbook's texts"}
+
+
+def _fits_its_type(kind: str, text: str) -> bool:
+    """Whether a stored value can be read as the type its cell declares (as openpyxl reads it)."""
+    try:
+        if kind == "n":
+            float(text) if any(mark in text for mark in ".eE") else int(text)
+        elif kind in ("b", "s"):
+            int(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class SheetExtent:
+    """What a sheet really holds: the grid up to its last value, or why it is refused."""
+
+    rows: int = 0
+    columns: int = 0
+    problem: Problem | None = None
+
+
+def _scan_sheet(source, label: str, sheet: str, column_cap: int) -> SheetExtent:
+    """The rows and columns up to the last cell holding a value (or a formula).
+
+    Read as a stream, one row at a time, before openpyxl allocates anything: its read-only mode
+    trusts the `dimension` a writer recorded, or without it makes every row as wide as its
+    rightmost cell, so one value at XFD1048576 asked for a grid of 17 billion cells. Empty cells
+    that only carry a format cost nothing here and are not part of the grid. A value right of
+    `column_cap`, or one that makes the grid larger than MAX_SHEET_CELLS, is far outside the
+    table and refuses the sheet; so does a value that does not fit its cell's type (text in a
+    number cell, as a broken link to another workbook leaves), which openpyxl cannot read.
+    """
+    extent = SheetExtent()
+    sheet_data = None
+    row_number = column = 0
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "sheetData":
+                sheet_data = element
+            elif tag == "row":
+                row_number = int(element.get("r") or row_number + 1)
+                column = 0
+            continue
+        if tag == "row" and sheet_data is not None:
+            sheet_data.clear()  # the row is done: keep memory flat over a million rows
+            continue
+        if tag != "c":
+            continue
+        reference = element.get("r")
+        if reference:
+            match = CELL_REFERENCE.fullmatch(reference)
+            if match is None:
+                raise ValueError(f"cell reference {reference!r}")
+            column, row_number = _column_number(match[1]), int(match[2])
+        else:
+            column += 1
+            reference = f"{_column_letters(column)}{row_number}"
+        children = {_local(child.tag): child for child in element}
+        stored = children["v"].text if "v" in children else None
+        if "f" in children:
+            value = f"={children['f'].text or ''}"
+        elif "is" in children:
+            value = "".join(children["is"].itertext())
+        else:
+            value = stored
+        if value is None:
+            continue
+        kind = element.get("t", "n")
+        if stored is not None and not _fits_its_type(kind, stored):
+            extent.problem = _fatal(
+                label,
+                f"Cell {reference} of the sheet {sheet!r} is stored as "
+                f"{CELL_KINDS.get(kind, kind)} but holds the text "
+                f"{stored!r} (a link to another workbook that could not be updated leaves "
+                "this), so the sheet cannot be read.",
+                "In Excel select the cell and type its value again, or copy the column and use "
+                "Paste Special > Values (for a link: Data > Edit Links > Break Link), then save.",
+                value=stored,
+                line=row_number,
+            )
+            return extent
+        columns = max(extent.columns, column)
+        if column > column_cap or row_number * columns > MAX_SHEET_CELLS:
+            extent.problem = _fatal(
+                label,
+                f"Cell {reference} of the sheet {sheet!r} holds a value far outside its table, "
+                "whose other cells end "
+                f"at {_column_letters(extent.columns) or 'A'}{extent.rows}. A sheet is read up "
+                f"to column {_column_letters(column_cap)} and up to "
+                f"{MAX_SHEET_CELLS:,} cells (rows x columns up to its last value).",
+                CLEAR_FAR_CELLS,
+                value=value,
+                line=row_number,
+            )
+            return extent
+        extent.rows, extent.columns = max(extent.rows, row_number), columns
+    return extent
+
+
+def _column_cap(contract: Contract) -> int:
+    """The rightmost column a sheet may use: the widest table, its extra columns and a margin."""
+    widest = max(len(table.column_names) for table in contract.tables)
+    return widest + MAX_EXTRA_COLUMNS + SHEET_COLUMN_SLACK
+
+
 def _read_xlsx(
-    data: bytes, label: str, contract: Contract, chosen: str | None
+    data: bytes, archive: zipfile.ZipFile, label: str, contract: Contract, chosen: str | None
 ) -> tuple[list[tuple[str, str, list[list[str]], Table | None]], list[Problem]]:
     """(label, sheet, records, table) for each sheet that holds a table."""
     from openpyxl import load_workbook  # only needed for XLSX; keeps the CLI start-up quick
 
-    archive, problems = _archive_problem(data, label)
-    if archive is None:
-        return [], problems
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        parts = _sheet_parts(archive)
     except Exception as error:  # openpyxl raises many kinds of error for a broken workbook
         return [], [
-            Problem(
-                severity=Severity.FATAL,
-                file=label,
-                problem=f"The workbook cannot be read ({type(error).__name__}).",
-                fix="Open it in Excel and save it again as .xlsx, or save the sheet as 'CSV "
-                "UTF-8'.",
-            )
+            _fatal(label, f"The workbook cannot be read ({type(error).__name__}).", RESAVE_WORKBOOK)
         ]
     sheets = [name for name in values.sheetnames if name.strip().lower() != HELP_SHEET]
     named = [name for name in sheets if table_from_name(name, contract)]
-    if not chosen and len(named) > 1:
-        wanted = named
-    else:
-        wanted = sheets[:1]
-    found = []
+    wanted = named if not chosen and len(named) > 1 else sheets[:1]
+    found, problems = [], []
     for sheet in wanted:
         sheet_label = f"{label} [{sheet}]" if len(values.sheetnames) > 1 else label
-        # Some writers record a wrong sheet size; read every row that is really there.
-        values[sheet].reset_dimensions()
-        formulas[sheet].reset_dimensions()
-        value_rows = values[sheet].iter_rows()
-        formula_rows = formulas[sheet].iter_rows()
-        records: list[list[str]] = []
-        table: Table | None = contract.table(chosen) if chosen else None
-        date_columns: set[int] = set()
-        for row_number, (cells, formula_cells) in enumerate(
-            zip(value_rows, formula_rows, strict=False), start=1
-        ):
-            record = []
-            for position, (cell, formula_cell) in enumerate(
-                zip(cells, formula_cells, strict=False)
-            ):
-                if getattr(formula_cell, "data_type", None) == "f":
-                    column = records[0][position] if records and position < len(records[0]) else ""
-                    if cell.value is None:
-                        problems.append(
-                            Problem(
-                                severity=Severity.ERROR,
-                                file=sheet_label,
-                                line=row_number,
-                                column=column or None,
-                                value=shorten_value(formula_cell.value),
-                                problem="The cell holds a formula whose result was never saved, "
-                                "so its value is unknown.",
-                                fix="Copy the column and use Paste Special > Values, then save.",
-                            )
-                        )
-                    else:
-                        problems.append(
-                            Problem(
-                                severity=Severity.WARNING,
-                                file=sheet_label,
-                                line=row_number,
-                                column=column or None,
-                                value=shorten_value(formula_cell.value),
-                                problem="The cell holds a formula; its last calculated value was "
-                                "used.",
-                                fix="Paste values instead of formulas to be sure of what is "
-                                "stored.",
-                            )
-                        )
-                number_format = getattr(cell, "number_format", "") or ""
-                record.append(_cell_text(cell.value, number_format, position in date_columns))
-            if row_number == 1:
-                if table is None:
-                    table = table_from_name(sheet, contract) or guess_table(record, contract)
-                if table is not None:
-                    by_key = {name.lower(): table.column(name) for name in table.column_names}
-                    date_columns = {
-                        position
-                        for position, name in enumerate(record)
-                        if (column := by_key.get(name_key(name))) and column.type == "date"
-                    }
-            records.append(record)
-        # Formatting makes Excel keep empty rows and columns after the data: drop them.
-        while records and not any(cell.strip() for cell in records[-1]):
-            records.pop()
-        if records:
-            width = max(
-                (i + 1 for record in records for i, cell in enumerate(record) if cell.strip()),
-                default=0,
+        try:
+            with archive.open(parts[sheet]) as source:
+                extent = _scan_sheet(source, sheet_label, sheet, _column_cap(contract))
+            records = _sheet_records(
+                values[sheet], formulas[sheet], extent, sheet, sheet_label, contract, chosen
             )
-            records = [(record + [""] * width)[:width] for record in records]
-        found.append((sheet_label, sheet, records, table))
+        except Exception as error:  # a sheet that is not XML, or that openpyxl cannot read
+            problems.append(
+                _fatal(
+                    sheet_label,
+                    f"The sheet {sheet!r} is damaged and cannot be read ({type(error).__name__}).",
+                    RESAVE_WORKBOOK,
+                )
+            )
+            continue
+        if extent.problem is not None:
+            problems.append(extent.problem)
+            continue
+        table, sheet_records, sheet_problems = records
+        problems.extend(sheet_problems)
+        found.append((sheet_label, sheet, sheet_records, table))
     values.close()
     formulas.close()
     return found, problems
+
+
+def _sheet_records(
+    values, formulas, extent: SheetExtent, sheet: str, label: str, contract, chosen
+) -> tuple[Table | None, list[list[str]], list[Problem]]:
+    """The sheet's grid as text, read only over the rows and columns `_scan_sheet` measured."""
+    table: Table | None = contract.table(chosen) if chosen else None
+    records: list[list[str]] = []
+    problems: list[Problem] = []
+    if extent.problem is not None or not extent.rows:
+        return table, records, problems
+    # The bounds make openpyxl ignore the sheet's recorded size (it can lie) and stop reading
+    # after the last value, however many formatted rows follow it.
+    bounds = {"min_row": 1, "max_row": extent.rows, "min_col": 1, "max_col": extent.columns}
+    date_columns: set[int] = set()
+    for row_number, (cells, formula_cells) in enumerate(
+        zip(values.iter_rows(**bounds), formulas.iter_rows(**bounds), strict=False), start=1
+    ):
+        record = []
+        for position, (cell, formula_cell) in enumerate(zip(cells, formula_cells, strict=False)):
+            if getattr(formula_cell, "data_type", None) == "f":
+                problems.append(
+                    _formula_problem(records, position, cell, formula_cell, label, row_number)
+                )
+            number_format = getattr(cell, "number_format", "") or ""
+            record.append(_cell_text(cell.value, number_format, position in date_columns))
+        if row_number == 1:
+            if table is None:
+                table = table_from_name(sheet, contract) or guess_table(record, contract)
+            if table is not None:
+                by_key = {name.lower(): table.column(name) for name in table.column_names}
+                date_columns = {
+                    position
+                    for position, name in enumerate(record)
+                    if (column := by_key.get(name_key(name))) and column.type == "date"
+                }
+        records.append(record)
+    # Formatting makes Excel keep empty rows and columns after the data: drop them.
+    while records and not any(cell.strip() for cell in records[-1]):
+        records.pop()
+    if records:
+        width = max(
+            (i + 1 for record in records for i, cell in enumerate(record) if cell.strip()),
+            default=0,
+        )
+        records = [(record + [""] * width)[:width] for record in records]
+    return table, records, problems
+
+
+def _formula_problem(records, position, cell, formula_cell, label, row_number) -> Problem:
+    column = records[0][position] if records and position < len(records[0]) else ""
+    if cell.value is None:
+        return Problem(
+            severity=Severity.ERROR,
+            file=label,
+            line=row_number,
+            column=column or None,
+            value=shorten_value(formula_cell.value),
+            problem="The cell holds a formula whose result was never saved, so its value is "
+            "unknown.",
+            fix="Copy the column and use Paste Special > Values, then save.",
+        )
+    return Problem(
+        severity=Severity.WARNING,
+        file=label,
+        line=row_number,
+        column=column or None,
+        value=shorten_value(formula_cell.value),
+        problem="The cell holds a formula; its last calculated value was used.",
+        fix="Paste values instead of formulas to be sure of what is stored.",
+    )
 
 
 def _not_a_table_file(data: bytes, label: str) -> Problem | None:
@@ -301,6 +604,7 @@ def _read_text_file(
     units: dict[str, str],
 ) -> None:
     text, problems = decode_text(data, label)
+    windows_1252 = read_as_windows_1252(problems)
     upload.problems.extend(problems)
     if text is None:
         return
@@ -320,17 +624,25 @@ def _read_text_file(
             )
         )
     # Lines at the end with only separators on them are blank lines to a spreadsheet user.
+    # Counted, not listed: a file can end in millions of them.
+    last = len(records)
     while len(records) > 1 and not any(cell.strip() for cell in records[-1]):
         records.pop()
+    if len(records) < last:
+        first = len(records) + 1
+        lines = f"line {first}" if first == last else f"lines {first:,} to {last:,}"
         upload.problems.append(
             Problem(
                 severity=Severity.WARNING,
                 file=label,
-                line=len(records) + 1,
-                problem="A blank line at the end of the file was ignored.",
+                line=first,
+                problem=f"{counted(last - first + 1, 'blank line')} at the end of the file "
+                f"({lines}) {'was' if first == last else 'were'} ignored.",
                 fix="",
             )
         )
+    if windows_1252:
+        upload.problems.extend(lost_letters(records, label))
     header = records[0] if records else []
     table, problems = which_table(header, label, contract, chosen, label)
     upload.problems.extend(problems)
@@ -351,13 +663,13 @@ def _read_one(
         upload.problems.append(size)
         return
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        archive, problems = _archive_problem(data, label)
+        archive, problems = _open_archive(data, label)
         if archive is None:
             upload.problems.extend(problems)
             return
         names = archive.namelist()
         if XLSX_MARKER in names:
-            sheets, problems = _read_xlsx(data, label, contract, chosen)
+            sheets, problems = _read_xlsx(data, archive, label, contract, chosen)
             upload.problems.extend(problems)
             for sheet_label, sheet, records, table in sheets:
                 if table is None:
@@ -386,32 +698,52 @@ def _read_one(
     _read_text_file(upload, data, label, contract, chosen, units)
 
 
+def _outside_the_zip(name: str) -> bool:
+    """A member name that would be written outside a folder the ZIP is unpacked into."""
+    path = name.replace("\\", "/")
+    return (
+        path.startswith("/") or re.match(r"[A-Za-z]:", path) is not None or ".." in path.split("/")
+    )
+
+
 def _read_archive(
     upload: Upload, archive: zipfile.ZipFile, label: str, contract: Contract, units
 ) -> None:
-    members = [
-        member
-        for member in archive.infolist()
-        if not member.is_dir()
-        and not PurePosixPath(member.filename).name.startswith((".", "~$"))
-        and "__MACOSX" not in member.filename
-    ]
-    if not members:
+    members = []
+    for member in archive.infolist():
+        # Windows tools write `folder\places.csv`: the same path as `folder/places.csv`.
+        name = member.filename.replace("\\", "/")
+        if _outside_the_zip(member.filename):
+            upload.problems.append(
+                _fatal(
+                    label,
+                    f"The ZIP holds a file named {member.filename!r}, a name that points outside "
+                    "the ZIP; such a file is never read (unpacked by other tools it could "
+                    "overwrite other files).",
+                    REMAKE_ZIP,
+                    value=member.filename,
+                )
+            )
+            continue
+        parts = PurePosixPath(name).parts
+        hidden = not parts or parts[-1].startswith((".", "~$")) or "__MACOSX" in parts
+        if not member.is_dir() and not name.endswith("/") and not hidden:
+            members.append((name, member))
+    if not members and not upload.problems:
         upload.problems.append(
-            Problem(
-                severity=Severity.FATAL,
-                file=label,
-                problem="The ZIP file holds no files.",
-                fix="Put one CSV or XLSX file per table in the ZIP, named after the table "
+            _fatal(
+                label,
+                "The ZIP file holds no files.",
+                "Put one CSV or XLSX file per table in the ZIP, named after the table "
                 "(e.g. places.csv).",
             )
         )
         return
-    for member in members:
-        member_label = f"{PurePosixPath(label).name}/{member.filename}"
-        if PurePosixPath(member.filename).name == "datapackage.json":
+    for name, member in members:
+        member_label = f"{PurePosixPath(label).name}/{name}"
+        if PurePosixPath(name).name == "datapackage.json":
             continue  # the contract travels with a full download; the app's own one is used
-        table = table_from_name(member.filename, contract)
+        table = table_from_name(name, contract)
         with archive.open(member) as handle:
             data = handle.read(MAX_UPLOAD_BYTES + 1)
         _read_one(
