@@ -1,6 +1,8 @@
 """Who may change the data: editors' salted password hashes and the OpenID Connect editors list.
 
-Both live in `.streamlit/secrets.toml` (never committed), in a section of their own:
+Both live in the secrets file named by `PARTNERSHIP_SECRETS_FILE` (by default the app's
+`.streamlit/secrets.toml`, never committed), in a section of their own; `read_secrets` is the
+one reader, used by the app's sign-in and by `partnership add-editor` alike:
 
     [editors]
     # Signed in with st.login (OpenID Connect) when [auth] is configured: e-mail addresses.
@@ -8,25 +10,32 @@ Both live in `.streamlit/secrets.toml` (never committed), in a section of their 
 
     [editors.passwords]
     # Written by `partnership add-editor NAME`; never the password itself.
-    "alice" = "scrypt$16384$8$1$<salt>$<hash>"
+    "alice" = "scrypt$131072$8$1$<salt>$<hash>"
 
-Passwords are hashed with scrypt (memory-hard, in the standard library) and a random salt per
-editor, and compared in constant time.
+Passwords are hashed with scrypt (memory-hard, in the standard library) at the cost OWASP
+recommends, with a random salt per editor, and compared in constant time. Each stored hash
+records its own cost, so a hash made at an older cost still verifies and is re-hashed at the
+current one when its editor next signs in.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import copy
+import fcntl
+import functools
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import threading
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from components import settings
+from components import limits, settings
 
 SECRETS_VARIABLE = settings.SECRETS_FILE.name
 SECTION = "editors"
@@ -34,12 +43,19 @@ PASSWORDS = "passwords"
 OIDC = "oidc"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD_LENGTH = 10
-# scrypt cost: ~50 ms and 16 MB per check on a small server; slows guessing, not editors.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# OWASP's Password Storage Cheat Sheet: scrypt with N = 2^17, r = 8, p = 1. About 0.4 s and
+# 128 MB per check on this project's 2-core server: slows guessing, not an editor's sign-in.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+DKLEN = 32
+# A stored hash may ask for at most four times today's memory: a mistyped cost in the secrets
+# file must not make one check take gigabytes.
+_MAX_SCRYPT_MEMORY = 4 * 128 * SCRYPT_N * SCRYPT_R * SCRYPT_P
+# Password checks running at once in this process (each holds its scrypt memory).
+_HASH_SLOTS = threading.BoundedSemaphore(limits.SIGN_IN_CONCURRENT_HASHES)
 
 
 class EditorError(ValueError):
-    """A name or password that cannot be used, worded for the person at the command line."""
+    """A name, password or secrets file that cannot be used, worded for the person fixing it."""
 
 
 def default_secrets_path() -> Path:
@@ -54,30 +70,64 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    """The one place a password is hashed: bounded in memory and in how many run at once."""
+    memory = 128 * n * r * p
+    if memory > _MAX_SCRYPT_MEMORY or dklen > 64:
+        raise ValueError("scrypt cost above what this server accepts")
+    with _HASH_SLOTS:
+        return hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=salt,
+            n=n,
+            r=r,
+            p=p,
+            dklen=dklen,
+            maxmem=memory + 16 * 1024 * 1024,  # the default (32 MB) is below 128 MB
+        )
+
+
 def hash_password(password: str, salt: bytes | None = None) -> str:
+    """The stored form: scheme, cost, salt and hash, so the cost can change later."""
     salt = salt or secrets.token_bytes(16)
-    derived = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
+    derived = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, DKLEN)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(derived)}"
 
 
-def verify_password(password: str, stored: str) -> bool:
+def _parse(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
     try:
         scheme, n, r, p, salt, expected = stored.split("$")
         if scheme != "scrypt":
-            return False
-        derived = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(base64.b64decode(expected)),
-        )
+            return None
+        return int(n), int(r), int(p), base64.b64decode(salt), base64.b64decode(expected)
     except (ValueError, TypeError):
+        return None
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether `password` is the one `stored` was made from, at the cost `stored` records."""
+    parsed = _parse(stored)
+    if parsed is None:
         return False
-    return hmac.compare_digest(derived, base64.b64decode(expected))
+    n, r, p, salt, expected = parsed
+    try:
+        derived = _scrypt(password, salt, n, r, p, len(expected))
+    except (ValueError, TypeError, MemoryError):
+        return False
+    return hmac.compare_digest(derived, expected)
+
+
+def needs_rehash(stored: str) -> bool:
+    """A hash made at another cost than today's (an older, cheaper one)."""
+    parsed = _parse(stored)
+    return parsed is None or parsed[:3] != (SCRYPT_N, SCRYPT_R, SCRYPT_P) or len(parsed[4]) != DKLEN
+
+
+@functools.cache
+def _unknown_name_hash() -> str:
+    """A hash at today's cost, made once per process, that an unknown name is checked against:
+    a known and an unknown name then cost exactly one hash each, at the same parameters."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def _section(secrets_data: Mapping) -> Mapping:
@@ -93,14 +143,16 @@ def password_hashes(secrets_data: Mapping) -> dict[str, str]:
 def oidc_editors(secrets_data: Mapping) -> set[str]:
     """E-mail addresses (lower case) of editors who sign in with OpenID Connect."""
     listed = _section(secrets_data).get(OIDC, [])
-    return {str(address).strip().lower() for address in listed} if listed else set()
+    if not isinstance(listed, list | tuple):
+        return set()
+    return {str(address).strip().lower() for address in listed}
 
 
 def check_password(secrets_data: Mapping, name: str, password: str) -> bool:
     stored = password_hashes(secrets_data).get(name.strip())
     if stored is None:
-        # Spend the same time as a real check, so a name's existence does not show in timing.
-        verify_password(password, hash_password("not an editor", b"0" * 16))
+        # The same one hash as a real check, so a name's existence does not show in timing.
+        verify_password(password, _unknown_name_hash())
         return False
     return verify_password(password, stored)
 
@@ -109,23 +161,53 @@ def is_oidc_editor(secrets_data: Mapping, email: str | None) -> bool:
     return bool(email) and email.strip().lower() in oidc_editors(secrets_data)
 
 
+# Path -> (the file's signature when read, what it held). A plain dict, not a Streamlit cache,
+# so no client can make the server re-read it; the signature makes every change seen.
+_read_cache: dict[str, tuple[tuple[int, int, int], dict]] = {}
+
+
 def read_secrets(path: Path | None = None) -> dict:
+    """The secrets file as data ({} when there is none); cheap to call on every rerun."""
     path = path or default_secrets_path()
-    if not path.exists():
+    try:
+        status = path.stat()
+    except FileNotFoundError:
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise EditorError(f"{path.name} cannot be read: {error.strerror}.") from error
+    signature = (status.st_mtime_ns, status.st_size, status.st_ino)
+    cached = _read_cache.get(str(path))
+    if cached is None or cached[0] != signature:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError) as error:
+            raise EditorError(f"{path.name} cannot be read as UTF-8 text: {error}.") from error
+        except tomllib.TOMLDecodeError as error:
+            raise EditorError(
+                f"{path.name} is not valid TOML: {error}. Correct that line (or restore the "
+                "file) and try again."
+            ) from error
+        cached = _read_cache[str(path)] = (signature, data)
+    return copy.deepcopy(cached[1])  # callers may change theirs; the cached one stays as read
 
 
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def add_editor(name: str, password: str, path: Path | None = None) -> Path:
-    """Write (or replace) an editor's password hash in the secrets file, keeping everything else.
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """One writer of the secrets file at a time (`add-editor` and a sign-in's re-hash)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(f".{path.name}.lock").open("a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
 
-    The file is edited as text, line by line, so its comments and other sections stay as they
-    are; the result is parsed again before it is saved.
-    """
+
+def add_editor(name: str, password: str, path: Path | None = None) -> Path:
+    """Write (or replace) an editor's password hash in the secrets file, keeping everything else."""
     if not NAME_PATTERN.match(name):
         raise EditorError(
             "The name may use letters, digits and . _ @ - (up to 64 characters), "
@@ -134,10 +216,39 @@ def add_editor(name: str, password: str, path: Path | None = None) -> Path:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise EditorError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     path = path or default_secrets_path()
+    stored = hash_password(password)
+    with _file_lock(path):
+        _write_hash(name, stored, path)
+    return path
+
+
+def rehash_if_needed(name: str, password: str, stored: str, path: Path | None = None) -> bool:
+    """After a right password, store its hash at today's cost if `stored` used another one.
+
+    Written only if the file still holds `stored` for that name (an administrator may have
+    changed it meanwhile). True when the file was rewritten.
+    """
+    if not needs_rehash(stored):
+        return False
+    path = path or default_secrets_path()
+    fresh = hash_password(password)
+    with _file_lock(path):
+        if password_hashes(read_secrets(path)).get(name) != stored:
+            return False
+        _write_hash(name, fresh, path)
+    return True
+
+
+def _write_hash(name: str, stored: str, path: Path) -> None:
+    """Put `name = stored` in the passwords section and save the file atomically.
+
+    The file is edited as text, line by line, so its comments and other sections stay as they
+    are; the result is parsed again before it is saved.
+    """
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = text.splitlines()
     header = f"[{SECTION}.{PASSWORDS}]"
-    entry = f"{_toml_string(name)} = {_toml_string(hash_password(password))}"
+    entry = f"{_toml_string(name)} = {_toml_string(stored)}"
     key_line = re.compile(r"^\s*(\"(?:[^\"\\]|\\.)*\"|[A-Za-z0-9_-]+)\s*=")
     if header in (line.strip() for line in lines):
         start = next(i for i, line in enumerate(lines) if line.strip() == header)
@@ -165,9 +276,18 @@ def add_editor(name: str, password: str, path: Path | None = None) -> Path:
             entry,
         ]
     new_text = "\n".join(lines) + "\n"
-    parsed = tomllib.loads(new_text)  # refuse to save a file Streamlit could not read
-    assert name in password_hashes(parsed)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parsed = tomllib.loads(new_text)  # refuse to save a file Streamlit could not read
+    except tomllib.TOMLDecodeError as error:
+        raise EditorError(
+            f"{path.name} could not be updated: the result would not be valid TOML ({error}). "
+            f"Put the editors' hashes in one [{SECTION}.{PASSWORDS}] section and try again."
+        ) from error
+    if password_hashes(parsed).get(name) != stored:
+        raise EditorError(
+            f"{path.name} could not be updated: {name} is defined outside the "
+            f"[{SECTION}.{PASSWORDS}] section. Move it there and try again."
+        )
     staged = path.with_name(f".{path.name}.new")
     descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -175,4 +295,3 @@ def add_editor(name: str, password: str, path: Path | None = None) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     staged.replace(path)
-    return path

@@ -48,7 +48,8 @@ PUBLIC_URL = Setting(
 SECRETS_FILE = Setting(
     "PARTNERSHIP_SECRETS_FILE",
     ".streamlit/secrets.toml",
-    "where `partnership add-editor` writes editors' password hashes",
+    "the editors' secrets file: `partnership add-editor` writes password hashes to it, and the "
+    "app reads the editors and their hashes from it (Streamlit's own secrets only for `[auth]`)",
 )
 BROWSER = Setting(
     "BROWSER_PATH",

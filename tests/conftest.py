@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,18 @@ def data_dir(tmp_path: Path) -> DataDir:
     return DataDir(target)
 
 
+def toml_text(tables: dict, prefix: str = "") -> str:
+    """Nested tables of strings and lists of strings as TOML (JSON's strings are TOML's)."""
+    values = {key: value for key, value in tables.items() if not isinstance(value, dict)}
+    lines = [f"[{prefix}]"] if prefix else []
+    lines += [f"{json.dumps(key)} = {json.dumps(value)}" for key, value in values.items()]
+    for key, value in tables.items():
+        if isinstance(value, dict):
+            name = f"{prefix}.{json.dumps(key)}" if prefix else json.dumps(key)
+            lines.append(toml_text(value, name))
+    return "\n".join(lines) + "\n"
+
+
 def open_app(
     monkeypatch: pytest.MonkeyPatch,
     data: Path = SHIPPED_DATA,
@@ -79,6 +92,13 @@ def open_app(
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PARTNERSHIP_DATA_DIR", str(data))
+    if secrets:
+        # The app reads its editors from the file PARTNERSHIP_SECRETS_FILE names (the one
+        # `partnership add-editor` writes); Streamlit's own secrets give it only [auth].
+        assert Path(data) != SHIPPED_DATA, "give secrets only with a copy of the data"
+        secrets_file = Path(data).parent / "secrets.toml"
+        secrets_file.write_text(toml_text(secrets), encoding="utf-8")
+        monkeypatch.setenv("PARTNERSHIP_SECRETS_FILE", str(secrets_file))
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     for name, value in (secrets or {}).items():
         app.secrets[name] = value

@@ -171,7 +171,7 @@ def test_actions_refuse_once_the_editor_is_removed(monkeypatch, data_dir):
     )
     app.run()
     # The editor is taken off the list while the page is open.
-    app.secrets["editors"] = {"passwords": {}}
+    (data_dir.path.parent / "secrets.toml").write_text("[editors.passwords]\n")
     _button(app, "data.apply").click()
     app.run()
     assert not app.exception

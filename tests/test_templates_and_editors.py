@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
@@ -120,6 +121,104 @@ def test_add_editor_keeps_the_rest_of_the_secrets_file(tmp_path):
         editors.add_editor("alice", "short", path)
     with pytest.raises(editors.EditorError):
         editors.add_editor('bad"name', "long enough password", path)
+
+
+def _old_cost_hash(password: str) -> str:
+    """A hash as the app stored them before the cost was raised (scrypt N = 2^14)."""
+    salt = b"sixteen byte slt"
+    derived = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${2**14}$8$1${editors._b64(salt)}${editors._b64(derived)}"
+
+
+def test_new_hashes_use_owasps_scrypt_cost_and_old_ones_still_verify():
+    """A new hash records N = 2^17, r = 8, p = 1; one made at the old cost still verifies and
+    is marked for re-hashing, a current one is not."""
+    stored = editors.hash_password("a long password")
+    assert stored.split("$")[:4] == ["scrypt", str(2**17), "8", "1"]
+    assert not editors.needs_rehash(stored)
+    old = _old_cost_hash("a long password")
+    assert editors.verify_password("a long password", old)
+    assert editors.needs_rehash(old)
+    # A cost far above today's in a hand-edited file is refused, not run.
+    assert not editors.verify_password("a long password", old.replace("$16384$", "$4194304$"))
+
+
+@pytest.fixture
+def scrypt_calls(monkeypatch):
+    """Every scrypt the editors module runs, by the cost it ran at."""
+    calls = []
+    real = hashlib.scrypt
+
+    def counted(password, **options):
+        calls.append((options["n"], options["r"], options["p"]))
+        return real(password, **options)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted)
+    return calls
+
+
+@pytest.mark.parametrize("name", ["alice", "nobody"])
+def test_a_known_and_an_unknown_name_cost_one_hash_at_the_same_cost(name, scrypt_calls):
+    """Checking a password runs scrypt exactly once at today's cost, whether or not the name
+    is an editor's, so timing does not tell which names exist."""
+    secrets = {"editors": {"passwords": {"alice": editors.hash_password("a long password")}}}
+    editors._unknown_name_hash()  # made once per process, before any sign-in is timed
+    scrypt_calls.clear()
+    assert not editors.check_password(secrets, name, "a wrong password")
+    assert scrypt_calls == [(editors.SCRYPT_N, editors.SCRYPT_R, editors.SCRYPT_P)]
+
+
+def test_rehash_rewrites_only_an_old_hash_still_in_the_file(tmp_path):
+    """After a right password an old hash is replaced at today's cost (the rest of the file
+    kept); a current hash, or one an administrator changed meanwhile, is left alone."""
+    path = tmp_path / "secrets.toml"
+    old = _old_cost_hash("a long password")
+    path.write_text(
+        f'# deployment\n[auth]\nredirect_uri = "x"\n\n[editors.passwords]\n"alice" = "{old}"\n'
+    )
+    assert not editors.rehash_if_needed("alice", "a long password", "scrypt$changed$", path)
+    assert editors.password_hashes(editors.read_secrets(path))["alice"] == old
+    assert editors.rehash_if_needed("alice", "a long password", old, path)
+    text = path.read_text()
+    assert text.startswith('# deployment\n[auth]\nredirect_uri = "x"\n')
+    stored = editors.password_hashes(tomllib.loads(text))["alice"]
+    assert not editors.needs_rehash(stored)
+    assert editors.verify_password("a long password", stored)
+    assert not editors.rehash_if_needed("alice", "a long password", stored, path)
+
+
+def test_the_secrets_file_is_read_again_only_when_it_changes(tmp_path, monkeypatch):
+    """Every rerun asks for the editors: the file is parsed once per change, and a change
+    (an editor added) is seen at once."""
+    path = tmp_path / "secrets.toml"
+    editors.add_editor("alice", "a long password", path)
+    parsed = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(1) or real(text))
+    first = editors.read_secrets(path)
+    first["editors"]["passwords"].clear()  # a caller's copy, not the cached one
+    assert set(editors.password_hashes(editors.read_secrets(path))) == {"alice"}
+    assert len(parsed) == 1
+    monkeypatch.setattr(tomllib, "loads", real)
+    editors.add_editor("bob", "another long password", path)
+    assert set(editors.password_hashes(editors.read_secrets(path))) == {"alice", "bob"}
+
+
+def test_the_app_and_the_command_read_the_same_secrets_file(tmp_path, monkeypatch):
+    """PARTNERSHIP_SECRETS_FILE names the file both write and read by default."""
+    path = tmp_path / "elsewhere.toml"
+    monkeypatch.setenv(editors.SECRETS_VARIABLE, str(path))
+    editors.add_editor("alice", "a long password", None)
+    assert path.exists()
+    assert "alice" in editors.password_hashes(editors.read_secrets())
+
+
+def test_a_broken_secrets_file_is_named_with_its_line(tmp_path):
+    """A secrets file that is not TOML gives an EditorError naming the file and the line."""
+    path = tmp_path / "secrets.toml"
+    path.write_text('[editors.passwords]\n"alice" = \n')
+    with pytest.raises(editors.EditorError, match=r"secrets\.toml.*line 2"):
+        editors.read_secrets(path)
 
 
 def test_oidc_editors_list_is_case_insensitive():

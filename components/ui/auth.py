@@ -1,29 +1,32 @@
 """Signing editors in and out: OpenID Connect (`st.login`) when configured, else a password.
 
-Who counts as an editor is decided by `components.editors` from the secrets file; this module
-only draws the sign-in controls and remembers the signed-in editor in the session.
+Who counts as an editor is decided by `components.editors` from the secrets file named by
+`PARTNERSHIP_SECRETS_FILE` (the file `partnership add-editor` writes); only OpenID Connect's own
+`[auth]` section is read from Streamlit's secrets, for `st.login`. Wrong passwords are counted
+on the server by `components.sign_in_guard`, per name and per client, so a reload or a script
+gets no more tries than a browser. This module draws the controls and remembers the signed-in
+editor in the session.
 """
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 
-from components import editors
+from components import editors, sign_in_guard
+from components.loader import default_data_dir
 from components.markdown_text import escape_markdown, paragraphs
 
 # Session state and widget keys.
 EDITOR_KEY = "data_editor_signed_in"
-FAILURES_KEY = "data_sign_in_failures"
 NAME_KEY = "data_sign_in_name"
 PASSWORD_KEY = "data_sign_in_password"
 SIGN_IN_FORM = "data_sign_in_form"
-# After this many wrong passwords a session waits before it may try again.
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 60
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,21 +35,41 @@ class Editor:
     method: str  # "password" or "oidc"
 
 
-def _secrets() -> Mapping:
-    """The app's secrets, or nothing when there is no secrets file (a viewer-only deployment)."""
+def _streamlit_secrets() -> Mapping:
+    """Streamlit's own secrets (for `[auth]`), or nothing when it has no secrets file."""
     try:
         return {key: st.secrets[key] for key in st.secrets}
     except Exception:  # Streamlit raises its own error type when no secrets file exists
         return {}
 
 
+def _editors_file() -> tuple[Mapping, bool]:
+    """The editors' secrets file as data, and whether it could be read (a broken file counts
+    as no editor at all, never as a way in)."""
+    try:
+        return editors.read_secrets(), True
+    except editors.EditorError as error:
+        _log.error("editors' secrets file unreadable: %s", error)
+        return {}, False
+
+
 def oidc_configured() -> bool:
-    return "auth" in _secrets()
+    return "auth" in _streamlit_secrets()
+
+
+def _client_address() -> str | None:
+    """The address Streamlit saw the connection come from (None on a local connection; behind
+    a proxy, what the proxy passes on, else the proxy's own)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context, as in a bare script run
+        return None
+    return address if isinstance(address, str) else None  # AppTest gives a stand-in object
 
 
 def current_editor() -> Editor | None:
     """The signed-in editor, checked against the secrets on every run (so removal takes effect)."""
-    secrets = _secrets()
+    secrets, _ = _editors_file()
     if oidc_configured():
         user = st.user
         if getattr(user, "is_logged_in", False):
@@ -61,23 +84,43 @@ def current_editor() -> Editor | None:
 
 
 def _password_form(t: Callable[..., str]) -> None:
-    failures, since = st.session_state.get(FAILURES_KEY, (0, 0.0))
-    waiting = failures >= MAX_FAILURES and time.monotonic() - since < LOCKOUT_SECONDS
     with st.form(SIGN_IN_FORM):
         name = st.text_input(t("data.sign_in_name"), key=NAME_KEY)
         password = st.text_input(t("data.sign_in_password"), type="password", key=PASSWORD_KEY)
         submitted = st.form_submit_button(t("data.sign_in_button"))
     if not submitted:
         return
-    if waiting:
-        st.error(paragraphs(t("data.sign_in_wait", seconds=LOCKOUT_SECONDS)))
+    name = (name or "").strip()
+    client = _client_address()
+    guard = sign_in_guard.guard_for(default_data_dir())
+    verdict = guard.check_allowed(name, client)
+    wrong = False
+    if verdict.allowed:
+        # Checked only while allowed: during a pause even the right password does not sign in.
+        secrets, _ = _editors_file()
+        if editors.check_password(secrets, name, password or ""):
+            guard.record_success(name, client)
+            _store_at_current_cost(name, password, editors.password_hashes(secrets)[name])
+            st.session_state[EDITOR_KEY] = name
+            st.rerun()
+        wrong = True
+        verdict = guard.record_failure(name, client)
+    sign_in_guard.wait_after_failure()
+    if verdict.unavailable:
+        st.error(paragraphs(t("data.sign_in_unavailable")))
         return
-    if editors.check_password(_secrets(), name, password):
-        st.session_state[EDITOR_KEY] = name.strip()
-        st.session_state.pop(FAILURES_KEY, None)
-        st.rerun()
-    st.session_state[FAILURES_KEY] = (failures + 1, time.monotonic())
-    st.error(paragraphs(t("data.sign_in_failed")))
+    if wrong:
+        st.error(paragraphs(t("data.sign_in_failed")))
+    if not verdict.allowed:
+        st.error(paragraphs(t("data.sign_in_paused", count=verdict.wait_minutes)))
+
+
+def _store_at_current_cost(name: str, password: str, stored: str) -> None:
+    """Re-hash a password stored at an older cost; a failure to write leaves the old hash."""
+    try:
+        editors.rehash_if_needed(name, password, stored)
+    except (editors.EditorError, OSError) as error:
+        _log.error("could not re-hash %s's password at the current cost: %s", name, error)
 
 
 def sign_in(t: Callable[..., str]) -> None:
@@ -95,7 +138,11 @@ def sign_in(t: Callable[..., str]) -> None:
         if st.button(t("data.sign_in_oidc"), type="primary"):
             st.login()
         return
-    if not editors.password_hashes(_secrets()):
+    secrets, readable = _editors_file()
+    if not readable:
+        st.error(paragraphs(t("data.editors_unreadable")))
+        return
+    if not editors.password_hashes(secrets):
         st.caption(paragraphs(t("data.no_editors_configured")))
         return
     _password_form(t)

@@ -35,7 +35,7 @@ def editor_server(tmp_path):
         tmp_path / "data",
         tmp_path / "streamlit.log",
         extra_env={
-            "STREAMLIT_SECRETS_FILES": str(secrets),
+            "PARTNERSHIP_SECRETS_FILE": str(secrets),
             "PARTNERSHIP_HISTORY_DIR": str(tmp_path / "history"),
         },
     )
