@@ -17,7 +17,7 @@ from components.loader import Dataset
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list
 from components.overview import Figure, localised
-from components.table_views import as_arrow
+from components.table_views import as_arrow, neutralised
 
 # Past these, long lists are cut with a note: at ten thousand initiatives, sending every row to
 # the browser on each rerun costs seconds (see docs/benchmarks.md); the Initiatives page lists all.
@@ -225,7 +225,9 @@ def focus_area_blocks(dataset: Dataset, agreement_id: str, language: str) -> lis
 
 def sources_table(dataset: Dataset, language: str) -> pd.DataFrame:
     """Every source, with its translated title beside the original in Chinese, and "not recorded"
-    in every cell the source leaves empty."""
+    in every cell the source leaves empty, as its data grid sends it (see
+    table_views.neutralised). Its web addresses are links only when every one may be
+    (markdown_text.all_linkable): a grid's link column makes every cell a link."""
     t = translator(language)
     table = overview.sources_cited(dataset)
     missing = t("common.not_recorded")
@@ -244,4 +246,4 @@ def sources_table(dataset: Dataset, language: str) -> pd.DataFrame:
         t("columns.rows_citing"): table["rows_citing"],
         t("columns.notes"): text(table["notes"]),
     }
-    return pd.DataFrame(shown)
+    return neutralised(pd.DataFrame(shown))

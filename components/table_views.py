@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from components.exports import FORMULA_STARTS, neutralise_formulas
 from components.i18n import translator
 
 # A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
@@ -70,13 +71,31 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as every data grid is sent: no cell or heading that a spreadsheet would run as
+    a formula (see components/exports.py), because the grid's own toolbar "Download as CSV" and
+    its clipboard copy write the cells as sent. Only text starting with `=`, `+`, `-`, `@`, a
+    tab or a carriage return is changed (it gets a leading apostrophe, on screen too); numbers
+    and dates are left as they are."""
+    safe = neutralise_formulas(frame)
+    headings = [_heading(name) for name in safe.columns]
+    if headings != list(safe.columns):
+        safe.columns = headings
+    return safe
+
+
+def _heading(name: object) -> object:
+    return f"'{name}" if str(name).startswith(FORMULA_STARTS) else name
+
+
 def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    """The table as Arrow, the form Streamlit sends, converted once by whoever keeps it; a
-    frame with mixed types is left to Streamlit, which knows how to fix them."""
+    """The table as a data grid sends it (neutralised), converted to Arrow once by whoever
+    keeps it; a frame with mixed types is left to Streamlit, which knows how to fix them."""
+    safe = neutralised(frame)
     try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        return pa.Table.from_pandas(safe, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return frame
+        return safe
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ class TableView:
     # The rows shown (at most MAX_TABLE_ROWS), headed in the page's language: what the CSV
     # download holds.
     shown: pd.DataFrame
-    # The same rows as Streamlit sends them.
+    # The same rows as Streamlit sends them, neutralised (see `neutralised`).
     sent: pa.Table | pd.DataFrame
     # Rows before the cut.
     total_rows: int

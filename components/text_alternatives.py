@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 
 from components.charting import Chart, translated
 from components.i18n import (
@@ -22,6 +23,7 @@ from components.i18n import (
     translator,
 )
 from components.map_model import MapModel, place_names, places_table
+from components.table_views import as_arrow
 
 # How many named items a summary lists before it says "and N more".
 MAX_NAMED = 4
@@ -263,26 +265,29 @@ class ChartView:
 
     chart: Chart
     summary: str
-    # None when nothing is drawn: there is no picture to stand in for.
-    readable: pd.DataFrame | None
+    # As its data grid sends it (see table_views.as_arrow); None when nothing is drawn: there is
+    # no picture to stand in for.
+    readable: pa.Table | pd.DataFrame | None
 
 
 def chart_view(chart: Chart, name: str, language: str, today: date | None = None) -> ChartView:
     """`chart` as chart `name` of CHART_KINDS; only a timeline reads `today`."""
     summary = describe_chart(name, chart, today, language)
     drawn = chart.figure is not None
-    return ChartView(chart, summary, readable_table(chart.data, language) if drawn else None)
+    readable = as_arrow(readable_table(chart.data, language)) if drawn else None
+    return ChartView(chart, summary, readable)
 
 
 @dataclass(frozen=True)
 class MapAlternative:
     summary: str
-    # The places as a table (what the CSV gives), and the same made readable.
+    # The places as a table (what the CSV gives), and the same made readable, as its data grid
+    # sends it (see table_views.as_arrow).
     table: pd.DataFrame
-    readable: pd.DataFrame
+    readable: pa.Table | pd.DataFrame
 
 
 def map_alternative(model: MapModel, language: str) -> MapAlternative:
     table = places_table(model)
     summary = map_summary(model, translator(language))
-    return MapAlternative(summary, table, readable_table(table, language))
+    return MapAlternative(summary, table, as_arrow(readable_table(table, language)))

@@ -7,10 +7,12 @@ from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from components.markdown_text import escape_markdown, paragraphs
 from components.static_charts import browser_path, png_bytes
+from components.table_views import as_arrow
 from components.text_alternatives import MapAlternative, readable_table
 from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
@@ -23,18 +25,20 @@ def text_alternative(
     name: str,
     summary: str,
     data: pd.DataFrame,
-    readable: pd.DataFrame | None = None,
+    readable: pa.Table | pd.DataFrame | None = None,
 ) -> None:
-    """`readable` is `data` already made readable, when the caller keeps it across reruns. The
-    summary and table are drawn only while the expander is open."""
+    """`readable` is `data` already made readable and neutralised (table_views.as_arrow), when
+    the caller keeps it across reruns. The summary and table are drawn only while the expander
+    is open."""
     expander, is_open = lazy_expander(ctx.t("alt.heading"), f"alt_{name}")
     if not is_open:
         return
     with expander:
         st.markdown(paragraphs(escape_markdown(ctx.t("alt.summary", summary=summary))))
         if len(data):
-            shown = readable_table(data, ctx.language) if readable is None else readable
-            st.dataframe(shown, hide_index=True, width="stretch")
+            if readable is None:
+                readable = as_arrow(readable_table(data, ctx.language))
+            st.dataframe(readable, hide_index=True, width="stretch")
 
 
 def png_download(ctx: PageContext, figure: go.Figure, name: str) -> None:

@@ -14,8 +14,8 @@ from components.i18n import (
     join,
     stacked,
 )
+from components.markdown_text import all_linkable, paragraphs
 from components.markdown_text import escape_markdown as md
-from components.markdown_text import paragraphs
 from components.overview import Figure
 from components.overview_text import MAX_TRACE_ROWS, bold, name_text
 from components.ui import cached
@@ -171,9 +171,11 @@ def focus_areas(ctx: PageContext) -> None:
 def sources(ctx: PageContext) -> None:
     frame = cached.sources_table(ctx.dataset, ctx.language)
     url = ctx.t("columns.url")
+    config = None
     if frame[url].eq("").all():  # no address to link to: the column says so in words
         frame = frame.assign(**{url: ctx.t("common.not_recorded")})
-        config = None
-    else:
+    elif all_linkable(frame[url]):
         config = {url: st.column_config.LinkColumn()}
+    # Otherwise some address is not http or https (or not an address at all): every address
+    # is shown as text, since a link column would make that one a link too.
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)

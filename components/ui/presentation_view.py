@@ -13,7 +13,7 @@ from components import overview
 from components.filters import Filters
 from components.i18n import LANGUAGES, Bilingual, format_date, join
 from components.markdown_text import escape_markdown as md
-from components.markdown_text import markdown_list, paragraphs
+from components.markdown_text import markdown_link, markdown_list, paragraphs
 from components.presentation import (
     AUTO_ADVANCE_CHOICES,
     SLIDES,
@@ -201,7 +201,8 @@ def closing_slide(ctx: PageContext) -> None:
         return
     left, right = st.columns([2, 3], vertical_alignment="center")
     left.image(qr_code_png(address), caption=t("present.qr_caption"), width=360)
-    right.markdown(f"## {md(address)}")
+    # The operator's own address (a setting, not data): a link when it is a web address.
+    right.markdown(f"## {markdown_link(address, address)}")
     right.markdown(paragraphs(t("present.closing_text")))
 
 

@@ -20,6 +20,7 @@ from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
 from components.overview import agreements
 from components.problems import REPORT_COLUMNS, Severity, sort_key
+from components.table_views import neutralised
 from components.ui import cached
 from components.ui.data import DataState, current_data
 from components.ui.filters_ui import current_filters, draw_filters
@@ -139,7 +140,10 @@ def problems_panel(state: DataState, t: Callable[..., str]) -> None:
         # The problems themselves are the analysts' report, in English; its headings follow
         # the page's language.
         headings = {name: t(f"columns.report_{name}") for name in REPORT_COLUMNS}
-        st.dataframe(report.rename(columns=headings), hide_index=True, width="stretch")
+        # The values quoted are the files' own, formula-like text among them: neutralised for
+        # the grid's own download.
+        shown = neutralised(report.rename(columns=headings))
+        st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def draw_sidebar() -> DataState:
