@@ -10,6 +10,7 @@ from components.clock import today
 from components.i18n import LANGUAGES
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
 from components.problems import format_report, has_errors
+from components.publishing import PublishError, recover_if_needed
 
 EXIT_WRITTEN, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -47,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
     from components.pdf_pack import FontMissingError, pack_pdf
 
     data_dir = args.data or default_data_dir()
+    try:
+        recover_if_needed(data_dir)  # a crash mid-swap: finish it, as every command does
+    except PublishError as error:
+        print(f"partnership brief: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
     result = load_dataset(data_dir)
     if result.dataset is None or has_errors(result.problems):
         print(format_report(result.problems), file=sys.stderr)

@@ -8,7 +8,6 @@ reads them with today's contract and checks.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,10 +61,6 @@ class RollbackPlan:
     @property
     def rows_changed(self) -> dict[str, dict[str, int]]:
         return row_counts(self.changes)
-
-    def __iter__(self) -> Iterator:
-        # Callers written before the plan had a base unpack `errors, changes = ...`.
-        return iter((self.errors, self.changes))
 
 
 def prepare_rollback(data_dir: Path, number: int, contract: Contract | None = None) -> RollbackPlan:

@@ -33,7 +33,8 @@ TODAY = Setting(
 HISTORY_DIR = Setting(
     "PARTNERSHIP_HISTORY_DIR",
     "<data>/.history",
-    "where published versions and the cross-process lock live",
+    "where published versions live; one per data folder (the folder records it, and holds the "
+    "cross-process lock itself)",
 )
 MAP_TILES = Setting(
     "PARTNERSHIP_MAP_TILES",

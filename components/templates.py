@@ -7,13 +7,15 @@ so no text in it can run as a spreadsheet formula.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
+from collections.abc import Iterator
 
 import pandas as pd
 
 from components.contract import Contract, Table
-from components.exports import csv_bytes, xlsx_bytes
+from components.exports import Sheet, csv_bytes, safe_csv_rows, write_xlsx, xlsx_bytes
 from components.table_files import read_table_records, split_records
 
 # The sheet that describes the columns; components.upload.readers never reads it as data.
@@ -82,18 +84,31 @@ def stored_cells(data: bytes, table: Table) -> pd.DataFrame:
     return raw.cells.reset_index(drop=True)
 
 
+def _stored_records(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """A stored data file's header and rows, read as the file goes: the stored form is one
+    UTF-8 CSV written by `publishing`, so the plain CSV reader reads it exactly (a broken,
+    hand-edited file is still handed out as it is: the Data page offers it to fix)."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+    header = next(rows, [])
+    return header, rows
+
+
 def data_csv(data: bytes, table: Table) -> bytes:
     """A stored table as a download: formula-safe, with a BOM so Excel reads Chinese text."""
-    return csv_bytes(stored_cells(data, table), numbers=number_columns(table))
+    header, rows = _stored_records(data)
+    return safe_csv_rows(header, rows, numbers=number_columns(table))
 
 
 def data_xlsx(files: dict[str, bytes], contract: Contract) -> bytes:
-    sheets, numbers = {}, {}
-    for table in contract.tables:
-        if table.filename in files:
-            sheets[table.name] = stored_cells(files[table.filename], table)
-            numbers[table.name] = number_columns(table)
-    return xlsx_bytes(sheets, numbers=numbers)
+    """Every table as a sheet of one workbook, written row by row."""
+
+    def sheets() -> Iterator[Sheet]:
+        for table in contract.tables:
+            if table.filename in files:
+                header, rows = _stored_records(files[table.filename])
+                yield Sheet(table.name, header, rows, number_columns(table))
+
+    return write_xlsx(sheets())
 
 
 def data_zip(files: dict[str, bytes], contract: Contract) -> bytes:

@@ -5,7 +5,6 @@ import streamlit as st
 from components.contract import load_contract
 from components.loader import default_data_dir
 from components.markdown_text import paragraphs
-from components.publishing import needs_recovery, recover
 from components.ui import data_page as view
 from components.ui.auth import current_editor, sign_in, signed_in_bar
 from components.ui.shell import route_through_app, translator
@@ -30,8 +29,8 @@ if editor is None:
     st.stop()
 
 signed_in_bar(editor, t)
-if needs_recovery(data_dir):
-    recover(data_dir)  # an apply was interrupted after its commit point: finish it
+if not view.recovered(t, data_dir):
+    st.stop()
 upload_tab, edit_tab = st.tabs([t("data.upload_heading"), t("data.edit_heading")])
 with upload_tab:
     view.upload_section(t, data_dir, contract)

@@ -132,3 +132,45 @@ def test_no_other_module_caches():
             if marker in text:
                 offenders.append(f"{path.relative_to(REPO)}: {marker}")
     assert not offenders
+
+
+def test_a_download_is_built_once_however_many_viewers_press_at_once(monkeypatch):
+    """Five sessions asking for the same file together wait for one build; different files
+    are built one at a time."""
+    import threading
+    import time
+
+    downloads = cached._Downloads()
+    monkeypatch.setattr(cached, "_downloads", downloads)
+    running, most = 0, 0
+    guard = threading.Lock()
+
+    def build(name: str):
+        def make() -> bytes:
+            nonlocal running, most
+            with guard:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.2)
+            with guard:
+                running -= 1
+            return name.encode()
+
+        return make
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cached.download(("all",), build("all"))))
+        for _ in range(5)
+    ] + [
+        threading.Thread(target=lambda n=n: results.append(cached.download((n,), build(n))))
+        for n in ("a", "b")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [b"a", b"all", b"all", b"all", b"all", b"all", b"b"]
+    assert downloads.built == 3
+    assert most == 1
+    assert cached.download(("all",), build("other")) == b"all"  # kept for the next viewer

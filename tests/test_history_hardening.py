@@ -114,13 +114,6 @@ def test_a_rollback_without_a_base_counts_against_the_files_it_replaces(data_dir
     }
 
 
-def test_a_plan_still_unpacks_as_errors_and_changes(data_dir):
-    """The Data page's `problems, changes = prepare_rollback(...)` keeps working."""
-    apply(data_dir, table_csv(data_dir, "places", "coordinates_note", "Carfax."), "places.csv")
-    errors, changes = history.prepare_rollback(data_dir.path, 1)
-    assert errors == [] and list(changes) == ["places"]
-
-
 def test_partnership_rollback_is_refused_when_an_import_lands_meanwhile(
     tmp_path, data_dir, monkeypatch, capsys
 ):

@@ -1,6 +1,6 @@
 """Every cache of the app, in one place: what each page reuses across reruns and sessions.
 
-Two stores, both shared by every session of the process and both plain objects, not Streamlit
+Three stores, all shared by every session of the process and all plain objects, not Streamlit
 caches (any client, signed in or not, can clear those with one websocket message: that would make
 every session reload the data, or lose the last valid version while the files are broken):
 - the data folder as loaded (`load`), keyed on the files' signature, so an edited or swapped file
@@ -10,7 +10,9 @@ every session reload the data, or lose the last valid version while the files ar
   function, the dataset's version and exactly its own parameters: it reads nothing else, so two
   views that differ in any input never share an entry, and a view that ignores the filters does
   not take them. What a view derives for drawing (its text alternative, its Arrow form, a deck's
-  JSON) is built with it and lives in the same entry.
+  JSON) is built with it and lives in the same entry;
+- the files built for download (`download`), keyed on what they are made from, built once and
+  at most one at a time.
 
 When the data changes, the views of the version no longer shown are dropped at once.
 """
@@ -30,6 +32,7 @@ import pandas as pd
 
 from components import (
     initiatives,
+    limits,
     map_decks,
     map_model,
     overview,
@@ -134,6 +137,60 @@ _loads = _Loads()
 def load(signature: tuple, data_dir: str) -> LoadResult:
     """The data folder as its files are now (`signature`: `loader.file_signature`)."""
     return _loads.get(signature, data_dir)
+
+
+class _Downloads:
+    """Files built for download from the data (the whole data as one workbook, each table as
+    a CSV, a version as a ZIP), each built once for its files and kept for the next viewer.
+
+    Anyone can press these buttons, and the biggest takes seconds and hundreds of MB to build:
+    built anew for each press, five viewers pressing together would take the server down.
+    So each file is keyed on what it is made from, sessions asking for the same file wait for
+    one build, and at most `CONCURRENT_DOWNLOAD_BUILDS` different files are built at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: OrderedDict[tuple, bytes] = OrderedDict()
+        self._building: dict[tuple, threading.Lock] = {}
+        self._builds = threading.BoundedSemaphore(limits.CONCURRENT_DOWNLOAD_BUILDS)
+        self.built = 0  # how many files were built, for the tests
+
+    def _kept(self, key: tuple) -> bytes | None:
+        with self._lock:
+            data = self._files.get(key)
+            if data is not None:
+                self._files.move_to_end(key)
+            return data
+
+    def get(self, key: tuple, build: Callable[[], bytes]) -> bytes:
+        data = self._kept(key)
+        if data is not None:
+            return data
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            data = self._kept(key)
+            if data is None:
+                with self._builds:
+                    data = build()
+                    self.built += 1
+                with self._lock:
+                    self._files[key] = data
+                    self._building.pop(key, None)
+                    held = sum(len(kept) for kept in self._files.values())
+                    while held > limits.DOWNLOAD_MEMORY_BYTES and len(self._files) > 1:
+                        _, dropped = self._files.popitem(last=False)
+                        held -= len(dropped)
+        return data
+
+
+_downloads = _Downloads()
+
+
+def download(key: tuple, build: Callable[[], bytes]) -> bytes:
+    """The file `build()` makes, built once for `key`: what it is (its kind and table or
+    version) and what it is made from (the data folder and its files' signature)."""
+    return _downloads.get(key, build)
 
 
 class _Shown:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from dataclasses import dataclass
 
 from components.loader import Dataset, default_data_dir, file_signature
 from components.problems import Problem
-from components.publishing import BusyError, needs_recovery, recover
+from components.publishing import BusyError, PublishError, needs_recovery, recover
 from components.ui import cached
 
 
@@ -28,8 +28,14 @@ def current_data() -> DataState:
         # An apply was interrupted between swapping its files: finish it before reading, so no
         # page shows a mix of old and new files. If an apply holds the lock right now, it will
         # finish the job itself; do not keep the viewer waiting for it.
-        with contextlib.suppress(BusyError):
+        try:
             recover(data_dir, timeout=0.5)
+        except BusyError:
+            pass
+        except PublishError as error:
+            # The history cannot be used (e.g. a second history set up for this folder): the
+            # Data page says why; the pages keep showing what the files hold.
+            logging.getLogger(__name__).warning("not recovered: %s", error)
     folder = str(data_dir)
     result = cached.load(file_signature(data_dir), folder)
     if result.ok:

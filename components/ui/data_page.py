@@ -20,6 +20,7 @@ from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
 from components.history import prepare_rollback
 from components.i18n import join
+from components.loader import file_signature
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
 from components.problems import report_frame
@@ -32,6 +33,7 @@ from components.templates import (
     template_csv,
     template_xlsx,
 )
+from components.ui import cached
 from components.ui.auth import Editor, current_editor
 from components.ui.shell import language
 from components.upload import Proposal, records_to_csv
@@ -73,19 +75,34 @@ class Checked:
     token: tuple
 
 
-def _table_csv(path: Path, table) -> bytes:
-    return data_csv(path.read_bytes(), table)
+def _table_csv(data_dir: Path, table) -> bytes:
+    """One table as it is now, built once for its files (see `cached.download`)."""
+    key = ("table-csv", table.name, str(data_dir), file_signature(data_dir))
+    return cached.download(key, lambda: data_csv((data_dir / table.filename).read_bytes(), table))
 
 
 def _all_data(data_dir: Path, contract: Contract, make: Callable) -> bytes:
-    return make(publishing.current_files(data_dir, contract), contract)
+    """Every table as it is now, as one file `make` builds once for the files."""
+    key = (make.__name__, str(data_dir), file_signature(data_dir))
+    return cached.download(
+        key, lambda: make(publishing.current_files(data_dir, contract), contract)
+    )
+
+
+def _version_zip(data_dir: Path, number: int, contract: Contract) -> bytes:
+    """A past version as a ZIP: versions never change, so it is built once."""
+    key = ("version-zip", str(data_dir), number)
+    return cached.download(
+        key, lambda: data_zip(publishing.version_files(data_dir, number), contract)
+    )
 
 
 def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
     """The current data and the templates: for everyone, editor or not.
 
     Each file is made when its button is pressed, from the files as they are then: building a
-    workbook of a million values on every rerun would cost seconds nobody asked for."""
+    workbook of a million values on every rerun would cost seconds nobody asked for. The data's
+    files are built once per version of the files, however many viewers press."""
     st.header(t("data.downloads_heading"))
     st.caption(paragraphs(t("data.downloads_help")))
     names = contract.table_names
@@ -96,7 +113,7 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
     if path.exists():
         columns[0].download_button(
             t("data.download_table_csv", file=table.filename),
-            partial(_table_csv, path, table),
+            partial(_table_csv, data_dir, table),
             file_name=table.filename,
             mime=CSV_MIME,
             on_click="ignore",
@@ -301,6 +318,9 @@ def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Co
     except publishing.BusyError:
         st.error(paragraphs(t("data.apply_busy")))
         return
+    except publishing.PublishError as error:  # e.g. a second history for this data folder
+        st.error(paragraphs(t("data.apply_failed", reason=md(str(error)))))
+        return
     st.session_state.pop(PROPOSAL_KEY, None)
     st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
     st.session_state[RESULT_KEY] = t("data.applied", version=version.number)
@@ -330,6 +350,17 @@ def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
     _apply(t, checked, data_dir, contract)
 
 
+def recovered(t: Callable[..., str], data_dir: Path) -> bool:
+    """Finish an apply interrupted after its commit point; False (and why, on the page) when
+    the history cannot be used, so nothing is changed until it is put right."""
+    try:
+        publishing.recover_if_needed(data_dir)
+    except publishing.PublishError as error:
+        st.error(paragraphs(t("data.history_unusable", reason=md(str(error)))))
+        return False
+    return True
+
+
 def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
     st.header(t("data.history_heading"))
     versions = publishing.history(data_dir)
@@ -354,13 +385,13 @@ def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -
     _show(pd.DataFrame(rows))
     numbers = [version.number for version in reversed(versions)]
     number = st.selectbox(t("data.history_choose"), numbers, key=VERSION_KEY)
-    files = publishing.version_files(data_dir, number)
     left, right = st.columns(2)
     left.download_button(
         t("data.history_download", version=number),
-        data_zip(files, contract),
+        partial(_version_zip, data_dir, number, contract),
         file_name=f"partnership-data-version-{number}.zip",
         mime=ZIP_MIME,
+        on_click="ignore",
     )
     confirmed = right.checkbox(t("data.rollback_confirm", version=number), key=CONFIRM_ROLLBACK_KEY)
     if right.button(t("data.rollback", version=number), key=ROLLBACK_KEY, disabled=not confirmed):
@@ -371,14 +402,21 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
     editor = _refuse_unless_editor(t)
     if editor is None:
         return
-    problems, changes = prepare_rollback(data_dir, number, contract)
-    if problems:
+    plan = prepare_rollback(data_dir, number, contract)
+    if plan.errors:
         st.error(paragraphs(t("data.rollback_invalid", version=number)))
-        _report_table(problems)
+        _report_table(plan.errors)
         return
     try:
+        # Refused if the data changed since the plan was made: a version published meanwhile
+        # is never silently discarded.
         version = publishing.rollback(
-            data_dir, number, who=editor.name, rows_changed=row_counts(changes), contract=contract
+            data_dir,
+            number,
+            who=editor.name,
+            rows_changed=plan.rows_changed,
+            expected=plan.base,
+            contract=contract,
         )
     except publishing.PublishError as error:
         st.error(paragraphs(t("data.rollback_failed", reason=md(str(error)))))
