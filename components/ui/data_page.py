@@ -231,7 +231,8 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
 
 def _show(frame: pd.DataFrame, numbers: Collection[str] = ()) -> None:
     """A table of data text. Formula-like text is shown neutralised, because the table's own
-    download button (which cannot be turned off) would otherwise export it as a live formula."""
+    download button would otherwise export it as a live formula. (Streamlit's only switch for
+    that button, `client.disableDataExport`, also takes copying cells away from every grid.)"""
     st.dataframe(neutralise_formulas(frame, numbers), hide_index=True, width="stretch")
 
 
