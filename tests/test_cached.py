@@ -140,7 +140,7 @@ def test_a_download_is_built_once_however_many_viewers_press_at_once(monkeypatch
     import threading
     import time
 
-    downloads = cached._Downloads()
+    downloads = cached._BuiltOnce(keep=1024, size=len, concurrent_builds=1)
     monkeypatch.setattr(cached, "_downloads", downloads)
     running, most = 0, 0
     guard = threading.Lock()

@@ -23,6 +23,7 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -90,101 +91,77 @@ def view_memory() -> MemoStats:
 # --- The data as loaded ---------------------------------------------------------------------
 
 
-class _Loads:
-    """The data folders as loaded, by their files' signature: the newest two, so a session still
-    drawing the version before a publish keeps it. The frames are shared by every session and
-    treated as read-only (pandas copy-on-write protects derived frames); nothing is copied.
+class _BuiltOnce:
+    """Values built once per key and shared by every session: sessions asking for the same key
+    at once wait for one build, at most `concurrent_builds` different keys are built at once,
+    and past `keep` (what the values held measure, by `size`) the least recently used go."""
 
-    Sessions asking for the same files at once wait for one load: a cold start of the large
-    data takes seconds, and each session reading it again would multiply both time and memory."""
-
-    ENTRIES = 2
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        keep: int,
+        size: Callable[[object], int] = lambda value: 1,
+        concurrent_builds: int | None = None,
+    ) -> None:
+        self._keep, self._size = keep, size
         self._lock = threading.Lock()
-        self._results: OrderedDict[tuple, LoadResult] = OrderedDict()
-        self._loading: dict[tuple, threading.Lock] = {}
+        self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._building: dict[tuple, threading.Lock] = {}
+        self._builds = (
+            threading.BoundedSemaphore(concurrent_builds) if concurrent_builds else nullcontext()
+        )
+        self.built = 0  # how many values were built, for the tests
 
-    def _kept(self, key: tuple) -> LoadResult | None:
+    def _kept(self, key: tuple):
         with self._lock:
-            result = self._results.get(key)
-            if result is not None:
-                self._results.move_to_end(key)
-            return result
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
 
-    def get(self, signature: tuple, data_dir: str) -> LoadResult:
-        key = (data_dir, signature)
-        result = self._kept(key)
-        if result is not None:
-            return result
+    def get(self, key: tuple, build: Callable[[], Value]) -> Value:
+        value = self._kept(key)
+        if value is not None:
+            return value
         with self._lock:
-            loading = self._loading.setdefault(key, threading.Lock())
-        with loading:
-            result = self._kept(key)
-            if result is None:
-                result = load_dataset(Path(data_dir))
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            value = self._kept(key)
+            if value is None:
+                with self._builds:
+                    value = build()
+                    self.built += 1
                 with self._lock:
-                    self._results[key] = result
-                    while len(self._results) > self.ENTRIES:
-                        self._results.popitem(last=False)
-                    self._loading.pop(key, None)
-        return result
+                    self._values[key] = value
+                    self._building.pop(key, None)
+                    held = sum(self._size(kept) for kept in self._values.values())
+                    while held > self._keep and len(self._values) > 1:
+                        _, dropped = self._values.popitem(last=False)
+                        held -= self._size(dropped)
+        return value
 
 
-_loads = _Loads()
+# The data folders as loaded, by their files' signature: the newest two, so a session still
+# drawing the version before a publish keeps it. The frames are shared by every session and
+# treated as read-only (pandas copy-on-write protects derived frames); nothing is copied. A
+# cold start of the large data takes seconds: each session reading it again would multiply
+# both time and memory.
+_loads = _BuiltOnce(keep=2)
 
 
 def load(signature: tuple, data_dir: str) -> LoadResult:
     """The data folder as its files are now (`signature`: `loader.file_signature`)."""
-    return _loads.get(signature, data_dir)
+    return _loads.get((data_dir, signature), lambda: load_dataset(Path(data_dir)))
 
 
-class _Downloads:
-    """Files built for download from the data (the whole data as one workbook, each table as
-    a CSV, a version as a ZIP), each built once for its files and kept for the next viewer.
-
-    Anyone can press these buttons, and the biggest takes seconds and hundreds of MB to build:
-    built anew for each press, five viewers pressing together would take the server down.
-    So each file is keyed on what it is made from, sessions asking for the same file wait for
-    one build, and at most `CONCURRENT_DOWNLOAD_BUILDS` different files are built at once."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._files: OrderedDict[tuple, bytes] = OrderedDict()
-        self._building: dict[tuple, threading.Lock] = {}
-        self._builds = threading.BoundedSemaphore(limits.CONCURRENT_DOWNLOAD_BUILDS)
-        self.built = 0  # how many files were built, for the tests
-
-    def _kept(self, key: tuple) -> bytes | None:
-        with self._lock:
-            data = self._files.get(key)
-            if data is not None:
-                self._files.move_to_end(key)
-            return data
-
-    def get(self, key: tuple, build: Callable[[], bytes]) -> bytes:
-        data = self._kept(key)
-        if data is not None:
-            return data
-        with self._lock:
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            data = self._kept(key)
-            if data is None:
-                with self._builds:
-                    data = build()
-                    self.built += 1
-                with self._lock:
-                    self._files[key] = data
-                    self._building.pop(key, None)
-                    held = sum(len(kept) for kept in self._files.values())
-                    while held > limits.DOWNLOAD_MEMORY_BYTES and len(self._files) > 1:
-                        _, dropped = self._files.popitem(last=False)
-                        held -= len(dropped)
-        return data
-
-
-_downloads = _Downloads()
+# Files built for download from the data (the whole data as one workbook, each table as a CSV,
+# a version as a ZIP). Anyone can press these buttons, and the biggest takes seconds and
+# hundreds of MB to build: built anew for each press, five viewers pressing together would take
+# the server down. So each file is built once for what it is made from, one build at a time.
+_downloads = _BuiltOnce(
+    keep=limits.DOWNLOAD_MEMORY_BYTES,
+    size=len,
+    concurrent_builds=limits.CONCURRENT_DOWNLOAD_BUILDS,
+)
 
 
 def download(key: tuple, build: Callable[[], bytes]) -> bytes:
