@@ -9,8 +9,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 from components import data_commands, history, publishing
 from components.changes import row_counts
 from components.upload import check_upload
-from tests.conftest import REPO, DataDir
+from tests.conftest import DataDir, run_cli
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -49,17 +47,6 @@ def apply(data_dir: DataDir, data: bytes, name: str, who: str = "ann") -> publis
         "",
         rows_changed=row_counts(proposal.changes),
         expected=proposal.base,
-    )
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "components.cli", *args],
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
 
 
@@ -126,7 +113,7 @@ def test_partnership_rollback_is_refused_when_an_import_lands_meanwhile(
     def prepare_then_another_import(*args, **kwargs):
         plan = real_prepare(*args, **kwargs)
         # Another editor's import, in a process of its own, between the check and the apply.
-        done = cli("import", str(upload), "--data-dir", str(data_dir.path))
+        done = run_cli("import", str(upload), "--data-dir", str(data_dir.path))
         assert done.returncode == 0, done.stdout + done.stderr
         return plan
 
@@ -167,7 +154,7 @@ def test_a_second_history_folder_for_one_data_folder_is_refused(tmp_path, data_d
     assert files_of(data_dir.path) == before
     assert not (other / "versions").exists()
     # The command line says the same, and exits without a traceback.
-    result = cli(
+    result = run_cli(
         "history",
         "--data-dir",
         str(data_dir.path),
@@ -260,7 +247,7 @@ def test_a_truncated_version_json_is_named_skipped_and_never_renumbered(tmp_path
     meta = _version(data_dir, 2) / "version.json"
     meta.write_bytes(meta.read_bytes()[:40])
 
-    listing = cli("history", "--data-dir", str(data_dir.path))
+    listing = run_cli("history", "--data-dir", str(data_dir.path))
     assert listing.returncode == 0, listing.stderr
     assert str(meta) in listing.stderr and "damaged" in listing.stderr
     assert "backup" in listing.stderr and "JSONDecodeError" not in listing.stderr
@@ -268,12 +255,12 @@ def test_a_truncated_version_json_is_named_skipped_and_never_renumbered(tmp_path
 
     upload = tmp_path / "sources.csv"
     upload.write_bytes(table_csv(data_dir, "sources", "publisher", "Someone"))
-    imported = cli("import", str(upload), "--data-dir", str(data_dir.path))
+    imported = run_cli("import", str(upload), "--data-dir", str(data_dir.path))
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "applied as version 3" in imported.stdout
     assert numbers(data_dir) == [1, 3]
 
-    refused = cli("rollback", "2", "--data-dir", str(data_dir.path))
+    refused = run_cli("rollback", "2", "--data-dir", str(data_dir.path))
     assert refused.returncode == data_commands.EXIT_REJECTED
     assert str(meta) in refused.stderr and "Traceback" not in refused.stderr
 
@@ -323,7 +310,7 @@ def test_a_damaged_journal_is_named_and_nothing_is_guessed(data_dir):
     folder.mkdir()
     (folder / publishing.JOURNAL_NAME).write_text('{"version": 2, "fil', encoding="utf-8")
     before = files_of(data_dir.path)
-    result = cli("history", "--data-dir", str(data_dir.path))
+    result = run_cli("history", "--data-dir", str(data_dir.path))
     assert result.returncode == data_commands.EXIT_REJECTED
     assert str(folder / publishing.JOURNAL_NAME) in result.stderr
     assert "damaged" in result.stderr and "Traceback" not in result.stderr

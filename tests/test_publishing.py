@@ -6,10 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-import os
 import shutil
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -21,7 +19,7 @@ from components.changes import row_counts
 from components.contract import load_contract
 from components.loader import load_dataset
 from components.upload import check_upload
-from tests.conftest import REPO, DataDir, open_app
+from tests.conftest import DataDir, open_app, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,17 +54,6 @@ def import_two_tables(
     upload.write_bytes(two_table_zip(data_dir))
     env = {publishing.CRASH_VARIABLE: crash_at} if crash_at else None
     return run_cli("import", str(upload), "--data-dir", str(target), env=env)
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "components.cli", *args],
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture
