@@ -68,8 +68,9 @@ SIGN_IN_CONCURRENT_HASHES = 2
 
 # Downloads built for viewers (components/ui/data_page.py, kept by components/ui/cached.py).
 # Every download of the data is built once per version of the files and handed to every viewer
-# who asks; building one holds the whole table (the workbook of the large data: 35 s and about
-# 450 MB), so at most this many are built at once per server process, the others waiting.
+# who asks; building one takes time and memory (the workbook of the large data: 35 s or more
+# and about 55 MB, row by row), so at most this many are built at once per server process, the
+# others waiting.
 CONCURRENT_DOWNLOAD_BUILDS = 1
 # The built files kept for the next viewer, per process (the large data's workbook is 26 MB,
 # its ZIP 7 MB); past this the least recently asked for go.

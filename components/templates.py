@@ -88,7 +88,9 @@ def _stored_records(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     """A stored data file's header and rows, read as the file goes: the stored form is one
     UTF-8 CSV written by `publishing`, so the plain CSV reader reads it exactly (a broken,
     hand-edited file is still handed out as it is: the Data page offers it to fix)."""
-    rows = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+    # Decoded as it is read: the whole text at once would be another copy of the file.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline="")
+    rows = csv.reader(text)
     header = next(rows, [])
     return header, rows
 
