@@ -27,7 +27,7 @@ install: $(APP_STAMP)  ## Create .venv and install the app
 run: install  ## Install, then serve the app on the shipped data at http://127.0.0.1:8501
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-system-deps:  ## Install what the browser tests need from Debian (chromium, a CJK font)
+system-deps:  ## Install what the tests need from Debian (chromium, a CJK font, PostgreSQL)
 	./scripts/install-system-deps.sh
 
 lint: $(TEST_STAMP)  ## ruff: lint and formatting

@@ -112,7 +112,7 @@ def fingerprint(data_dir: Path, contract: Contract | None = None) -> dict[str, s
     return result
 
 
-def _crash_point(step: str) -> None:
+def crash_point(step: str) -> None:
     if settings.value(settings.TEST_CRASH_AT) == step:
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -419,7 +419,7 @@ def _stage_version(data_dir: Path, number: int, files: dict[str, bytes], meta: V
     return staged
 
 
-def _now() -> str:
+def now_text() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
@@ -441,7 +441,7 @@ def _record_initial(data_dir: Path, contract: Contract) -> None:
     meta = Version(
         number=1,
         who="",
-        when=_now(),
+        when=now_text(),
         note="The data as it was before the first change made here.",
         kind="initial",
         files={name: digest(data) for name, data in files.items()},
@@ -477,7 +477,7 @@ def _publish_locked(
     meta = Version(
         number=number,
         who=who,
-        when=_now(),
+        when=now_text(),
         note=note,
         kind=kind,
         rows_changed=rows_changed,
@@ -488,7 +488,7 @@ def _publish_locked(
         _write_durably(Path(data_dir) / f".{name}{NEW_SUFFIX}", data)
     _stage_version(data_dir, number, files, meta)
     _fsync_dir(Path(data_dir))
-    _crash_point("after-write")
+    crash_point("after-write")
 
     folder = history_dir(data_dir)
     journal = folder / JOURNAL_NAME
@@ -498,14 +498,14 @@ def _publish_locked(
     )
     staged_journal.replace(journal)
     _fsync_dir(folder)
-    _crash_point("after-journal")
+    crash_point("after-journal")
 
     for position, name in enumerate(sorted(changed)):
         (Path(data_dir) / f".{name}{NEW_SUFFIX}").replace(Path(data_dir) / name)
         if position == 0:
-            _crash_point("mid-swap")
+            crash_point("mid-swap")
     _fsync_dir(Path(data_dir))
-    _crash_point("after-swap")
+    crash_point("after-swap")
     _recover(data_dir)  # names the version and removes the journal
     return meta
 

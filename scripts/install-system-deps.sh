@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when they are missing: Chromium for the browser
-# tests and a CJK font so Chinese text renders. Safe to run every time.
+# tests, a CJK font so Chinese text renders, and PostgreSQL for the store's tests (the tests
+# start their own server; the package's own is never started). Safe to run every time.
 set -euo pipefail
 
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi" || packages+=(fonts-wqy-microhei fontconfig)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql)
 
 if [ ${#packages[@]} -eq 0 ]; then
     exit 0
@@ -18,6 +20,11 @@ elif command -v sudo >/dev/null; then
 else
     echo "Need root to install: ${packages[*]} (apt-get install -y ${packages[*]})" >&2
     exit 1
+fi
+# The tests run PostgreSQL in a folder of their own: no server of the package's own is wanted.
+if [[ " ${packages[*]} " == *" postgresql "* && ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
 fi
 echo "Installing ${packages[*]} from Debian…"
 "${sudo[@]}" apt-get update -q
