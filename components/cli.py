@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from components import brief_command, data_commands
+from components import brief_command, data_commands, store_commands
 from components.loader import DATA_DIR_VARIABLE, default_data_dir, load_dataset
 from components.problems import Severity, counted, format_report, has_errors, has_fatal
 
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_commands.add_commands(commands)
     brief_command.add_command(commands)
+    store_commands.add_command(commands)
     return parser
 
 
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return write_sample(args)
     if args.command == "brief":
         return brief_command.run(args)
+    if args.command == "store":
+        return store_commands.run(args)
     if args.command in data_commands.COMMANDS:
         return data_commands.run(args)
     return EXIT_PROBLEMS

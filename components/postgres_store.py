@@ -178,7 +178,7 @@ class PostgresStore:
         if number is None:
             raise EmptyStoreError(
                 "The database holds no data yet. Move a data folder into it first: "
-                "partnership store import DATA_FOLDER."
+                "partnership store import DATA_FOLDER --database URL."
             )
         return number
 

@@ -20,8 +20,8 @@ from components.history import _load_files
 from components.loader import load_dataset
 from components.postgres_store import EmptyStoreError, PostgresStore, StoreNotEmptyError
 from components.publishing import DataChangedError, PublishError, digest
-from scripts.local_postgres import LocalPostgres
-from tests.conftest import REPO, DataDir
+from scripts.local_postgres import LocalPostgres, free_port
+from tests.conftest import REPO, DataDir, run_cli
 from tests.test_history_hardening import apply, files_of, table_csv
 
 _databases = count(1)
@@ -249,3 +249,40 @@ def test_the_local_server_answers_only_on_loopback(postgres):
         addresses = connection.execute("SHOW listen_addresses").fetchone()[0]
     assert addresses == "127.0.0.1"
     assert Path(postgres.folder).exists()
+
+
+def test_partnership_store_moves_a_folder_in_and_writes_it_out(url, data_dir, tmp_path):
+    """The commands an operator runs: import, then export, then validate the folder written."""
+    moved = run_cli("store", "import", str(data_dir.path), "--database", url)
+    assert moved.returncode == 0, moved.stderr
+    assert "version 1" in moved.stdout
+
+    again = run_cli("store", "import", str(data_dir.path), "--database", url)
+    assert again.returncode == 1 and "already holds data" in again.stderr
+
+    out = tmp_path / "out"
+    written = run_cli("store", "export", str(out), "--database", url)
+    assert written.returncode == 0, written.stderr
+    assert files_of(out) == files_of(data_dir.path)
+    assert run_cli("validate", str(out)).returncode == 0
+
+    refused = run_cli("store", "export", str(out), "--database", url)
+    assert refused.returncode == 1 and "not an empty folder" in refused.stderr
+    missing = run_cli("store", "export", str(tmp_path / "v9"), "--version", "9", "--database", url)
+    assert missing.returncode == 1 and "no version 9" in missing.stderr
+
+
+def test_partnership_store_refuses_a_folder_with_errors(url, data_dir):
+    data_dir.set_cell("places", 2, "lat", "north")
+    refused = run_cli("store", "import", str(data_dir.path), "--database", url)
+    assert refused.returncode == 1
+    assert "places.csv" in refused.stderr and "Nothing was written" in refused.stderr
+    assert PostgresStore(url).current_number() is None
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(data_dir, tmp_path):
+    url = f"postgresql://partnership@127.0.0.1:{free_port()}/partnership"
+    failed = run_cli("store", "import", str(data_dir.path), "--database", url)
+    assert failed.returncode == 2
+    assert "cannot reach the database" in failed.stderr
+    assert "Traceback" not in failed.stderr
