@@ -14,8 +14,8 @@ clears the name's counts (not the client's: one valid account must not reset a g
 address).
 
 Anything wrong with the database refuses the try (`Verdict.unavailable`): a guess never gets
-through unchecked. `SignInGuard` is the interface a shared store in another database can
-implement; `SqliteGuard` is the one used today.
+through unchecked. `SignInGuard` is the interface; `SqliteGuard` keeps the counts beside a data
+folder, `PostgresGuard` in the PostgreSQL store that several servers share.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ UNKNOWN_CLIENT = "unknown"
 _log = logging.getLogger(__name__)
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS failures_by_key ON failures (key, at);
-CREATE TABLE IF NOT EXISTS lockouts (
+CREATE TABLE IF NOT EXISTS {failures} (key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS {failures}_by_key ON {failures} (key, at);
+CREATE TABLE IF NOT EXISTS {lockouts} (
     key TEXT PRIMARY KEY, until REAL NOT NULL, level INTEGER NOT NULL
 );
 """
@@ -107,41 +107,42 @@ def wait_after_failure(
     return seconds
 
 
-class SqliteGuard:
-    """The counts in one SQLite file in WAL mode, shared by every process on the machine."""
+class _CountingGuard:
+    """The policy above, over an SQL database that a subclass opens.
 
-    def __init__(
-        self,
-        path: Path,
-        clock: Callable[[], float] = time.time,
-        timeout: float | None = None,
-    ) -> None:
-        self.path = Path(path)
+    The SQL is written once, with `?` for parameters and `{failures}` / `{lockouts}` for the
+    two tables; `_sql` gives it in the database's own dialect."""
+
+    placeholder = "?"
+    failures_table = "failures"
+    lockouts_table = "lockouts"
+    errors: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, clock: Callable[[], float], timeout: float | None) -> None:
         self.clock = clock  # wall-clock seconds: the counts outlive a process
         self.timeout = limits.SIGN_IN_STORE_TIMEOUT_SECONDS if timeout is None else timeout
 
-    @contextlib.contextmanager
-    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: this code says where each transaction begins and ends.
-        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
+    def _transaction(self, write: bool) -> contextlib.AbstractContextManager:
+        raise NotImplementedError
 
-    def _locked_for(self, connection: sqlite3.Connection, keys: tuple[str, ...], now: float):
+    def _where(self) -> str:
+        raise NotImplementedError
+
+    def _sql(self, text: str) -> str:
+        tables = text.format(failures=self.failures_table, lockouts=self.lockouts_table)
+        return tables.replace("?", self.placeholder)
+
+    def _execute(self, connection, text: str, parameters: tuple = ()):
+        return connection.execute(self._sql(text), parameters)
+
+    def _unavailable(self, error: BaseException) -> Verdict:
+        _log.error("sign-in counters unavailable at %s: %s", self._where(), error)
+        return UNAVAILABLE
+
+    def _locked_for(self, connection, keys: tuple[str, ...], now: float) -> float:
         placeholders = ",".join("?" * len(keys))
-        row = connection.execute(
-            f"SELECT MAX(until) FROM lockouts WHERE key IN ({placeholders})", keys
+        row = self._execute(
+            connection, f"SELECT MAX(until) FROM {{lockouts}} WHERE key IN ({placeholders})", keys
         ).fetchone()
         until = row[0] if row and row[0] is not None else 0.0
         return until - now if until > now else 0.0
@@ -152,9 +153,8 @@ class SqliteGuard:
                 wait = self._locked_for(
                     connection, (name_key(name), client_key(client)), self.clock()
                 )
-        except (sqlite3.Error, OSError) as error:
-            _log.error("sign-in counters unavailable at %s: %s", self.path, error)
-            return UNAVAILABLE
+        except self.errors as error:
+            return self._unavailable(error)
         return Verdict(False, wait) if wait > 0 else ALLOWED
 
     def record_failure(self, name: str, client: str | None) -> Verdict:
@@ -168,38 +168,42 @@ class SqliteGuard:
                 now = self.clock()
                 since = now - limits.SIGN_IN_WINDOW_SECONDS
                 # Forget what lies outside the window, so guessed names do not pile up.
-                connection.execute("DELETE FROM failures WHERE at <= ?", (since,))
-                connection.execute("DELETE FROM lockouts WHERE until <= ?", (since,))
+                self._execute(connection, "DELETE FROM {failures} WHERE at <= ?", (since,))
+                self._execute(connection, "DELETE FROM {lockouts} WHERE until <= ?", (since,))
                 for key, threshold in keys:
-                    connection.execute("INSERT INTO failures VALUES (?, ?)", (key, now))
-                    (count,) = connection.execute(
-                        "SELECT COUNT(*) FROM failures WHERE key = ? AND at > ?", (key, since)
+                    self._execute(connection, "INSERT INTO {failures} VALUES (?, ?)", (key, now))
+                    (count,) = self._execute(
+                        connection,
+                        "SELECT COUNT(*) FROM {failures} WHERE key = ? AND at > ?",
+                        (key, since),
                     ).fetchone()
                     # A key paused less than a window ago is paused again by one failure;
                     # otherwise only by reaching its threshold.
-                    paused_before = connection.execute(
-                        "SELECT 1 FROM lockouts WHERE key = ?", (key,)
+                    paused_before = self._execute(
+                        connection, "SELECT 1 FROM {lockouts} WHERE key = ?", (key,)
                     ).fetchone()
                     if paused_before or count >= threshold:
                         self._lock(connection, key, now)
                 wait = self._locked_for(connection, tuple(key for key, _ in keys), now)
-        except (sqlite3.Error, OSError) as error:
-            _log.error("sign-in counters unavailable at %s: %s", self.path, error)
-            return UNAVAILABLE
+        except self.errors as error:
+            return self._unavailable(error)
         return Verdict(False, wait) if wait > 0 else ALLOWED
 
-    def _lock(self, connection: sqlite3.Connection, key: str, now: float) -> None:
+    def _lock(self, connection, key: str, now: float) -> None:
         # A lockout that ended less than a window ago makes this one twice as long; the row of
         # an older one was deleted above, so after a quiet window the count and the pause start
         # again from nothing.
-        row = connection.execute("SELECT level FROM lockouts WHERE key = ?", (key,)).fetchone()
+        row = self._execute(
+            connection, "SELECT level FROM {lockouts} WHERE key = ?", (key,)
+        ).fetchone()
         level = row[0] + 1 if row else 0
         seconds = min(
             limits.SIGN_IN_FIRST_LOCKOUT_SECONDS * 2 ** min(level, 30),
             limits.SIGN_IN_MAX_LOCKOUT_SECONDS,
         )
-        connection.execute(
-            "INSERT INTO lockouts VALUES (?, ?, ?) "
+        self._execute(
+            connection,
+            "INSERT INTO {lockouts} VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET until = excluded.until, level = excluded.level",
             (key, now + seconds, level),
         )
@@ -208,12 +212,112 @@ class SqliteGuard:
         key = name_key(name)
         try:
             with self._transaction(write=True) as connection:
-                connection.execute("DELETE FROM failures WHERE key = ?", (key,))
-                connection.execute("DELETE FROM lockouts WHERE key = ?", (key,))
-        except (sqlite3.Error, OSError) as error:
+                self._execute(connection, "DELETE FROM {failures} WHERE key = ?", (key,))
+                self._execute(connection, "DELETE FROM {lockouts} WHERE key = ?", (key,))
+        except self.errors as error:
             # The password was right and was checked while the store worked; the name's old
             # failures simply stay until they leave the window.
-            _log.error("sign-in counters unavailable at %s: %s", self.path, error)
+            self._unavailable(error)
+
+
+class SqliteGuard(_CountingGuard):
+    """The counts in one SQLite file in WAL mode, shared by every process on the machine."""
+
+    errors = (sqlite3.Error, OSError)
+
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], float] = time.time,
+        timeout: float | None = None,
+    ) -> None:
+        super().__init__(clock, timeout)
+        self.path = Path(path)
+        self._schema_ready = False
+
+    def _where(self) -> str:
+        return str(self.path)
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        # WAL is a property of the file, set once. The tables are made inside one write
+        # transaction, so a second process starting at the same moment waits for it (with
+        # the busy timeout) instead of failing on a half-made schema.
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in filter(str.strip, self._sql(_SCHEMA).split(";")):
+                connection.execute(statement)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        self._schema_ready = True
+
+    @contextlib.contextmanager
+    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: this code says where each transaction begins and ends.
+        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            if not self._schema_ready:
+                self._create_schema(connection)
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+
+class PostgresGuard(_CountingGuard):
+    """The counts in the PostgreSQL store, shared by every server of a deployment.
+
+    Writes take one transaction-scoped advisory lock, so two servers counting at once never
+    lose a failure (as `BEGIN IMMEDIATE` does for SQLite)."""
+
+    placeholder = "%s"
+    failures_table = "partnership_sign_in_failures"
+    lockouts_table = "partnership_sign_in_lockouts"
+    # Any fixed number: the key of the advisory lock that serialises the counting.
+    WRITE_LOCK = 0x7369_676E  # "sign"
+
+    def __init__(
+        self,
+        url: str,
+        clock: Callable[[], float] = time.time,
+        timeout: float | None = None,
+    ) -> None:
+        import psycopg  # only a deployment on PostgreSQL has it installed
+
+        super().__init__(clock, timeout)
+        self.url = url
+        self._psycopg = psycopg
+        self.errors = (psycopg.Error, OSError)
+        self._schema_ready = False
+
+    def _where(self) -> str:
+        # The URL without its password, if it carries one.
+        return self._psycopg.conninfo.make_conninfo(self.url, password="") if self.url else ""
+
+    @contextlib.contextmanager
+    def _transaction(self, write: bool) -> Iterator:
+        seconds = max(1, math.ceil(self.timeout))
+        with self._psycopg.connect(self.url, connect_timeout=seconds) as connection:
+            milliseconds = int(self.timeout * 1000)
+            if not self._schema_ready:
+                with connection.transaction():
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.WRITE_LOCK,))
+                    connection.execute(self._sql(_SCHEMA.replace("REAL", "DOUBLE PRECISION")))
+                self._schema_ready = True
+            with connection.transaction():
+                connection.execute(f"SET LOCAL lock_timeout = '{milliseconds}ms'")
+                connection.execute(f"SET LOCAL statement_timeout = '{milliseconds}ms'")
+                if write:
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.WRITE_LOCK,))
+                yield connection
 
 
 def guard_for(data_dir: Path, clock: Callable[[], float] = time.time) -> SqliteGuard:

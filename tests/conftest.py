@@ -1,16 +1,22 @@
-"""Shared fixtures: copies of the shipped data in a temporary folder, edited cell by cell."""
+"""Shared fixtures: copies of the shipped data in a temporary folder, edited cell by cell, and a
+real PostgreSQL with a fresh database per test."""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from scripts.local_postgres import LocalPostgres
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
@@ -124,3 +130,22 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         text=True,
         timeout=120,
     )
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """A real PostgreSQL from Debian's packages, on 127.0.0.1, for the whole test run."""
+    with LocalPostgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: LocalPostgres) -> str:
+    """A new, empty database of its own for each test."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(postgres.url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return postgres.url.rsplit("/", 1)[0] + "/" + name

@@ -8,8 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from itertools import count
 from pathlib import Path
 
 import psycopg
@@ -20,26 +18,15 @@ from components.history import _load_files
 from components.loader import load_dataset
 from components.postgres_store import EmptyStoreError, PostgresStore, StoreNotEmptyError
 from components.publishing import DataChangedError, PublishError, digest
-from scripts.local_postgres import LocalPostgres, free_port
+from scripts.local_postgres import free_port
 from tests.conftest import REPO, DataDir, run_cli
 from tests.test_history_hardening import apply, files_of, table_csv
 
-_databases = count(1)
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[LocalPostgres]:
-    with LocalPostgres() as server:
-        yield server
-
 
 @pytest.fixture
-def url(postgres: LocalPostgres) -> str:
-    """A new, empty database of its own for each test."""
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(postgres.url, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    return postgres.url.rsplit("/", 1)[0] + "/" + name
+def url(postgres_url: str) -> str:
+    """The empty database of this test (conftest.postgres_url)."""
+    return postgres_url
 
 
 @pytest.fixture

@@ -7,14 +7,17 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import editors, limits, sign_in_guard
 from components.i18n import translate
-from components.sign_in_guard import SqliteGuard
+from components.sign_in_guard import PostgresGuard, SqliteGuard
+from scripts.local_postgres import free_port
 from tests.conftest import REPO, DataDir, open_app
 
 PASSWORD = "correct horse battery"
@@ -36,12 +39,18 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def guard(tmp_path: Path, clock: Clock) -> SqliteGuard:
+@pytest.fixture(params=["sqlite", "postgres"])
+def guard(request, tmp_path: Path, clock: Clock) -> sign_in_guard.SignInGuard:
+    """The policy holds the same in both stores: SQLite beside a data folder, and the
+    PostgreSQL store that several servers share."""
+    if request.param == "postgres":
+        return PostgresGuard(request.getfixturevalue("postgres_url"), clock=clock)
     return SqliteGuard(tmp_path / "history" / sign_in_guard.DATABASE_NAME, clock=clock)
 
 
-def _fail(guard: SqliteGuard, times: int, name: str = "alice", client: str | None = CLIENT):
+def _fail(
+    guard: sign_in_guard.SignInGuard, times: int, name: str = "alice", client: str | None = CLIENT
+):
     verdict = None
     for _ in range(times):
         verdict = guard.record_failure(name, client)
@@ -115,12 +124,13 @@ _RECORD_FAILURES = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from components.sign_in_guard import SqliteGuard
+    from components.sign_in_guard import PostgresGuard, SqliteGuard
 
     path, times, name, client = sys.argv[1:]
     guard = SqliteGuard(Path(path))
     for _ in range(int(times)):
-        guard.record_failure(name, client)
+        if guard.record_failure(name, client).unavailable:
+            sys.exit("the counters were unavailable (see the log above)")
     """
 )
 
@@ -279,3 +289,47 @@ def test_a_broken_editors_file_lets_nobody_in_and_says_so(monkeypatch, tmp_path,
     app = _data_page(monkeypatch, data_dir)
     assert _errors(app) == [translate("data.editors_unreadable")]
     assert len(app.text_input) == 0
+
+
+def test_two_servers_counting_in_postgres_lose_no_failure(postgres_url):
+    """Two servers (two connections, at the same moment) both count; every failure is kept,
+    and the client is paused for both."""
+    each = limits.SIGN_IN_CLIENT_FAILURES // 2
+    start = threading.Barrier(2)
+    verdicts: list[sign_in_guard.Verdict] = []
+
+    def server(name: str) -> None:
+        guard = PostgresGuard(postgres_url)
+        start.wait()
+        verdicts.extend(guard.record_failure(name, CLIENT) for _ in range(each))
+
+    threads = [threading.Thread(target=server, args=(name,)) for name in ("alice", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(verdict.unavailable for verdict in verdicts)
+    with psycopg.connect(postgres_url) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM partnership_sign_in_failures WHERE key = %s",
+            (sign_in_guard.client_key(CLIENT),),
+        ).fetchone()
+    assert count == 2 * each
+    assert not PostgresGuard(postgres_url).check_allowed("carol", CLIENT).allowed
+
+
+def test_a_postgres_store_that_cannot_be_reached_or_is_held_refuses_every_try(postgres_url):
+    """No server at the address, or the counters held by another writer for longer than the
+    timeout: the try is refused, nothing is raised."""
+    nowhere = PostgresGuard(f"postgresql://partnership@127.0.0.1:{free_port()}/x", timeout=1)
+    assert nowhere.check_allowed("alice", CLIENT) == sign_in_guard.UNAVAILABLE
+    assert nowhere.record_failure("alice", CLIENT) == sign_in_guard.UNAVAILABLE
+    nowhere.record_success("alice", CLIENT)
+
+    held = PostgresGuard(postgres_url, timeout=0.5)
+    assert held.check_allowed("alice", CLIENT).allowed  # creates the tables
+    with psycopg.connect(postgres_url) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (PostgresGuard.WRITE_LOCK,))
+        assert held.record_failure("alice", CLIENT).unavailable
+        holder.execute("SELECT pg_advisory_unlock(%s)", (PostgresGuard.WRITE_LOCK,))
+    assert held.record_failure("alice", CLIENT).allowed
