@@ -7,16 +7,15 @@ reads them with today's contract and checks.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from components.changes import TableChanges, diff_files, row_counts
 from components.contract import Contract, load_contract
-from components.loader import Dataset, LoadResult, load_dataset
+from components.loader import Dataset, LoadResult, load_files
 from components.problems import Problem, Severity
 from components.publishing import (
     DamagedHistoryError,
@@ -28,11 +27,8 @@ from components.publishing import (
 
 
 def _load_files(files: dict[str, bytes], contract: Contract | None = None) -> LoadResult:
-    """`files` (file name -> bytes) read and checked as a data folder of their own."""
-    with tempfile.TemporaryDirectory(prefix="partnership-version-") as folder:
-        for name, data in files.items():
-            (Path(folder) / name).write_bytes(data)
-        return load_dataset(Path(folder), contract)
+    """`files` (file name -> bytes) read and checked as a data folder's would be."""
+    return load_files(files, datetime.now(UTC), "history", contract)
 
 
 def load_version(data_dir: Path, number: int) -> Dataset | None:

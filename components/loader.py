@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,7 +38,7 @@ class Dataset:
     # Views built from a dataset refer to it without owning it: a memo does not count it.
     memo_shared: ClassVar[bool] = True
 
-    data_dir: Path
+    data_dir: Path | None  # None for a version read from a store rather than a folder
     tables: Mapping[str, pd.DataFrame]
     # When the newest of the data files was last changed.
     files_changed_at: datetime
@@ -103,19 +103,11 @@ class _TableRead:
 def _read_table(data_dir: Path, table: Table) -> _TableRead:
     """One table's file read and checked against its part of the contract."""
     path = data_dir / table.filename
-    log = ProblemLog()
     try:
         data = path.read_bytes()
         changed_at = path.stat().st_mtime
     except FileNotFoundError:
-        missing = Problem(
-            severity=Severity.FATAL,
-            file=table.filename,
-            problem=f"The {table.title.lower()} table's file is missing from the data folder.",
-            fix=f"Restore {table.filename}, or create it with this header on line 1: "
-            f"{','.join(table.column_names)}",
-        )
-        return _TableRead(None, [missing], log)
+        return _missing(table)
     except OSError as error:
         locked = Problem(
             severity=Severity.FATAL,
@@ -124,7 +116,24 @@ def _read_table(data_dir: Path, table: Table) -> _TableRead:
             fix="Close it in any program that has it locked, check its permissions, then try "
             "again.",
         )
-        return _TableRead(None, [locked], log)
+        return _TableRead(None, [locked], ProblemLog())
+    return _check_bytes(data, table, changed_at)
+
+
+def _missing(table: Table) -> _TableRead:
+    missing = Problem(
+        severity=Severity.FATAL,
+        file=table.filename,
+        problem=f"The {table.title.lower()} table's file is missing from the data folder.",
+        fix=f"Restore {table.filename}, or create it with this header on line 1: "
+        f"{','.join(table.column_names)}",
+    )
+    return _TableRead(None, [missing], ProblemLog())
+
+
+def _check_bytes(data: bytes, table: Table, changed_at: float) -> _TableRead:
+    """One table's bytes read and checked against its part of the contract."""
+    log = ProblemLog()
     problems: list[Problem] = []
     # Plain files take the fast road; anything unusual is read by the careful reader.
     raw = read_clean_table(data, table)
@@ -142,12 +151,6 @@ def load_dataset(
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     contract = contract or load_contract()
     signature = file_signature(data_dir, contract)
-    problems: list[Problem] = []
-    log = ProblemLog()
-    frames: dict[str, pd.DataFrame] = {}
-    files = {table.name: table.filename for table in contract.tables}
-    newest_change = 0.0
-
     if not data_dir.is_dir():
         problem = Problem(
             severity=Severity.FATAL,
@@ -158,27 +161,13 @@ def load_dataset(
         )
         return LoadResult(None, [problem])
 
-    # Tables are read and checked two at a time, largest first, each into its own problem log;
-    # the logs are merged in the contract's order, so the report reads the same every time.
-    with ThreadPoolExecutor(max_workers=READING_THREADS) as pool:
-        # The signature already holds each file's size (None for a missing file).
-        sizes = {filename: size or 0 for filename, size, _, _ in signature[1]}
-        by_size = sorted(contract.tables, key=lambda table: -sizes[table.filename])
-        reads = {table.name: pool.submit(_read_table, data_dir, table) for table in by_size}
-        for table in contract.tables:
-            read = reads[table.name].result()
-            problems.extend(read.problems)
-            log.merge(read.log)
-            if read.frame is not None:
-                frames[table.name] = read.frame
-                newest_change = max(newest_change, read.changed_at)
-
-    check_references(frames, contract, files, log)
-    problems = bounded(problems + log.finish())
-    if has_errors(problems):
+    # The signature already holds each file's size (None for a missing file).
+    sizes = {filename: size or 0 for filename, size, _, _ in signature[1]}
+    tables, problems, newest_change = _read_all(
+        contract, sizes, lambda table: _read_table(data_dir, table)
+    )
+    if tables is None:
         return LoadResult(None, problems)
-
-    tables = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
     dataset = Dataset(
         data_dir=data_dir,
         tables=tables,
@@ -186,3 +175,64 @@ def load_dataset(
         signature=signature,
     )
     return LoadResult(dataset, problems)
+
+
+def load_files(
+    files: dict[str, bytes],
+    published_at: datetime,
+    version: str,
+    contract: Contract | None = None,
+) -> LoadResult:
+    """A version's files (file name -> bytes) read and checked exactly as a folder's are.
+
+    `published_at` stands for the files' change time and `version` names them (a store's
+    version number), so views are keyed on it as on a folder's signature."""
+    contract = contract or load_contract()
+    sizes = {table.filename: len(files.get(table.filename, b"")) for table in contract.tables}
+
+    def read(table: Table) -> _TableRead:
+        if table.filename not in files:
+            return _missing(table)
+        return _check_bytes(files[table.filename], table, published_at.timestamp())
+
+    tables, problems, _ = _read_all(contract, sizes, read)
+    if tables is None:
+        return LoadResult(None, problems)
+    dataset = Dataset(
+        data_dir=None,
+        tables=tables,
+        files_changed_at=published_at,
+        signature=("version", version),
+    )
+    return LoadResult(dataset, problems)
+
+
+def _read_all(
+    contract: Contract, sizes: dict[str, int], read: Callable[[Table], _TableRead]
+) -> tuple[dict[str, pd.DataFrame] | None, list[Problem], float]:
+    """Every table read by `read` and checked, then the references between them: the tables
+    (None when there are errors), the problems, and the newest change time."""
+    problems: list[Problem] = []
+    log = ProblemLog()
+    frames: dict[str, pd.DataFrame] = {}
+    files = {table.name: table.filename for table in contract.tables}
+    newest_change = 0.0
+    # Tables are read and checked two at a time, largest first, each into its own problem log;
+    # the logs are merged in the contract's order, so the report reads the same every time.
+    with ThreadPoolExecutor(max_workers=READING_THREADS) as pool:
+        by_size = sorted(contract.tables, key=lambda table: -sizes[table.filename])
+        reads = {table.name: pool.submit(read, table) for table in by_size}
+        for table in contract.tables:
+            result = reads[table.name].result()
+            problems.extend(result.problems)
+            log.merge(result.log)
+            if result.frame is not None:
+                frames[table.name] = result.frame
+                newest_change = max(newest_change, result.changed_at)
+
+    check_references(frames, contract, files, log)
+    problems = bounded(problems + log.finish())
+    if has_errors(problems):
+        return None, problems, newest_change
+    tables = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+    return tables, problems, newest_change

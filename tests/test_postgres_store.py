@@ -8,14 +8,14 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from components import publishing
-from components.history import _load_files
-from components.loader import load_dataset
+from components.loader import load_dataset, load_files
 from components.postgres_store import EmptyStoreError, PostgresStore, StoreNotEmptyError
 from components.publishing import DataChangedError, PublishError, digest
 from scripts.local_postgres import free_port
@@ -84,7 +84,11 @@ def test_a_folder_without_history_becomes_version_one(store, data_dir):
 
 def test_the_data_read_from_the_store_is_the_folders(store, data_dir):
     number, files = store.current_files()
-    from_store = _load_files(files).dataset
+    published = store.history()[-1].when
+    result = load_files(files, datetime.fromisoformat(published), str(number))
+    assert result.ok, result.problems
+    from_store = result.dataset
+    assert from_store.files_changed_at == datetime.fromisoformat(published)
     from_folder = load_dataset(data_dir.path).dataset
     assert number == 1
     for name, frame in from_folder.tables.items():
