@@ -19,11 +19,11 @@ from components.loader import Dataset, LoadResult, load_files
 from components.problems import Problem, Severity
 from components.publishing import (
     DamagedHistoryError,
-    current_files,
     digest,
     history,
     version_files,
 )
+from components.store import Store, as_store
 
 
 def _load_files(files: dict[str, bytes], contract: Contract | None = None) -> LoadResult:
@@ -59,16 +59,20 @@ class RollbackPlan:
         return row_counts(self.changes)
 
 
-def prepare_rollback(data_dir: Path, number: int, contract: Contract | None = None) -> RollbackPlan:
+def prepare_rollback(
+    store: Path | Store, number: int, contract: Contract | None = None
+) -> RollbackPlan:
     """Check that version `number` still passes today's checks, and what restoring it changes,
-    against the current data, whose fingerprint the plan keeps (see `RollbackPlan.base`)."""
+    against the current data, whose fingerprint the plan keeps (see `RollbackPlan.base`).
+    `store` is a data folder's path, or a store."""
     contract = contract or load_contract()
-    target = version_files(Path(data_dir), number)
+    store = as_store(store, contract)
+    target = store.version_files(number)
     problems = _load_files(target, contract).problems
     errors = [p for p in problems if p.severity is not Severity.WARNING]
     # One read of the current files gives both the diff and the fingerprint, so the two always
     # describe the same bytes, even if another apply lands while this runs.
-    current = current_files(Path(data_dir), contract)
+    current = store.current_files()
     base = {table.filename: digest(current.get(table.filename, b"")) for table in contract.tables}
     return RollbackPlan(number, errors, diff_files(current, target, contract), base)
 

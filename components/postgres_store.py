@@ -33,6 +33,7 @@ import psycopg
 
 from components import publishing
 from components.contract import Contract, default_descriptor_path, load_contract
+from components.loader import LoadResult, load_files
 from components.publishing import (
     BusyError,
     DataChangedError,
@@ -82,6 +83,10 @@ class EmptyStoreError(PublishError):
     """The store holds no version yet: a folder's data must be moved into it first."""
 
 
+class StoreUnavailableError(PublishError):
+    """The database does not answer; nothing was written."""
+
+
 class StoreNotEmptyError(PublishError):
     """Data can be moved only into a store that holds none."""
 
@@ -98,11 +103,25 @@ class PostgresStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:
-        with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
-            if not self._schema_ready:
-                self._create_schema(connection)
-            with connection.transaction():
-                yield connection
+        """One transaction on a new connection. The database's own failures become this
+        app's: BusyError for a lock held too long, StoreUnavailableError for a database that
+        does not answer (or stops answering), each with a message for the page."""
+        try:
+            with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
+                if not self._schema_ready:
+                    self._create_schema(connection)
+                with connection.transaction():
+                    yield connection
+        except psycopg.errors.LockNotAvailable:
+            raise BusyError(
+                "Another change was being published for longer than we wait. Try again in a minute."
+            ) from None
+        except psycopg.OperationalError as error:
+            lines = str(error).strip().splitlines()
+            reason = lines[-1] if lines else type(error).__name__
+            raise StoreUnavailableError(
+                f"The data's database is not answering ({reason})."
+            ) from error
 
     def _create_schema(self, connection: psycopg.Connection) -> None:
         with connection.transaction():
@@ -133,11 +152,60 @@ class PostgresStore:
         with self._transaction() as connection:
             return self._files(connection, number)
 
-    def current_files(self) -> tuple[int, dict[str, bytes]]:
+    def current_version(self) -> tuple[int, dict[str, bytes]]:
         """The current version's number and files, read in one transaction."""
         with self._transaction() as connection:
             number = self._current(connection)
             return number, self._files(connection, number)
+
+    def current_files(self) -> dict[str, bytes]:
+        return self.current_version()[1]
+
+    def file(self, filename: str) -> bytes | None:
+        with self._transaction() as connection, connection.cursor(binary=True) as cursor:
+            cursor.execute(
+                "SELECT f.content FROM partnership_current c "
+                "JOIN partnership_version_file v ON v.version = c.version "
+                "JOIN partnership_file f USING (sha256) WHERE v.name = %s",
+                (filename,),
+            )
+            row = cursor.fetchone()
+        return bytes(row[0]) if row else None
+
+    def has_file(self, filename: str) -> bool:
+        with self._transaction() as connection:
+            return (
+                connection.execute(
+                    "SELECT 1 FROM partnership_current c JOIN partnership_version_file v "
+                    "ON v.version = c.version WHERE v.name = %s",
+                    (filename,),
+                ).fetchone()
+                is not None
+            )
+
+    def load(self, number: int) -> LoadResult:
+        """Version `number` read and checked as the pages use it (`loader.load_files`)."""
+        with self._transaction() as connection:
+            files = self._files(connection, number)
+            (published_at,) = connection.execute(
+                "SELECT published_at FROM partnership_version WHERE number = %s", (number,)
+            ).fetchone()
+        published_at = published_at.astimezone(UTC)
+        return load_files(files, published_at, f"{self.name}#{number}", self.contract)
+
+    @property
+    def name(self) -> str:
+        """The database's address without its password."""
+        return psycopg.conninfo.make_conninfo(self.url, password="")
+
+    def state(self) -> tuple:
+        return ("postgres", self.name, self.current_number())
+
+    def history_warnings(self) -> list[str]:
+        return []  # the database's constraints keep every version whole
+
+    def recover_if_needed(self) -> None:
+        """Nothing to finish: a publish that did not commit left nothing behind."""
 
     def fingerprint(self) -> dict[str, str]:
         """sha256 of every table file of the current version (of empty content when it has
@@ -225,48 +293,43 @@ class PostgresStore:
         files differ from it, DataChangedError is raised and nothing is written.
         """
         self._check_names(changed)
-        try:
-            with self._transaction() as connection:
-                connection.execute(
-                    f"SET LOCAL lock_timeout = '{int(publishing.LOCK_TIMEOUT_SECONDS * 1000)}ms'"
-                )
-                base = self._current(connection, lock=True)
-                if expected is not None:
-                    now = self._fingerprint(connection, base)
-                    moved = sorted(name for name, sha in expected.items() if now.get(name) != sha)
-                    if moved:
-                        raise DataChangedError(
-                            "The data changed after this preview was made ("
-                            + ", ".join(moved)
-                            + f", now version {base}). Upload or check the change again to "
-                            "see it against the current data."
-                        )
-                files = self._fingerprint_stored(connection, base)
-                new = {name: digest(data) for name, data in changed.items()}
-                if all(files.get(name) == sha for name, sha in new.items()):
-                    raise PublishError(
-                        "The change is empty: the files are the same as the current data."
+        with self._transaction() as connection:
+            connection.execute(
+                f"SET LOCAL lock_timeout = '{int(publishing.LOCK_TIMEOUT_SECONDS * 1000)}ms'"
+            )
+            base = self._current(connection, lock=True)
+            if expected is not None:
+                now = self._fingerprint(connection, base)
+                moved = sorted(name for name, sha in expected.items() if now.get(name) != sha)
+                if moved:
+                    raise DataChangedError(
+                        "The data changed after this preview was made ("
+                        + ", ".join(moved)
+                        + f", now version {base}). Upload or check the change again to "
+                        "see it against the current data."
                     )
-                self._store_files(connection, changed)
-                number = self._next_number(connection)
-                meta = Version(
-                    number=number,
-                    who=who,
-                    when=publishing.now_text(),
-                    note=note,
-                    kind=kind,
-                    rows_changed=rows_changed or {},
-                    files=dict(sorted({**files, **new}.items())),
-                    restores=restores,
+            files = self._fingerprint_stored(connection, base)
+            new = {name: digest(data) for name, data in changed.items()}
+            if all(files.get(name) == sha for name, sha in new.items()):
+                raise PublishError(
+                    "The change is empty: the files are the same as the current data."
                 )
-                self._insert_version(connection, meta)
-                connection.execute("UPDATE partnership_current SET version = %s", (number,))
-                publishing.crash_point("before-commit")
-                return meta
-        except psycopg.errors.LockNotAvailable:
-            raise BusyError(
-                "Another change was being published for longer than we wait. Try again in a minute."
-            ) from None
+            self._store_files(connection, changed)
+            number = self._next_number(connection)
+            meta = Version(
+                number=number,
+                who=who,
+                when=publishing.now_text(),
+                note=note,
+                kind=kind,
+                rows_changed=rows_changed or {},
+                files=dict(sorted({**files, **new}.items())),
+                restores=restores,
+            )
+            self._insert_version(connection, meta)
+            connection.execute("UPDATE partnership_current SET version = %s", (number,))
+            publishing.crash_point("before-commit")
+            return meta
 
     def rollback(
         self,
@@ -279,7 +342,7 @@ class PostgresStore:
     ) -> Version:
         """Publish the files of version `number` again, as a new version (see `publish`)."""
         target = self.version_files(number)
-        current_number, current = self.current_files()
+        current_number, current = self.current_version()
         changed = {name: data for name, data in target.items() if current.get(name) != data}
         if not changed:
             raise PublishError(f"The data is already the same as version {number}.")

@@ -30,6 +30,13 @@ TODAY = Setting(
     "today (UTC)",
     "fixes today (YYYY-MM-DD) for reproducible demos, screenshots and tests",
 )
+STORE = Setting(
+    "PARTNERSHIP_STORE",
+    "the data folder",
+    "where the data's versions live: unset, the data folder and its history; a `postgresql://` "
+    "URL, that database, which several servers share (`partnership store import` fills it; the "
+    "password is best given by `PGPASSWORD` or `~/.pgpass`)",
+)
 HISTORY_DIR = Setting(
     "PARTNERSHIP_HISTORY_DIR",
     "<data>/.history",
@@ -71,6 +78,7 @@ TEST_CRASH_AT = Setting(
 )
 SETTINGS = (
     DATA_DIR,
+    STORE,
     TODAY,
     HISTORY_DIR,
     MAP_TILES,

@@ -61,9 +61,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: psycopg is needed only by these commands (and only when installed).
     try:
-        import psycopg
-
-        from components.postgres_store import PostgresStore
+        from components.postgres_store import PostgresStore, StoreUnavailableError
     except ImportError:
         print(
             "partnership store: PostgreSQL support is not installed. Install it with "
@@ -76,9 +74,8 @@ def run(args: argparse.Namespace) -> int:
         if args.store_action == "import":
             return _import(store, args.data_dir or default_data_dir())
         return _export(store, args.version, args.out)
-    except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error)
-        print(f"partnership store: cannot reach the database ({reason}).", file=sys.stderr)
+    except StoreUnavailableError as error:
+        print(f"partnership store: cannot reach the database. {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except PublishError as error:
         print(f"partnership store: {error}", file=sys.stderr)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components.contract import load_contract
-from components.loader import default_data_dir
 from components.markdown_text import paragraphs
+from components.store import open_store
 from components.ui import data_page as view
 from components.ui.auth import current_editor, sign_in, signed_in_bar
 from components.ui.shell import route_through_app, translator
@@ -15,11 +15,11 @@ if not st.session_state.get(view.ROUTED_KEY):
     route_through_app()
 t = translator()
 contract = load_contract()
-data_dir = default_data_dir()
+store = open_store(contract)
 
 st.title(t("data.title"))
 st.caption(paragraphs(t("data.intro")))
-view.downloads(t, data_dir, contract)
+view.downloads(t, store, contract)
 
 editor = current_editor()
 if editor is None:
@@ -29,12 +29,12 @@ if editor is None:
     st.stop()
 
 signed_in_bar(editor, t)
-if not view.recovered(t, data_dir):
+if not view.recovered(t, store):
     st.stop()
 upload_tab, edit_tab = st.tabs([t("data.upload_heading"), t("data.edit_heading")])
 with upload_tab:
-    view.upload_section(t, data_dir, contract)
+    view.upload_section(t, store, contract)
 with edit_tab:
-    view.edit_section(t, data_dir, contract)
-view.change_section(t, data_dir, contract)
-view.history_section(t, data_dir, contract)
+    view.edit_section(t, store, contract)
+view.change_section(t, store, contract)
+view.history_section(t, store, contract)

@@ -83,7 +83,7 @@ def test_a_folder_without_history_becomes_version_one(store, data_dir):
 
 
 def test_the_data_read_from_the_store_is_the_folders(store, data_dir):
-    number, files = store.current_files()
+    number, files = store.current_version()
     published = store.history()[-1].when
     result = load_files(files, datetime.fromisoformat(published), str(number))
     assert result.ok, result.problems
@@ -105,7 +105,7 @@ def test_an_empty_store_says_how_to_fill_it(url):
     store = PostgresStore(url)
     assert store.current_number() is None
     with pytest.raises(EmptyStoreError, match="partnership store import"):
-        store.current_files()
+        store.current_version()
 
 
 def test_a_publish_adds_a_version_and_keeps_the_old_one(store, data_dir, url):

@@ -1,6 +1,6 @@
 """Drawing the Data page: downloads, upload and in-browser edits, the report, the preview, apply,
 history and rollback. Reading, checking and publishing are in plain modules
-(`upload`, `changes`, `publishing`, `history`); every action checks again that an editor is signed
+(`upload`, `changes`, `store`, `history`); every action checks again that an editor is signed
 in.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,10 +19,10 @@ from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
 from components.history import prepare_rollback
 from components.i18n import join
-from components.loader import file_signature
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
 from components.problems import report_frame
+from components.store import Store
 from components.templates import (
     data_csv,
     data_xlsx,
@@ -75,29 +74,25 @@ class Checked:
     token: tuple
 
 
-def _table_csv(data_dir: Path, table) -> bytes:
+def _table_csv(store: Store, table) -> bytes:
     """One table as it is now, built once for its files (see `cached.download`)."""
-    key = ("table-csv", table.name, str(data_dir), file_signature(data_dir))
-    return cached.download(key, lambda: data_csv((data_dir / table.filename).read_bytes(), table))
+    key = ("table-csv", table.name, store.state())
+    return cached.download(key, lambda: data_csv(store.file(table.filename) or b"", table))
 
 
-def _all_data(data_dir: Path, contract: Contract, make: Callable) -> bytes:
+def _all_data(store: Store, contract: Contract, make: Callable) -> bytes:
     """Every table as it is now, as one file `make` builds once for the files."""
-    key = (make.__name__, str(data_dir), file_signature(data_dir))
-    return cached.download(
-        key, lambda: make(publishing.current_files(data_dir, contract), contract)
-    )
+    key = (make.__name__, store.state())
+    return cached.download(key, lambda: make(store.current_files(), contract))
 
 
-def _version_zip(data_dir: Path, number: int, contract: Contract) -> bytes:
+def _version_zip(store: Store, number: int, contract: Contract) -> bytes:
     """A past version as a ZIP: versions never change, so it is built once."""
-    key = ("version-zip", str(data_dir), number)
-    return cached.download(
-        key, lambda: data_zip(publishing.version_files(data_dir, number), contract)
-    )
+    key = ("version-zip", store.name, number)
+    return cached.download(key, lambda: data_zip(store.version_files(number), contract))
 
 
-def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+def downloads(t: Callable[..., str], store: Store, contract: Contract) -> None:
     """The current data and the templates: for everyone, editor or not.
 
     Each file is made when its button is pressed, from the files as they are then: building a
@@ -108,12 +103,11 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
     names = contract.table_names
     name = st.selectbox(t("data.table"), names, key=DOWNLOAD_TABLE_KEY)
     table = contract.table(name)
-    path = data_dir / table.filename
     columns = st.columns(4)
-    if path.exists():
+    if store.has_file(table.filename):
         columns[0].download_button(
             t("data.download_table_csv", file=table.filename),
-            partial(_table_csv, data_dir, table),
+            partial(_table_csv, store, table),
             file_name=table.filename,
             mime=CSV_MIME,
             on_click="ignore",
@@ -134,14 +128,14 @@ def downloads(t: Callable[..., str], data_dir: Path, contract: Contract) -> None
     )
     columns[3].download_button(
         t("data.download_all_zip"),
-        partial(_all_data, data_dir, contract, data_zip),
+        partial(_all_data, store, contract, data_zip),
         file_name="partnership-data.zip",
         mime=ZIP_MIME,
         on_click="ignore",
     )
     st.download_button(
         t("data.download_all_xlsx"),
-        partial(_all_data, data_dir, contract, data_xlsx),
+        partial(_all_data, store, contract, data_xlsx),
         file_name="partnership-data.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -167,12 +161,12 @@ def _how_to_add_indicators(t: Callable[..., str], contract: Contract) -> str:
     )
 
 
-def _store(proposal: Proposal, source: str, token: tuple) -> None:
+def _keep_checked(proposal: Proposal, source: str, token: tuple) -> None:
     st.session_state[PROPOSAL_KEY] = Checked(proposal, source, token)
     st.session_state.pop(RESULT_KEY, None)
 
 
-def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+def upload_section(t: Callable[..., str], store: Store, contract: Contract) -> None:
     st.caption(paragraphs(t("data.upload_help")))
     choices = [RECOGNISE, *contract.table_names]
     chosen = st.selectbox(
@@ -193,19 +187,19 @@ def upload_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
             proposal = upload.check_upload(
                 uploaded.getvalue(),
                 uploaded.name,
-                data_dir,
+                store,
                 table=chosen or None,
                 contract=contract,
             )
-        _store(proposal, uploaded.name, token)
+        _keep_checked(proposal, uploaded.name, token)
 
 
-def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+def edit_section(t: Callable[..., str], store: Store, contract: Contract) -> None:
     st.caption(paragraphs(t("data.edit_help")))
     name = st.selectbox(t("data.table"), contract.table_names, key=EDIT_TABLE_KEY)
     table = contract.table(name)
-    path = data_dir / table.filename
-    cells = stored_cells(path.read_bytes(), table) if path.exists() else pd.DataFrame()
+    stored = store.file(table.filename)
+    cells = stored_cells(stored, table) if stored is not None else pd.DataFrame()
     if len(cells) > MAX_EDIT_ROWS:
         # A grid of this size is slow to send and to edit; a file is the better tool.
         st.info(paragraphs(t("data.edit_too_large", rows=len(cells), limit=MAX_EDIT_ROWS)))
@@ -224,9 +218,10 @@ def edit_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> N
             for row in edited.itertuples(index=False)
         ]
         proposal = upload.check_upload(
-            records_to_csv(records), table.filename, data_dir, table=name, contract=contract
+            records_to_csv(records), table.filename, store, table=name, contract=contract
         )
-        _store(proposal, t("data.browser_edits", file=table.filename), ("edit", name, id(edited)))
+        source = t("data.browser_edits", file=table.filename)
+        _keep_checked(proposal, source, ("edit", name, id(edited)))
 
 
 def _show(frame: pd.DataFrame, numbers: Collection[str] = ()) -> None:
@@ -290,7 +285,7 @@ def _refuse_unless_editor(t: Callable[..., str]) -> Editor | None:
     return editor
 
 
-def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Contract) -> None:
+def _apply(t: Callable[..., str], checked: Checked, store: Store) -> None:
     with st.form(APPLY_FORM):
         note = st.text_input(t("data.note"), key=NOTE_KEY, max_chars=MAX_NOTE_LENGTH)
         submitted = st.form_submit_button(t("data.apply"), type="primary")
@@ -301,15 +296,13 @@ def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Co
         return
     proposal = checked.proposal
     try:
-        version = publishing.publish(
-            data_dir,
+        version = store.publish(
             proposal.files,
             who=editor.name,
             note=note.strip(),
             kind="edit" if checked.token[0] == "edit" else "import",
             rows_changed=row_counts(proposal.changes),
             expected=proposal.base,
-            contract=contract,
         )
     except publishing.DataChangedError:
         # Drop the stale check: the same upload is checked again against the newer data.
@@ -328,7 +321,7 @@ def _apply(t: Callable[..., str], checked: Checked, data_dir: Path, contract: Co
     st.rerun()
 
 
-def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+def change_section(t: Callable[..., str], store: Store, contract: Contract) -> None:
     """The checked upload or edits: report, preview and apply."""
     if message := st.session_state.get(RESULT_KEY):
         st.success(message)
@@ -348,23 +341,23 @@ def change_section(t: Callable[..., str], data_dir: Path, contract: Contract) ->
         return
     st.success(paragraphs(t("data.report_valid")))
     _preview(t, proposal, contract)
-    _apply(t, checked, data_dir, contract)
+    _apply(t, checked, store)
 
 
-def recovered(t: Callable[..., str], data_dir: Path) -> bool:
+def recovered(t: Callable[..., str], store: Store) -> bool:
     """Finish an apply interrupted after its commit point; False (and why, on the page) when
     the history cannot be used, so nothing is changed until it is put right."""
     try:
-        publishing.recover_if_needed(data_dir)
+        store.recover_if_needed()
     except publishing.PublishError as error:
         st.error(paragraphs(t("data.history_unusable", reason=md(str(error)))))
         return False
     return True
 
 
-def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -> None:
+def history_section(t: Callable[..., str], store: Store, contract: Contract) -> None:
     st.header(t("data.history_heading"))
-    versions = publishing.history(data_dir)
+    versions = store.history()
     if not versions:
         st.caption(paragraphs(t("data.history_empty")))
         return
@@ -389,21 +382,21 @@ def history_section(t: Callable[..., str], data_dir: Path, contract: Contract) -
     left, right = st.columns(2)
     left.download_button(
         t("data.history_download", version=number),
-        partial(_version_zip, data_dir, number, contract),
+        partial(_version_zip, store, number, contract),
         file_name=f"partnership-data-version-{number}.zip",
         mime=ZIP_MIME,
         on_click="ignore",
     )
     confirmed = right.checkbox(t("data.rollback_confirm", version=number), key=CONFIRM_ROLLBACK_KEY)
     if right.button(t("data.rollback", version=number), key=ROLLBACK_KEY, disabled=not confirmed):
-        _rollback(t, number, data_dir, contract)
+        _rollback(t, number, store, contract)
 
 
-def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Contract) -> None:
+def _rollback(t: Callable[..., str], number: int, store: Store, contract: Contract) -> None:
     editor = _refuse_unless_editor(t)
     if editor is None:
         return
-    plan = prepare_rollback(data_dir, number, contract)
+    plan = prepare_rollback(store, number, contract)
     if plan.errors:
         st.error(paragraphs(t("data.rollback_invalid", version=number)))
         _report_table(plan.errors)
@@ -411,13 +404,11 @@ def _rollback(t: Callable[..., str], number: int, data_dir: Path, contract: Cont
     try:
         # Refused if the data changed since the plan was made: a version published meanwhile
         # is never silently discarded.
-        version = publishing.rollback(
-            data_dir,
+        version = store.rollback(
             number,
             who=editor.name,
             rows_changed=plan.rows_changed,
             expected=plan.base,
-            contract=contract,
         )
     except publishing.PublishError as error:
         st.error(paragraphs(t("data.rollback_failed", reason=md(str(error)))))

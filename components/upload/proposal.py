@@ -16,7 +16,8 @@ import pandas as pd
 from components.changes import TableChanges, diff_tables
 from components.contract import Contract, Table, load_contract
 from components.problems import Problem, Severity, bounded, has_errors, sort_key
-from components.publishing import current_files, digest
+from components.publishing import digest
+from components.store import Store, as_store
 from components.table_files import RawTable, read_table_bytes, read_table_records
 from components.upload.readers import Upload, read_upload
 from components.validation import ProblemLog, check_references, check_table
@@ -120,19 +121,20 @@ def _stored_records(raw: RawTable, cells: pd.DataFrame) -> list[list[str]]:
 def check_upload(
     data: bytes,
     filename: str,
-    data_dir: Path | str,
+    store: Path | str | Store,
     *,
     table: str | None = None,
     contract: Contract | None = None,
 ) -> Proposal:
-    """Read an uploaded CSV, XLSX or ZIP and check it with the rest of the data in `data_dir`.
+    """Read an uploaded CSV, XLSX or ZIP and check it with the rest of the current data in
+    `store` (a data folder's path, or a store).
 
     The one check behind the Data page and `partnership import`. Each data file is read once:
     the same bytes give the indicators' units (for `45%`) and the dataset the upload joins.
     `table` is the analyst's choice of table for a single CSV or XLSX (else it is recognised).
     """
     contract = contract or load_contract()
-    current = current_files(Path(data_dir), contract)
+    current = as_store(store, contract).current_files()
     units = indicator_units(current, contract)
     return propose(read_upload(data, filename, contract, table, units), current, contract)
 
