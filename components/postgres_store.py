@@ -41,6 +41,7 @@ from components.publishing import (
     Version,
     digest,
 )
+from components.store import StoreUnavailableError
 
 SCHEMA_VERSION = 1
 CONNECT_TIMEOUT_SECONDS = 5
@@ -81,10 +82,6 @@ CREATE TABLE IF NOT EXISTS partnership_current (
 
 class EmptyStoreError(PublishError):
     """The store holds no version yet: a folder's data must be moved into it first."""
-
-
-class StoreUnavailableError(PublishError):
-    """The database does not answer; nothing was written."""
 
 
 class StoreNotEmptyError(PublishError):

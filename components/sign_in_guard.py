@@ -323,3 +323,28 @@ class PostgresGuard(_CountingGuard):
 def guard_for(data_dir: Path, clock: Callable[[], float] = time.time) -> SqliteGuard:
     """The guard of a data folder: its database sits in that folder's history."""
     return SqliteGuard(history_dir(Path(data_dir)) / DATABASE_NAME, clock=clock)
+
+
+class _Closed:
+    """A guard that refuses every try: the configured store cannot be used at all."""
+
+    def check_allowed(self, name: str, client: str | None) -> Verdict:
+        return UNAVAILABLE
+
+    def record_failure(self, name: str, client: str | None) -> Verdict:
+        return UNAVAILABLE
+
+    def record_success(self, name: str, client: str | None) -> None:
+        pass
+
+
+def configured_guard(data_dir: Path, store_url: str) -> SignInGuard:
+    """The guard of the store the settings name: the shared PostgreSQL store's when there is
+    one (so the counts hold across servers), else the data folder's."""
+    if not store_url:
+        return guard_for(data_dir)
+    try:
+        return PostgresGuard(store_url)
+    except ImportError:
+        _log.error("sign-in refused: the store is PostgreSQL, but psycopg is not installed")
+        return _Closed()

@@ -9,16 +9,26 @@ history (`components.publishing`); a `postgresql://` URL, that database
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from components import publishing, settings
 from components.contract import Contract, load_contract
-from components.loader import default_data_dir, file_signature
+from components.loader import LoadResult, default_data_dir, file_signature
 from components.publishing import PublishError, Version
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# How often each server process asks a shared store which version is current: a new version
+# shows on every server within this (plus a page's next rerun).
+WATCH_SECONDS = 2.0
+
+
+class StoreUnavailableError(PublishError):
+    """A shared store does not answer; nothing was written."""
 
 
 class StoreSettingError(PublishError):
@@ -74,6 +84,14 @@ class Store(Protocol):
         rows_changed: dict[str, dict[str, int]] | None = None,
         expected: dict[str, str] | None = None,
     ) -> Version: ...
+
+
+class SharedStore(Store, Protocol):
+    """A store several servers share, whose current version has a number."""
+
+    def current_number(self) -> int | None: ...
+
+    def load(self, number: int) -> LoadResult: ...
 
 
 @dataclass(frozen=True)
@@ -180,3 +198,37 @@ def as_store(source: Path | str | Store, contract: Contract | None = None) -> St
     if isinstance(source, Path | str):
         return FolderStore(Path(source), contract or load_contract())
     return source
+
+
+class VersionWatch:
+    """A shared store's current version number, asked at most once every `interval` seconds
+    per process, however many sessions rerun: one cheap query, not one per rerun.
+
+    A failed question is remembered for the same interval (and raised again), so a database
+    that is down costs each rerun nothing, and is asked again soon after it is back."""
+
+    def __init__(
+        self,
+        ask: Callable[[], int | None],
+        interval: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ask, self._clock = ask, clock
+        self._interval = WATCH_SECONDS if interval is None else interval
+        self._lock = threading.Lock()
+        self._asked_at: float | None = None
+        self._answer: int | None = None
+        self._failure: Exception | None = None
+
+    def current(self) -> int | None:
+        with self._lock:
+            now = self._clock()
+            if self._asked_at is None or now - self._asked_at >= self._interval:
+                try:
+                    self._answer, self._failure = self._ask(), None
+                except PublishError as error:
+                    self._failure = error
+                self._asked_at = self._clock()
+            if self._failure is not None:
+                raise self._failure
+            return self._answer

@@ -4,7 +4,6 @@ import streamlit as st
 
 from components.contract import load_contract
 from components.markdown_text import paragraphs
-from components.store import open_store
 from components.ui import data_page as view
 from components.ui.auth import current_editor, sign_in, signed_in_bar
 from components.ui.shell import route_through_app, translator
@@ -15,10 +14,12 @@ if not st.session_state.get(view.ROUTED_KEY):
     route_through_app()
 t = translator()
 contract = load_contract()
-store = open_store(contract)
 
 st.title(t("data.title"))
 st.caption(paragraphs(t("data.intro")))
+store = view.opened_store(t, contract)
+if store is None:
+    st.stop()
 view.downloads(t, store, contract)
 
 editor = current_editor()

@@ -19,6 +19,7 @@ import streamlit as st
 from components import editors, sign_in_guard
 from components.loader import default_data_dir
 from components.markdown_text import escape_markdown, paragraphs
+from components.store import store_url
 
 # Session state and widget keys.
 EDITOR_KEY = "data_editor_signed_in"
@@ -92,7 +93,7 @@ def _password_form(t: Callable[..., str]) -> None:
         return
     name = (name or "").strip()
     client = _client_address()
-    guard = sign_in_guard.guard_for(default_data_dir())
+    guard = sign_in_guard.configured_guard(default_data_dir(), store_url())
     verdict = guard.check_allowed(name, client)
     wrong = False
     if verdict.allowed:

@@ -153,6 +153,12 @@ def load(signature: tuple, data_dir: str) -> LoadResult:
     return _loads.get((data_dir, signature), lambda: load_dataset(Path(data_dir)))
 
 
+def load_version(store: str, number: int, read: Callable[[], LoadResult]) -> LoadResult:
+    """Version `number` of a shared store, read (by `read`) once per process: versions never
+    change once published."""
+    return _loads.get(("store", store, number), read)
+
+
 # Files built for download from the data (the whole data as one workbook, each table as a CSV,
 # a version as a ZIP). Anyone can press these buttons, and the biggest takes seconds and
 # hundreds of MB to build: built anew for each press, five viewers pressing together would take

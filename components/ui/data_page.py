@@ -6,6 +6,7 @@ in.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +23,7 @@ from components.i18n import join
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
 from components.problems import report_frame
-from components.store import Store
+from components.store import Store, StoreUnavailableError, open_store
 from components.templates import (
     data_csv,
     data_xlsx,
@@ -36,6 +37,8 @@ from components.ui import cached
 from components.ui.auth import Editor, current_editor
 from components.ui.shell import language
 from components.upload import Proposal, records_to_csv
+
+_log = logging.getLogger(__name__)
 
 # Widget and session-state keys.
 DOWNLOAD_TABLE_KEY = "data_download_table"
@@ -72,6 +75,22 @@ class Checked:
     proposal: Proposal
     source: str
     token: tuple
+
+
+def opened_store(t: Callable[..., str], contract: Contract) -> Store | None:
+    """The store the settings name, answering; None (and why, on the page) when it cannot
+    be used: every section below reads it."""
+    try:
+        store = open_store(contract)
+        store.state()  # the first question: a database that does not answer is found here
+    except publishing.PublishError as error:
+        # A database's own message names hosts and ports: it goes to the log, not the page.
+        _log.warning("the store cannot be used: %s", error)
+        unavailable = isinstance(error, StoreUnavailableError)
+        reason = t("data.store_not_answering") if unavailable else md(str(error))
+        st.error(paragraphs(t("data.store_unusable", reason=reason)))
+        return None
+    return store
 
 
 def _table_csv(store: Store, table) -> bytes:

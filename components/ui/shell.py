@@ -125,7 +125,13 @@ def _freshness(dataset: Dataset, t: Callable[..., str]) -> None:
 
 
 def problems_panel(state: DataState, t: Callable[..., str]) -> None:
-    """Tell users, in plain words, that the data files have problems and what is shown instead."""
+    """Tell users, in plain words, that the data files have problems (or the shared store does
+    not answer) and what is shown instead."""
+    if state.store_unavailable is not None:  # the reason is in the server's log
+        if state.dataset is not None:
+            st.warning(paragraphs(t("shell.store_unavailable_showing_last")))
+        else:
+            st.error(paragraphs(t("shell.store_unavailable_nothing_to_show")))
     errors = [p for p in state.problems if p.severity is not Severity.WARNING]
     if not errors:
         return
