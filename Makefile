@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
+POSTGRES_STAMP := $(VENV)/.installed-postgres
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help install run check test lint format system-deps bench clean
+.PHONY: help install run cluster check test lint format system-deps bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,12 +23,19 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	touch $@
 
+$(POSTGRES_STAMP): $(APP_STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --editable '.[postgres]'
+	touch $@
+
 install: $(APP_STAMP)  ## Create .venv and install the app
 
 run: install  ## Install, then serve the app on the shipped data at http://127.0.0.1:8501
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-system-deps:  ## Install what the tests need from Debian (chromium, a CJK font, PostgreSQL)
+cluster: $(POSTGRES_STAMP) system-deps  ## PostgreSQL, two servers and nginx on 127.0.0.1 (http://127.0.0.1:8080); Ctrl-C stops all
+	$(BIN)/python -m scripts.cluster --port 8080
+
+system-deps:  ## Install what the tests need from Debian (chromium, a CJK font, PostgreSQL, nginx)
 	./scripts/install-system-deps.sh
 
 lint: $(TEST_STAMP)  ## ruff: lint and formatting

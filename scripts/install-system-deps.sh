@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when they are missing: Chromium for the browser
-# tests, a CJK font so Chinese text renders, and PostgreSQL for the store's tests (the tests
-# start their own server; the package's own is never started). Safe to run every time.
+# tests, a CJK font so Chinese text renders, PostgreSQL and nginx for the store's and the local
+# cluster's tests (the tests start their own servers on 127.0.0.1; the packages' own are never
+# started). Safe to run every time.
 set -euo pipefail
 
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi" || packages+=(fonts-wqy-microhei fontconfig)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql)
+[ -x /usr/sbin/nginx ] || packages+=(nginx-light)
 
 if [ ${#packages[@]} -eq 0 ]; then
     exit 0
