@@ -31,3 +31,8 @@ fi
 echo "Installing ${packages[*]} from Debian…"
 "${sudo[@]}" apt-get update -q
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${packages[@]}"
+# Where services start on install, nginx's own would now answer on port 80: the tests and the
+# local cluster run their own, on 127.0.0.1 only.
+if [[ " ${packages[*]} " == *" nginx-light "* ]] && pgrep -x nginx >/dev/null; then
+    "${sudo[@]}" service nginx stop || true
+fi
