@@ -31,18 +31,38 @@ SERVERS = 2
 START_TIMEOUT_SECONDS = 60
 
 
-def nginx_config(listen: int, upstream_ports: list[int], logs: Path, run: Path) -> str:
-    """The shipped nginx configuration with this cluster's addresses and folders."""
-    upstreams = "\n".join(f"        server 127.0.0.1:{port};" for port in upstream_ports)
+def nginx_config(listen: str, upstreams: list[str], logs: Path, run: Path) -> str:
+    """The shipped nginx configuration with these addresses ("host:port") and folders."""
+    servers = "\n".join(f"        server {address};" for address in upstreams)
     text = NGINX_TEMPLATE.read_text(encoding="utf-8")
     for placeholder, value in {
-        "@LISTEN@": f"127.0.0.1:{listen}",
-        "@UPSTREAMS@": upstreams,
+        "@LISTEN@": listen,
+        "@UPSTREAMS@": servers,
         "@LOGS@": str(logs),
         "@RUN@": str(run),
     }.items():
         text = text.replace(placeholder, value)
     return text
+
+
+def server_command(address: str, port: int) -> list[str]:
+    """How each dashboard server is started (from the repository's folder): the same here, in
+    docs/deploy/Dockerfile and on the council's machines."""
+    return [
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
+
+
+# What every server is given besides its own settings (see server_environment).
+SHARED_SETTINGS = ("PARTNERSHIP_STORE", "STREAMLIT_SERVER_COOKIE_SECRET")
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -117,9 +137,9 @@ class Cluster:
         (self.folder / "postgres").mkdir(exist_ok=True)
         self.postgres.start()
         self._fill_store()
-        cookie_secret = self._cookie_secret()
+        self._cookie_secret()  # made once, before any server reads it
         for number, port in enumerate(self.server_ports):
-            self.servers.append(self._start_server(number, port, cookie_secret))
+            self.servers.append(self._start_server(number, port))
         for number, (url, process) in enumerate(zip(self.server_urls, self.servers, strict=True)):
             _wait_until_healthy(f"{url}/_stcore/health", process, self.server_log(number))
         self._start_nginx()
@@ -144,23 +164,11 @@ class Cluster:
             **self.environment,
         }
 
-    def _start_server(self, number: int, port: int, cookie_secret: str) -> subprocess.Popen:
+    def _start_server(self, number: int, port: int) -> subprocess.Popen:
         log = self.server_log(number).open("w")
         self._logs.append(log)
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO / "app.py"),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-            ],
+            [sys.executable, "-m", *server_command("127.0.0.1", port)],
             cwd=REPO,
             env=self.server_environment(),
             stdout=log,
@@ -181,7 +189,8 @@ class Cluster:
             nobody = pwd.getpwnam("nobody")
             os.chown(run, nobody.pw_uid, nobody.pw_gid)
         config = prefix / "nginx.conf"
-        config.write_text(nginx_config(self.port, self.server_ports, logs, run))
+        upstreams = [f"127.0.0.1:{port}" for port in self.server_ports]
+        config.write_text(nginx_config(f"127.0.0.1:{self.port}", upstreams, logs, run))
         output = (logs / "nginx.out").open("w")
         self._logs.append(output)
         self.nginx = subprocess.Popen(
