@@ -26,6 +26,7 @@ SECTIONS = (
     "## 5. Memory",
     "## 6. Concurrent viewers",
     "## 7. Remembered views against their budget",
+    "## 8. Loading from PostgreSQL",
 )
 
 

@@ -288,6 +288,38 @@ def validation_throughput(data_dir: Path, repeats: int) -> Comparison:
     return comparison
 
 
+def store_load(data_dir: Path, repeats: int) -> Comparison:
+    """8. The same data read and checked from PostgreSQL (a version's files in one query, then
+    the loader) against from its folder, alternating, in this process. `ours` is PostgreSQL's,
+    `reference` the folder's."""
+    from components.loader import load_dataset
+    from components.postgres_store import PostgresStore
+    from scripts.local_postgres import LocalPostgres
+
+    comparison = Comparison(str(data_dir.name))
+    with LocalPostgres() as server:
+        store = PostgresStore(server.url)
+        store.import_folder(data_dir)
+        number = store.current_number()
+
+        def timed(load) -> float:
+            started = time.perf_counter()
+            result = load()
+            elapsed = time.perf_counter() - started
+            if not result.ok:
+                raise RuntimeError(f"the data did not load: {result.problems[:3]}")
+            return elapsed
+
+        timed(lambda: store.load(number))  # the database's first read fills its own caches
+        _alternate(
+            repeats,
+            lambda: timed(lambda: store.load(number)),
+            lambda: timed(lambda: load_dataset(data_dir)),
+            comparison,
+        )
+    return comparison
+
+
 @dataclass
 class ViewersResult:
     single_ms: list[float]

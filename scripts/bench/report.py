@@ -23,6 +23,8 @@ VIEW_MEMORY_SLACK = 1.5
 # Allocator noise: a few MB up or down across dozens of reruns is not a leak.
 LEAK_TOLERANCE_MB = 20
 VIEWERS_GOAL = 3
+# Loading a version from PostgreSQL, against from the folder (the deployment issue's goal).
+STORE_LOAD_GOAL = 1.5
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Results:
     coverage: Coverage | None = None
     viewers: ViewersResult | None = None
     view_memory: ViewMemory | None = None
+    store_load: Comparison | None = None
     total_s: float = 0.0
 
 
@@ -420,16 +423,50 @@ def _summary(results: Results) -> list[str]:
                 _view_memory_ok(m),
             )
         )
+    load = results.store_load
+    if load is not None:
+        rows.append(
+            (
+                f"Load from PostgreSQL: ≤ {STORE_LOAD_GOAL}x the folder",
+                f"{load.ratio:.2f}x",
+                load.ratio <= STORE_LOAD_GOAL,
+            )
+        )
     lines = ["## Summary", "", "| Goal | Measured | |", "|---|---|---|"]
     lines += [f"| {goal} | {measured} | {verdict(ok)} |" for goal, measured, ok in rows]
     lines.append("")
     return lines
 
 
+def _store_load(results: Results) -> list[str]:
+    c = results.store_load
+    if c is None:
+        return []
+    values = results.large_rows.get("indicator_values", 0)
+    return [
+        "## 8. Loading from PostgreSQL",
+        "",
+        "With several servers the data lives in PostgreSQL (`PARTNERSHIP_STORE`, docs/deploy.md). "
+        f"The large data ({values:,} indicator values) is moved into a PostgreSQL started for "
+        "the run, then read and checked from it (a version's files in one query, then the same "
+        f"loader) and from its folder, {results.settings.repeats} times each, "
+        f"alternating, in one process. Goal: at most {STORE_LOAD_GOAL}x the folder's time.",
+        "",
+        "| PostgreSQL (median) | Folder (median) | Samples, s (PostgreSQL; folder) | Ratio "
+        "| Goal |",
+        "|---:|---:|---|---:|---|",
+        f"| {c.ours_median:.2f} s | {c.reference_median:.2f} s | {_samples(c.ours, 's')}; "
+        f"{_samples(c.reference, 's')} | {c.ratio:.2f}x | "
+        f"{verdict(c.ratio <= STORE_LOAD_GOAL)} |",
+        "",
+    ]
+
+
 def write_report(results: Results, out: Path) -> None:
     lines = _header(results) + _summary(results)
     lines += _page_ready(results) + _reruns(results) + _cold_start(results)
     lines += _validation(results) + _viewers(results) + _view_memory(results)
+    lines += _store_load(results)
     if ANALYSIS.exists() and not results.settings.smoke:
         lines += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -163,6 +163,8 @@ def run(settings: Settings, out: Path, work_dir: Path) -> Results:
     results.validation = measure.validation_throughput(large, settings.validation_repeats)
     log(f"remembered views against their budget ({VIEW_BUDGET_MB} MB), large data")
     results.view_memory = view_memory(large, VIEW_BUDGET_MB)
+    log("loading from PostgreSQL against from the folder, large data")
+    results.store_load = measure.store_load(large, settings.repeats)
     log("seeded errors: every problem Frictionless reports must be ours too")
     seeded_source = work_dir / "seeded-source"
     write_sample(seeded_source, settings.seeded_scale)
