@@ -88,6 +88,7 @@ class Cluster:
         data_dir: Path | None = None,
         servers: int = SERVERS,
         environment: dict[str, str] | None = None,
+        server_environments: dict[int, dict[str, str]] | None = None,
     ) -> None:
         self.temporary = folder is None
         self.folder = Path(folder or tempfile.mkdtemp(prefix="partnership-cluster-")).resolve()
@@ -95,6 +96,8 @@ class Cluster:
         self.data_dir = Path(data_dir or REPO / "data")
         self.server_ports = [free_port() for _ in range(servers)]
         self.environment = environment or {}
+        # Settings for one server only (the tests' crash switch), by its number.
+        self.server_environments = server_environments or {}
         self.postgres = LocalPostgres(self.folder / "postgres", self._postgres_port())
         self.servers: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
@@ -155,13 +158,14 @@ class Cluster:
     def server_log(self, number: int) -> Path:
         return self.folder / f"server-{number}.log"
 
-    def server_environment(self) -> dict[str, str]:
+    def server_environment(self, number: int = 0) -> dict[str, str]:
         return {
             **os.environ,
             "PARTNERSHIP_STORE": self.postgres.url,
             # The same secret on every server, so a signed-in cookie is valid on all of them.
             "STREAMLIT_SERVER_COOKIE_SECRET": self._cookie_secret(),
             **self.environment,
+            **self.server_environments.get(number, {}),
         }
 
     def _start_server(self, number: int, port: int) -> subprocess.Popen:
@@ -170,7 +174,7 @@ class Cluster:
         return subprocess.Popen(
             [sys.executable, "-m", *server_command("127.0.0.1", port)],
             cwd=REPO,
-            env=self.server_environment(),
+            env=self.server_environment(number),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
