@@ -289,7 +289,7 @@ class PostgresStore:
         `expected` is the fingerprint the change was checked against; when the current version's
         files differ from it, DataChangedError is raised and nothing is written.
         """
-        self._check_names(changed)
+        publishing.check_change(changed, self.contract)
         with self._transaction() as connection:
             connection.execute(
                 f"SET LOCAL lock_timeout = '{int(publishing.LOCK_TIMEOUT_SECONDS * 1000)}ms'"
@@ -359,14 +359,6 @@ class PostgresStore:
             expected=expected,
             restores=number,
         )
-
-    def _check_names(self, changed: dict[str, bytes]) -> None:
-        if not changed:
-            raise PublishError("The change is empty: the files are the same as the current data.")
-        known = {table.filename for table in self.contract.tables}
-        unknown = sorted(set(changed) - known)
-        if unknown:
-            raise PublishError(f"Not data files of the contract: {', '.join(unknown)}.")
 
     def _fingerprint_stored(self, connection: psycopg.Connection, number: int) -> dict[str, str]:
         return dict(

@@ -510,6 +510,16 @@ def _publish_locked(
     return meta
 
 
+def check_change(changed: dict[str, bytes], contract: Contract) -> None:
+    """Refuse an empty change, or one naming files the contract does not know."""
+    if not changed:
+        raise PublishError("The change is empty: the files are the same as the current data.")
+    known = {table.filename for table in contract.tables}
+    unknown = sorted(set(changed) - known)
+    if unknown:
+        raise PublishError(f"Not data files of the contract: {', '.join(unknown)}.")
+
+
 def publish(
     data_dir: Path | str,
     changed: dict[str, bytes],
@@ -525,13 +535,8 @@ def publish(
     `expected` is the fingerprint the change was checked against; when any file differs now,
     DataChangedError is raised and nothing is written.
     """
-    if not changed:
-        raise PublishError("The change is empty: the files are the same as the current data.")
     contract = contract or load_contract()
-    known = {table.filename for table in contract.tables}
-    unknown = sorted(set(changed) - known)
-    if unknown:
-        raise PublishError(f"Not data files of the contract: {', '.join(unknown)}.")
+    check_change(changed, contract)
     data_dir = Path(data_dir)
     with data_lock(data_dir):
         return _publish_locked(

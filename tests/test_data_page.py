@@ -43,6 +43,17 @@ def _frames(app: AppTest, column: str) -> list:
     return [frame for frame in tables if column in frame.columns]
 
 
+def roll_back(app: AppTest, number: int) -> None:
+    """Choose version `number` in the history, confirm, and roll back to it."""
+    app.selectbox(key="data_history_version").set_value(number)
+    app.run()
+    app.checkbox(key="data_confirm_rollback").check()
+    app.run()
+    app.button(key="data_rollback").click()
+    app.run()
+    assert not app.exception
+
+
 def _texts(elements) -> list[str]:
     return [element.value for element in elements]
 
@@ -147,13 +158,7 @@ def test_editor_uploads_previews_applies_and_rolls_back(monkeypatch, data_dir):
     assert any(NEW_TITLE in header.value.replace("\\", "") for header in overview.subheader)
 
     # Roll back to version 1: the file is byte-identical to the original, recorded as version 3.
-    app.selectbox(key="data_history_version").set_value(1)
-    app.run()
-    app.checkbox(key="data_confirm_rollback").check()
-    app.run()
-    app.button(key="data_rollback").click()
-    app.run()
-    assert not app.exception
+    roll_back(app, 1)
     assert (data_dir.path / "agreements.csv").read_bytes() == original
     assert [(v.number, v.kind, v.restores) for v in history(data_dir.path)][-1] == (
         3,

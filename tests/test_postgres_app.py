@@ -15,7 +15,14 @@ from components.i18n import translate
 from components.postgres_store import PostgresStore
 from scripts.local_postgres import LocalPostgres
 from tests.conftest import DataDir, open_app
-from tests.test_data_page import PASSWORD, _agreements_csv, _button, _sign_in, _texts
+from tests.test_data_page import (
+    PASSWORD,
+    _agreements_csv,
+    _button,
+    _sign_in,
+    _texts,
+    roll_back,
+)
 
 DATABASE_TITLE = "Memorandum of Understanding, as kept in the database"
 NEWER_TITLE = "Memorandum of Understanding, published through another server"
@@ -152,13 +159,7 @@ def test_the_data_page_publishes_into_the_database_and_rolls_back(
     assert [(v.number, v.who) for v in on_postgres.history()] == [(1, ""), (2, "alice")]
     assert (data_dir.path / "agreements.csv").read_bytes() == folder_before
 
-    app.selectbox(key="data_history_version").set_value(1)
-    app.run()
-    app.checkbox(key="data_confirm_rollback").check()
-    app.run()
-    app.button(key="data_rollback").click()
-    app.run()
-    assert not app.exception
+    roll_back(app, 1)
     assert [(v.number, v.kind, v.restores) for v in on_postgres.history()][-1] == (3, "rollback", 1)
     assert on_postgres.version_files(3) == on_postgres.version_files(1)
 
