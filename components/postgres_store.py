@@ -80,6 +80,11 @@ CREATE TABLE IF NOT EXISTS partnership_current (
 """
 
 
+# The databases whose tables this process has made sure of: a page opens a store on every
+# rerun, and the check (an advisory lock and the CREATE IF NOT EXISTS) is needed once.
+_SCHEMA_READY: set[str] = set()
+
+
 class EmptyStoreError(PublishError):
     """The store holds no version yet: a folder's data must be moved into it first."""
 
@@ -94,7 +99,6 @@ class PostgresStore:
     def __init__(self, url: str, contract: Contract | None = None) -> None:
         self.url = url
         self.contract = contract or load_contract()
-        self._schema_ready = False
 
     # Connections ------------------------------------------------------------------------------
 
@@ -105,7 +109,7 @@ class PostgresStore:
         does not answer (or stops answering), each with a message for the page."""
         try:
             with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
-                if not self._schema_ready:
+                if self.url not in _SCHEMA_READY:
                     self._create_schema(connection)
                 with connection.transaction():
                     yield connection
@@ -135,7 +139,7 @@ class PostgresStore:
                     f"The database was set up by a newer version of the dashboard (schema "
                     f"{found[0]}, this one knows {SCHEMA_VERSION}). Upgrade this server."
                 )
-        self._schema_ready = True
+        _SCHEMA_READY.add(self.url)
 
     # Reading ----------------------------------------------------------------------------------
 
