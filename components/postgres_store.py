@@ -267,12 +267,12 @@ class PostgresStore:
                 raise PublishError(f"There is no version {number}.")
         return files
 
-    def _fingerprint(self, connection: psycopg.Connection, number: int) -> dict[str, str]:
-        stored = dict(
-            connection.execute(
-                "SELECT name, sha256 FROM partnership_version_file WHERE version = %s", (number,)
-            ).fetchall()
-        )
+    def _fingerprint(
+        self, connection: psycopg.Connection, number: int, stored: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        """Every contract file's digest in version `number` (of empty content when it has
+        none); `stored` is that version's own digests when already read."""
+        stored = self._stored_digests(connection, number) if stored is None else stored
         empty = digest(b"")
         return {table.filename: stored.get(table.filename, empty) for table in self.contract.tables}
 
@@ -299,8 +299,9 @@ class PostgresStore:
                 f"SET LOCAL lock_timeout = '{int(publishing.LOCK_TIMEOUT_SECONDS * 1000)}ms'"
             )
             base = self._current(connection, lock=True)
+            files = self._stored_digests(connection, base)
             if expected is not None:
-                now = self._fingerprint(connection, base)
+                now = self._fingerprint(connection, base, files)
                 moved = sorted(name for name, sha in expected.items() if now.get(name) != sha)
                 if moved:
                     raise DataChangedError(
@@ -309,7 +310,6 @@ class PostgresStore:
                         + f", now version {base}). Upload or check the change again to "
                         "see it against the current data."
                     )
-            files = self._fingerprint_stored(connection, base)
             new = {name: digest(data) for name, data in changed.items()}
             if all(files.get(name) == sha for name, sha in new.items()):
                 raise PublishError(
@@ -364,7 +364,8 @@ class PostgresStore:
             restores=number,
         )
 
-    def _fingerprint_stored(self, connection: psycopg.Connection, number: int) -> dict[str, str]:
+    def _stored_digests(self, connection: psycopg.Connection, number: int) -> dict[str, str]:
+        """File name -> sha256 of the files version `number` has."""
         return dict(
             connection.execute(
                 "SELECT name, sha256 FROM partnership_version_file WHERE version = %s", (number,)
