@@ -58,10 +58,37 @@ PAGE_READY_SCRIPT = """
       && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas')
       && drawn('[data-testid="stVegaLiteChart"]', 'canvas, svg');
   };
-  const check = () => {
-    if (window.__pageReadyMs === undefined && ready()) {
-      window.__pageReadyMs = performance.now();
+  // When each element was first complete (present, not a skeleton, its chart drawn), so the
+  // report can say which elements of a page come later than the same elements of its floor.
+  const elementDone = new WeakMap();
+  const CONTAINER = '[data-testid="stElementContainer"]';
+  const kindOf = (el) => {
+    const inner = el.querySelector('[data-testid]');
+    return inner ? inner.getAttribute('data-testid') : 'empty';
+  };
+  const complete = (el) => {
+    for (const skeleton of el.querySelectorAll('[data-testid="stSkeleton"]')) {
+      if (visible(skeleton)) return false;
     }
+    const kind = kindOf(el);
+    if (kind === 'stPlotlyChart') return el.querySelector('.main-svg') !== null;
+    if (kind === 'stDeckGlJsonChart') return el.querySelector('canvas') !== null;
+    return kind !== 'empty';
+  };
+  const timeElements = () => {
+    const now = performance.now();
+    for (const el of document.querySelectorAll(CONTAINER)) {
+      if (!elementDone.has(el) && complete(el)) elementDone.set(el, now);
+    }
+  };
+  window.__elementTimes = () => [...document.querySelectorAll(CONTAINER)].map((el) => ({
+    area: el.closest('[data-testid="stSidebar"]') ? 'sidebar' : 'main',
+    kind: kindOf(el), ms: elementDone.has(el) ? elementDone.get(el) : null,
+  }));
+  const check = () => {
+    if (window.__pageReadyMs !== undefined) return;
+    timeElements();
+    if (ready()) window.__pageReadyMs = performance.now();
   };
   const observer = new MutationObserver((records) => {
     for (const record of records) {
@@ -92,6 +119,71 @@ PAGE_READY_SCRIPT = """
 """
 
 
+# "Page changed", for a click on the sidebar's navigation, timed inside the page from the click:
+# the new page's script has run (state seen `running`, or the main block emptied and drawn again,
+# or a new non-empty title: the main block is cleared at the click, so an empty title is not
+# a new one), nothing is left stale, no skeleton is showing and every visible chart is drawn.
+NAVIGATION_SCRIPT = """
+() => {
+  window.__navStartMs = undefined;
+  window.__navReadyMs = undefined;
+  const STATE = 'data-test-script-state';
+  const MAIN = '[data-testid="stMainBlockContainer"]';
+  const visible = (el) => el.getClientRects().length > 0;
+  const heading = () => {
+    const h1 = document.querySelector(MAIN + ' h1');
+    return h1 ? h1.textContent.trim() : '';
+  };
+  const headingBefore = heading();
+  const hasContent = () => document.querySelector(MAIN + ' [data-testid="stElementContainer"]');
+  let sawRunning = false, sawEmpty = false;
+  const drawn = (selector, inner) => {
+    for (const el of document.querySelectorAll(selector)) {
+      if (visible(el) && !el.querySelector(inner)) return false;
+    }
+    return true;
+  };
+  const ready = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    const state = app.getAttribute(STATE);
+    if (state === 'running') sawRunning = true;
+    if (!hasContent()) sawEmpty = true;
+    const changed = sawRunning || (sawEmpty && hasContent())
+      || (heading() !== '' && heading() !== headingBefore);
+    const skeleton = [...document.querySelectorAll('[data-testid="stSkeleton"]')].some(visible);
+    return changed && state === 'notRunning' && hasContent() && !skeleton
+      && !document.querySelector('[data-stale="true"]')
+      && drawn('[data-testid="stPlotlyChart"]', '.main-svg')
+      && drawn('[data-testid="stDeckGlJsonChart"]', 'canvas');
+  };
+  const check = () => {
+    if (window.__navStartMs === undefined || window.__navReadyMs !== undefined) return;
+    if (ready()) {
+      window.__navReadyMs = performance.now();
+      observer.disconnect();
+      clearInterval(timer);
+    }
+  };
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes' && record.attributeName === STATE
+          && record.oldValue === 'running') sawRunning = true;
+    }
+    check();
+  });
+  document.addEventListener('click', (event) => {
+    if (event.target.closest('[data-testid="stSidebarNav"] a')) {
+      window.__navStartMs = performance.now();
+      observer.observe(document, {subtree: true, childList: true, attributes: true,
+                                  attributeOldValue: true, attributeFilter: [STATE]});
+    }
+  }, {capture: true, once: true});
+  const timer = setInterval(check, 50);
+}
+"""
+
+
 class PageFailed(Exception):
     """The page showed an exception instead of its content."""
 
@@ -119,9 +211,30 @@ class Browser:
         self._playwright.stop()
 
 
+class ReceivedBytes:
+    """What a tab's websocket has received from the server so far, in bytes: what the page's
+    messages weigh (its elements and their data)."""
+
+    def __init__(self, page) -> None:
+        self.total = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self._add))
+
+    def _add(self, payload) -> None:
+        self.total += len(payload)
+
+
+RECEIVED: dict[int, ReceivedBytes] = {}
+
+
+def received_bytes(page) -> int:
+    return RECEIVED[id(page)].total
+
+
 def start_navigation(context, url: str, timeout_ms: float):
     """Open a new tab on `url` and return as soon as the navigation has been committed."""
     page = context.new_page()
+    RECEIVED[id(page)] = ReceivedBytes(page)
+    page.on("close", lambda closed: RECEIVED.pop(id(closed), None))
     # Clicks and look-ups fail fast; waits for page ready pass their own, longer timeout.
     page.set_default_timeout(10_000)
     page.goto(url, wait_until="commit", timeout=timeout_ms)
@@ -137,18 +250,46 @@ def ready_ms(page, timeout_ms: float) -> float:
     except PlaywrightTimeout:
         blockers = page.evaluate("window.__pageBlockers && window.__pageBlockers()")
         raise PageFailed(f"not ready after {timeout_ms / 1000:.0f} s: {blockers}") from None
-    exceptions = page.locator('[data-testid="stException"]')
-    if exceptions.count():
-        raise PageFailed(f"shows an exception: {exceptions.first.inner_text()[:200]!r}")
+    _raise_on_exception(page)
     return float(page.evaluate("window.__pageReadyMs"))
 
 
 def page_ready_ms(context, url: str, timeout_ms: float) -> float:
+    return page_ready_sample(context, url, timeout_ms)[0]
+
+
+def page_ready_sample(context, url: str, timeout_ms: float) -> tuple[float, list[dict], int]:
+    """Page ready (ms), when each element was complete ([{area, kind, ms}] in page order) and
+    the bytes the server sent until then."""
     page = start_navigation(context, url, timeout_ms)
     try:
-        return ready_ms(page, timeout_ms)
+        ms = ready_ms(page, timeout_ms)
+        return ms, page.evaluate("window.__elementTimes()"), received_bytes(page)
     finally:
         page.close()
+
+
+def _raise_on_exception(page) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    if exceptions.count():
+        raise PageFailed(f"shows an exception: {exceptions.first.inner_text()[:200]!r}")
+
+
+def navigation_ms(page, link: int, timeout_ms: float) -> float:
+    """Click the `link`-th entry of the sidebar's navigation (in the app's page order) and return
+    the milliseconds from the click until the new page is ready (see NAVIGATION_SCRIPT)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate(NAVIGATION_SCRIPT)
+    page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+    try:
+        page.wait_for_function("window.__navReadyMs !== undefined", timeout=timeout_ms, polling=50)
+    except PlaywrightTimeout:
+        raise PageFailed(
+            f"the page reached by link {link} not ready after {timeout_ms / 1000:.0f} s"
+        ) from None
+    _raise_on_exception(page)
+    return float(page.evaluate("window.__navReadyMs - window.__navStartMs"))
 
 
 def wait_script_finished(page, timeout_ms: float) -> None:

@@ -8,6 +8,7 @@ Usage: python -m scripts.bench.timed_server LOG run app.py ...
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -38,9 +39,30 @@ def install(log_path: str) -> None:
     script_runner.exec_func_with_error_handling = timed
 
 
+def draw_decks_as_images() -> None:
+    """`BENCH_DECKS_AS_IMAGE=1`: every pydeck chart is drawn as a still image of its size, so the
+    bench can tell what the maps' WebGL costs the browser from what the rest of the page does."""
+    import io
+
+    import streamlit as st
+    from PIL import Image
+    from streamlit.delta_generator import DeltaGenerator
+
+    def image(self, deck=None, *, height=None, width=None, **_ignored):
+        size = (int(width) if isinstance(width, int) else 460, int(height or 460))
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (214, 222, 230)).save(buffer, format="PNG")
+        return self.image(buffer.getvalue())
+
+    DeltaGenerator.pydeck_chart = image
+    st.pydeck_chart = lambda *args, **kwargs: image(st._main, *args, **kwargs)
+
+
 def main() -> None:
     log_path, *streamlit_args = sys.argv[1:]
     install(log_path)
+    if os.environ.get("BENCH_DECKS_AS_IMAGE") == "1":
+        draw_decks_as_images()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *streamlit_args]

@@ -1,0 +1,112 @@
+"""2. Moving through the app: sidebar clicks from the Overview and from the Map, in fresh tabs,
+ours against the same clicks in the floor app; and, for the clicks that touch the Map, ours with
+the decks drawn as still images, to tell the maps' WebGL from the rest of the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Error as PlaywrightError
+
+from components.app_pages import APP_PAGES, MAP, OVERVIEW, AppPage
+from scripts.bench import browser as chromium
+from scripts.bench.measurements import Comparison, median
+from scripts.bench.servers import Server
+
+ORIGINS = (OVERVIEW, MAP)
+
+
+@dataclass
+class Click(Comparison):
+    """One sidebar click (origin → target): ours against the floor's, in ms; for clicks that
+    touch the Map also ours with still images in place of the decks."""
+
+    origin: str = ""
+    target: str = ""
+    decks_as_image: list[float] = field(default_factory=list)
+    # Our server's script time for each click (ms), from its timing log.
+    ours_script_ms: list[float] = field(default_factory=list)
+    # What the server sent the tab for the click, ours and the floor's (bytes).
+    ours_bytes: list[float] = field(default_factory=list)
+    floor_bytes: list[float] = field(default_factory=list)
+
+    @property
+    def image_median(self) -> float:
+        return median(self.decks_as_image)
+
+    @property
+    def touches_map(self) -> bool:
+        return MAP.url_path in (self.origin, self.target)
+
+
+def _click_ms(
+    context, server: Server, origin: AppPage, target: AppPage, timeout_ms
+) -> tuple[float, float, int]:
+    """Open `origin` in a fresh tab, wait until it is ready, click `target` in the sidebar:
+    the click's ms until ready, the script time (ms) the server logged for it and the bytes
+    the server sent the tab for it."""
+    page = chromium.start_navigation(context, f"{server.url}/{origin.address}", timeout_ms)
+    try:
+        chromium.ready_ms(page, timeout_ms)
+        before, bytes_before = len(server.runs()), chromium.received_bytes(page)
+        ms = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms)
+        script_ms = sum(run["ms"] for run in server.runs()[before:])
+        return ms, script_ms, chromium.received_bytes(page) - bytes_before
+    finally:
+        page.close()
+
+
+def clicks(
+    browser: chromium.Browser,
+    ours: Server,
+    floor: Server,
+    images: Server | None,
+    repeats: int,
+    timeout_ms: float,
+    warm_up: bool = True,
+) -> list[Click]:
+    """Every page reached from each origin; the sides take turns going first."""
+    contexts = {"ours": browser.context(), "floor": browser.context()}
+    servers = {"ours": ours, "floor": floor}
+    if images is not None:
+        contexts["images"], servers["images"] = browser.context(), images
+    try:
+        if warm_up:
+            # Each page once in each browser: caches filled on both sides of the wire, as for a
+            # councillor who has opened the dashboard before.
+            for side, context in contexts.items():
+                for page in APP_PAGES:
+                    chromium.page_ready_ms(
+                        context, f"{servers[side].url}/{page.address}", timeout_ms
+                    )
+        results = []
+        for origin in ORIGINS:
+            for target in APP_PAGES:
+                if target is origin:
+                    continue
+                click = Click(f"{origin.url_path} → {target.url_path}")
+                click.origin, click.target = origin.url_path, target.url_path
+                results.append(click)
+                samples = {"ours": click.ours, "floor": click.reference}
+                if images is not None and click.touches_map:
+                    samples["images"] = click.decks_as_image
+                sides = list(samples)
+                try:
+                    for repeat in range(repeats):
+                        shift = repeat % len(sides)
+                        for side in sides[shift:] + sides[:shift]:
+                            ms, script_ms, sent = _click_ms(
+                                contexts[side], servers[side], origin, target, timeout_ms
+                            )
+                            samples[side].append(ms)
+                            if side == "ours":
+                                click.ours_script_ms.append(script_ms)
+                                click.ours_bytes.append(sent)
+                            elif side == "floor":
+                                click.floor_bytes.append(sent)
+                except (chromium.PageFailed, PlaywrightError) as error:
+                    click.error = str(error).splitlines()[0]
+        return results
+    finally:
+        for context in contexts.values():
+            context.close()
