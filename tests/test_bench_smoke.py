@@ -11,7 +11,7 @@ import pytest
 
 from components.app_pages import APP_PAGES
 from components.sample import write_sample
-from scripts.bench.measurements import Comparison, p95, routed_pages
+from scripts.bench.measurements import Comparison, PageReady, p95, routed_pages
 from scripts.bench.seeded_errors import check_coverage
 from tests.conftest import REPO
 
@@ -19,14 +19,15 @@ SECTIONS = (
     "## Machine",
     "## How to reproduce",
     "## Summary",
-    "## 1. Page ready in a real browser",
-    "## 2. Rerun cost",
-    "## 3. Cold start",
-    "## 4. Validation throughput",
-    "## 5. Memory",
-    "## 6. Concurrent viewers",
-    "## 7. Remembered views against their budget",
-    "## 8. Loading from PostgreSQL",
+    "## 1. Page ready against an element-matched floor",
+    "## 2. Moving through the app",
+    "## 3. Capacity",
+    "## 4. Rerun cost",
+    "## 5. Cold start",
+    "## 6. Validation throughput",
+    "## 7. Memory",
+    "## 8. Remembered views against their budget",
+    "## 9. Loading from PostgreSQL",
 )
 
 
@@ -43,6 +44,35 @@ def test_p95_and_ratio():
     assert p95([float(v) for v in range(1, 21)]) == 19.0
     assert p95([5.0]) == 5.0
     assert Comparison("x", ours=[2.0, 4.0, 9.0], reference=[1.0, 2.0, 3.0]).ratio == 2.0
+
+
+def _element(area: str, kind: str, ms: float | None) -> dict:
+    return {"area": area, "kind": kind, "ms": ms}
+
+
+def test_late_elements_pair_ours_with_the_floors_by_kind_and_place():
+    """The second plotly chart of ours is set against the floor's second, not its first; only
+    elements complete after the floor's page was ready are named, furthest behind first."""
+    ours = [
+        _element("sidebar", "stRadio", 300.0),
+        _element("main", "stPlotlyChart", 900.0),
+        _element("main", "stPlotlyChart", 1500.0),
+        _element("main", "stDataFrame", 1100.0),
+        _element("main", "stExpander", None),  # never complete: not named
+    ]
+    floor = [
+        _element("sidebar", "stRadio", 250.0),
+        _element("main", "stPlotlyChart", 700.0),
+        _element("main", "stPlotlyChart", 800.0),
+    ]
+    page = PageReady("progress", ours=[1500.0], reference=[1000.0])
+    page.ours_elements, page.reference_elements = [ours], [floor]
+    # The grid the floor lacks is furthest behind; the radio, ready before the floor's page, is
+    # not named.
+    assert page.late_elements() == [
+        ("data frame 1 (main)", 1100.0, None),
+        ("plotly chart 2 (main)", 1500.0, 800.0),
+    ]
 
 
 def test_every_error_frictionless_reports_is_ours_too(tmp_path):
@@ -73,4 +103,9 @@ def test_suite_runs_end_to_end_and_writes_the_report(tmp_path):
         assert section in report
     for route in routed_pages():
         assert f"| {route.url_path} |" in report
+        # Every page was reached by a sidebar click, from the Overview and from the Map.
+        for origin in ("overview", "map"):
+            if route.url_path != origin:
+                assert f"| {origin} → {route.url_path} |" in report
+    assert "**FAILED**" not in report
     assert re.search(r"busy for [\d.]+ s in all, of which our server used [\d.]+ s", report)

@@ -1,7 +1,10 @@
-"""The six measurements. Each runs ours and its reference in the same run, alternating."""
+"""Page ready, rerun cost, cold start, validation, memory and loading from PostgreSQL. Each runs
+ours and its reference in the same run, alternating (navigation.py and capacity.py hold the
+other two)."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
@@ -78,76 +81,149 @@ def _alternate(repeats: int, measure_ours, measure_reference, comparison: Compar
             samples.append(measure())
 
 
+@dataclass
+class PageReady(Comparison):
+    """Page ready of one page of ours against its floor, with what each side's samples saw: the
+    script time the server logged and when each element was complete (browser.py)."""
+
+    ours_script_ms: list[float] = field(default_factory=list)
+    reference_script_ms: list[float] = field(default_factory=list)
+    ours_elements: list[list[dict]] = field(default_factory=list)
+    reference_elements: list[list[dict]] = field(default_factory=list)
+    # What the server sent each visit's tab until page ready (bytes).
+    ours_bytes: list[float] = field(default_factory=list)
+    reference_bytes: list[float] = field(default_factory=list)
+
+    def late_elements(self, limit: int = 3) -> list[tuple[str, float, float | None]]:
+        """The elements of ours complete after the floor's page was ready, those furthest behind
+        the same element in the floor first: (element, ours ms, the floor's ms or None), each a
+        median. An element the floor does not have counts as furthest behind."""
+        ours, floor = (
+            _element_medians(self.ours_elements),
+            _element_medians(self.reference_elements),
+        )
+        late = [
+            (name, ms, floor.get(name)) for name, ms in ours.items() if ms > self.reference_median
+        ]
+
+        def behind(item: tuple[str, float, float | None]) -> float:
+            _, ms, floor_ms = item
+            return ms - (floor_ms if floor_ms is not None else 0.0)
+
+        return sorted(late, key=behind, reverse=True)[:limit]
+
+
+def _element_medians(samples: list[list[dict]]) -> dict[str, float]:
+    """{"plotly chart 2 (main)": median ms}: each element named by its kind and its place among
+    the page's elements of that kind, so ours and the floor's pair up."""
+    times: dict[str, list[float]] = {}
+    for elements in samples:
+        seen: dict[tuple[str, str], int] = {}
+        for element in elements:
+            kind = (element["area"], element["kind"])
+            seen[kind] = seen.get(kind, 0) + 1
+            if element["ms"] is None:
+                continue
+            name = f"{_kind_name(element['kind'])} {seen[kind]} ({element['area']})"
+            times.setdefault(name, []).append(element["ms"])
+    return {name: median(values) for name, values in times.items()}
+
+
+def _kind_name(test_id: str) -> str:
+    """stPlotlyChart -> plotly chart."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", test_id.removeprefix("st")).lower().split()
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    ours: Server
+    ours_url: str
+    reference: Server
+    reference_url: str
+
+
+def _measure_side(
+    comparison: PageReady, ours: bool, context, target: Target, timeout_ms: float
+) -> float:
+    """One visit of our page (or its floor's): page ready in ms; its script time and element
+    times kept in `comparison`."""
+    server, url = (
+        (target.ours, target.ours_url) if ours else (target.reference, target.reference_url)
+    )
+    before = len(server.runs())
+    ms, elements, sent = chromium.page_ready_sample(context, url, timeout_ms)
+    script_ms = sum(run["ms"] for run in server.runs()[before:])
+    if ours:
+        comparison.ours_script_ms.append(script_ms)
+        comparison.ours_elements.append(elements)
+        comparison.ours_bytes.append(sent)
+    else:
+        comparison.reference_script_ms.append(script_ms)
+        comparison.reference_elements.append(elements)
+        comparison.reference_bytes.append(sent)
+    return ms
+
+
 def page_ready(
     browser: chromium.Browser,
-    targets: list[tuple[str, str]],
-    reference: Server,
+    targets: list[Target],
     repeats: int,
     timeout_ms: float,
     warm_up: bool = True,
-) -> list[Comparison]:
-    """1. Page ready in the browser for each (label, address), against the title-only app."""
+) -> list[PageReady]:
+    """1. Page ready in the browser for each page of ours against its floor, alternating."""
     results = []
-    # The reference keeps one context (and so a warm browser cache) for the whole measurement.
-    reference_context = browser.context()
-    if warm_up:
-        chromium.page_ready_ms(reference_context, f"{reference.url}/", timeout_ms)
-    for label, url in targets:
-        # A fresh context per page of ours, so no page inherits another's browser-side state
+    for target in targets:
+        # A fresh context per page and side, so no page inherits another's browser-side state
         # (presentation mode remembers a hidden sidebar); its first visit warms its cache.
-        ours_context = browser.context()
-        comparison = Comparison(label)
+        contexts = browser.context(), browser.context()
+        comparison = PageReady(target.label)
         results.append(comparison)
+        ours = partial(_measure_side, comparison, True, contexts[0], target, timeout_ms)
+        floor = partial(_measure_side, comparison, False, contexts[1], target, timeout_ms)
         try:
-            # One unmeasured visit: the first run of a page fills its caches.
+            # One unmeasured visit each: the first run of a page fills its caches.
             if warm_up:
-                chromium.page_ready_ms(ours_context, url, timeout_ms)
-            _alternate(
-                repeats,
-                partial(chromium.page_ready_ms, ours_context, url, timeout_ms),
-                partial(chromium.page_ready_ms, reference_context, f"{reference.url}/", timeout_ms),
-                comparison,
-            )
+                chromium.page_ready_ms(contexts[0], target.ours_url, timeout_ms)
+                chromium.page_ready_ms(contexts[1], target.reference_url, timeout_ms)
+            _alternate(repeats, ours, floor, comparison)
         except (chromium.PageFailed, PlaywrightError) as error:
             comparison.error = str(error).splitlines()[0]
             comparison.ours.clear()
             comparison.reference.clear()
         finally:
-            ours_context.close()
-    reference_context.close()
+            for context in contexts:
+                context.close()
     return results
 
 
-def page_targets(server: Server, pages: list[AppPage]) -> list[tuple[str, str]]:
-    return [(route.url_path, f"{server.url}/{route.address}") for route in pages]
+def page_targets(ours: Server, floor: Server, pages: list[AppPage]) -> list[Target]:
+    return [
+        Target(
+            route.url_path,
+            ours,
+            f"{ours.url}/{route.address}",
+            floor,
+            f"{floor.url}/{route.address}",
+        )
+        for route in pages
+    ]
 
 
-# Streamlit's own floor for pages like ours (scripts/bench/floor_app.py), by BENCH_FLOOR.
-FLOORS = {
-    "sidebar": "title and a sidebar of our widget kinds",
-    "plotly": "title, that sidebar and one small plotly chart",
-}
+def floor_spec(data_dir: Path, work_dir: Path, name: str) -> Path:
+    """Every page's element tree on `data_dir` (floor_spec.py, in a process of its own)."""
+    out = work_dir / f"floor-{name}.json"
+    command = [sys.executable, "-m", "scripts.bench.floor_spec", str(data_dir), str(out)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"reading the pages' elements failed:\n{done.stderr[-3000:]}")
+    return out
 
 
-def floors(
-    browser: chromium.Browser,
-    reference: Server,
-    work_dir: Path,
-    repeats: int,
-    timeout_ms: float,
-    warm_up: bool = True,
-) -> list[Comparison]:
-    """Section 1's floors: the floor pages against the title-only app, measured the same way."""
-    targets, servers = [], []
-    try:
-        for name, label in FLOORS.items():
-            server = start(f"floor-{name}", FLOOR_APP, None, work_dir, {"BENCH_FLOOR": name})
-            servers.append(server)
-            targets.append((label, f"{server.url}/"))
-        return page_ready(browser, targets, reference, repeats, timeout_ms, warm_up)
-    finally:
-        for server in servers:
-            server.stop()
+def start_floor(spec: Path, work_dir: Path, name: str) -> Server:
+    return start(f"floor-{name}", FLOOR_APP, None, work_dir, {"BENCH_FLOOR_SPEC": str(spec)})
 
 
 def _wait_quiet(page, server: Server, timeout_ms: float, quiet_s: float = 0.6) -> None:
@@ -329,9 +405,6 @@ class ViewersResult:
     peak_rss_mb: float
     leak_rss_mb: list[float]
     leak_reruns: int
-    # The same tabs opening the title-only reference app: Streamlit's and Chromium's own floor.
-    reference_single_ms: list[float] = field(default_factory=list)
-    reference_concurrent_ms: list[float] = field(default_factory=list)
     # While the tabs of ours opened: wall-clock time, and the processor time the server and the
     # whole machine (server, browser and all) used in it.
     concurrent_wall_s: float = 0.0
@@ -341,10 +414,6 @@ class ViewersResult:
     @property
     def ratio(self) -> float:
         return p95(self.concurrent_ms) / median(self.single_ms)
-
-    @property
-    def reference_ratio(self) -> float:
-        return p95(self.reference_concurrent_ms) / median(self.reference_single_ms)
 
     @property
     def leak_growth_mb(self) -> float:
@@ -363,8 +432,8 @@ def viewers_and_memory(
     leak_reruns: int,
     timeout_ms: float,
 ) -> ViewersResult:
-    """5 and 6. One server with the large data: single-tab and N-tab page ready on the Overview,
-    resident memory with N viewers connected, and memory across repeated reruns."""
+    """7. One server with the large data: resident memory with N viewers connected (their tabs
+    opened at once, timed as in section 1) and across repeated reruns."""
     server = start("viewers", OUR_APP, data_dir, work_dir)
     try:
         url = f"{server.url}/"  # the Overview, the default page
@@ -399,9 +468,6 @@ def viewers_and_memory(
         peak = server.peak_rss_mb()
     finally:
         server.stop()
-    reference_single, reference_concurrent = _tabs(
-        browser, REFERENCE_APP, data_dir, work_dir, viewers, repeats, timeout_ms
-    )
     return ViewersResult(
         single_ms=single,
         concurrent_ms=concurrent,
@@ -410,36 +476,7 @@ def viewers_and_memory(
         peak_rss_mb=peak,
         leak_rss_mb=leak,
         leak_reruns=leak_reruns,
-        reference_single_ms=reference_single,
-        reference_concurrent_ms=reference_concurrent,
         concurrent_wall_s=wall_s,
         concurrent_server_cpu_s=server_cpu_s,
         concurrent_machine_cpu_s=machine_cpu_s,
     )
-
-
-def _tabs(
-    browser: chromium.Browser,
-    app: Path,
-    data_dir: Path,
-    work_dir: Path,
-    viewers: int,
-    repeats: int,
-    timeout_ms: float,
-) -> tuple[list[float], list[float]]:
-    """Page ready of one tab (median of `repeats`), then of `viewers` tabs opened at once."""
-    server = start("tabs", app, data_dir, work_dir)
-    try:
-        url = f"{server.url}/"
-        context = browser.context()
-        chromium.page_ready_ms(context, url, timeout_ms)
-        single = [chromium.page_ready_ms(context, url, timeout_ms) for _ in range(repeats)]
-        context.close()
-        contexts = [browser.context() for _ in range(viewers)]
-        pages = [chromium.start_navigation(c, url, timeout_ms) for c in contexts]
-        concurrent = [chromium.ready_ms(page, timeout_ms * 3) for page in pages]
-        for c in contexts:
-            c.close()
-        return single, concurrent
-    finally:
-        server.stop()

@@ -17,12 +17,14 @@ from pathlib import Path
 from components import settings as settings_table
 from components.i18n import translate
 from components.sample import SampleSize, write_sample
+from scripts.bench import capacity, navigation
 from scripts.bench import measurements as measure
 from scripts.bench.browser import Browser
+from scripts.bench.floor_spec import element_counts, undrawn_kinds
 from scripts.bench.machine import describe_machine
 from scripts.bench.report import Results, write_report
 from scripts.bench.seeded_errors import check_coverage
-from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, start
+from scripts.bench.servers import OUR_APP, REFERENCE_APP, REPO, Server, start
 from scripts.bench.view_memory import ViewMemory
 
 # The views' budget the bench holds the memo to: the app's default.
@@ -38,6 +40,8 @@ class Settings:
     cold_repeats: int = 2
     validation_repeats: int = 2
     viewers: int = 20
+    capacity_blocks: int = 3
+    capacity_views: int = 4
     leak_reruns: int = 12
     seeded_scale: int = 20
     timeout_ms: float = 180_000
@@ -56,6 +60,8 @@ SMOKE = replace(
     cold_repeats=1,
     validation_repeats=1,
     viewers=3,
+    capacity_blocks=1,
+    capacity_views=1,
     leak_reruns=4,
     seeded_scale=1,
     timeout_ms=90_000,
@@ -74,6 +80,74 @@ def view_memory(data_dir: Path, budget_mb: int) -> ViewMemory:
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def measure_dataset(
+    browser: Browser,
+    settings: Settings,
+    results: Results,
+    name: str,
+    data_dir: Path,
+    reference: Server,
+    work_dir: Path,
+) -> None:
+    """Sections 1 to 4 on one dataset: our app, its floor (the same pages' elements from trivial
+    data), ours with still images for maps, and (large data) the title-only reference."""
+    pages = measure.routed_pages()
+    log(f"the pages' elements, {name} data (AppTest)")
+    spec_file = measure.floor_spec(data_dir, work_dir, name)
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    results.floor_elements[name] = {
+        page["url_path"]: element_counts(page.get("main", []) + page.get("sidebar", []))
+        for page in spec["pages"]
+    }
+    results.undrawn_kinds |= undrawn_kinds(spec)
+    servers = []
+    try:
+        floor = measure.start_floor(spec_file, work_dir, name)
+        servers.append(floor)
+        ours = start(f"ours-{name}", OUR_APP, data_dir, work_dir)
+        servers.append(ours)
+        images = start(
+            f"ours-{name}-images", OUR_APP, data_dir, work_dir, {"BENCH_DECKS_AS_IMAGE": "1"}
+        )
+        servers.append(images)
+        log(f"page ready against the floor, {name} data")
+        results.page_ready[name] = measure.page_ready(
+            browser,
+            measure.page_targets(ours, floor, pages),
+            settings.repeats,
+            settings.timeout_ms,
+            settings.warm_up,
+        )
+        log(f"sidebar clicks against the floor's, {name} data")
+        results.navigation[name] = navigation.clicks(
+            browser, ours, floor, images, settings.repeats, settings.timeout_ms, settings.warm_up
+        )
+        log(f"rerun cost, {name} data")
+        results.reruns[name] = measure.rerun_cost(
+            browser,
+            ours,
+            pages,
+            translate("shell.agreement"),
+            settings.rerun_repeats,
+            settings.timeout_ms,
+        )
+        if name == "large":
+            log("processor time per page view against the title-only app, large data")
+            results.capacity = capacity.view_costs(
+                browser,
+                ours,
+                reference,
+                floor,
+                pages,
+                settings.capacity_blocks,
+                settings.capacity_views,
+                settings.timeout_ms,
+            )
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def run(settings: Settings, out: Path, work_dir: Path) -> Results:
@@ -102,40 +176,11 @@ def run(settings: Settings, out: Path, work_dir: Path) -> Results:
 
     browser = Browser()
     try:
+        # The title-only app: the floor of a page view's processor time (section 3).
         reference = start("reference", REFERENCE_APP, None, work_dir)
         try:
-            log("page ready, Streamlit's floor for pages like ours")
-            results.floors = measure.floors(
-                browser,
-                reference,
-                work_dir,
-                settings.repeats,
-                settings.timeout_ms,
-                settings.warm_up,
-            )
             for name, data_dir in datasets.items():
-                ours = start(f"ours-{name}", OUR_APP, data_dir, work_dir)
-                try:
-                    log(f"page ready, {name} data")
-                    results.page_ready[name] = measure.page_ready(
-                        browser,
-                        measure.page_targets(ours, pages),
-                        reference,
-                        settings.repeats,
-                        settings.timeout_ms,
-                        settings.warm_up,
-                    )
-                    log(f"rerun cost, {name} data")
-                    results.reruns[name] = measure.rerun_cost(
-                        browser,
-                        ours,
-                        pages,
-                        agreement_label,
-                        settings.rerun_repeats,
-                        settings.timeout_ms,
-                    )
-                finally:
-                    ours.stop()
+                measure_dataset(browser, settings, results, name, data_dir, reference, work_dir)
         finally:
             reference.stop()
 
