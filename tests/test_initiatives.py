@@ -125,3 +125,28 @@ def test_bilingual_labels_show_both_languages_once():
     assert list(localised_column(frame, "name", "both")) == ["Oxford · 牛津", "Same", "河北"]
     assert list(localised_column(frame, "name", "zh")) == ["牛津", "Same", "河北"]
     assert list(localised_column(frame, "name", "en")) == ["Oxford", "Same", "河北"]
+
+
+def test_the_picker_offers_the_initiatives_the_table_shows_and_search_reaches_the_rest(
+    tmp_path, monkeypatch
+):
+    """Past the table's cut the picker stops too (the cut's note says to search); an initiative
+    beyond it is found by searching, then offered."""
+    from components.sample import write_sample
+    from components.table_views import MAX_TABLE_ROWS
+    from components.ui.initiatives_view import OPEN_KEY, SEARCH_KEY
+    from tests.conftest import open_app
+
+    folder = tmp_path / "sample"
+    write_sample(folder, scale=400)  # 1,600 initiatives, more than the table shows
+    app = open_app(monkeypatch, folder, page="pages/initiatives.py")
+    picker = app.selectbox(key=OPEN_KEY)
+    assert len(picker.options) == len(app.dataframe[0].value) == MAX_TABLE_ROWS
+    shown = set(picker.options)
+    every = pd.read_csv(folder / "initiatives.csv", dtype=str)
+    agreement = every[every["title_en"].isin(shown)]["agreement_id"].unique()
+    assert len(agreement) == 1
+    same_agreement = every[every["agreement_id"] == agreement[0]]
+    beyond = same_agreement[~same_agreement["title_en"].isin(shown)]["title_en"].iloc[0]
+    app.text_input(key=SEARCH_KEY).input(beyond).run()
+    assert beyond in app.selectbox(key=OPEN_KEY).options

@@ -51,7 +51,7 @@ from components.i18n import translator
 from components.illustrative import has_illustrative_rows
 from components.loader import Dataset, LoadResult, load_dataset
 from components.memo import Memo, MemoKey, MemoStats
-from components.table_views import TableView, table_view
+from components.table_views import MAX_TABLE_ROWS, TableView, table_view
 from components.text_alternatives import ChartView, MapAlternative, chart_view, map_alternative
 
 Inputs = ParamSpec("Inputs")
@@ -390,7 +390,9 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
 @dataclass(frozen=True)
 class FoundInitiatives:
     table: TableView
-    # Every found initiative's title by id, for the picker that opens its details.
+    # The title by id of each initiative the table shows, for the picker that opens its
+    # details. Past the table's cut the picker stops too: the cut's note says to search, and a
+    # list of ten thousand titles weighed 350 KB on every visit and could not be scrolled.
     titles: dict[str, str]
 
 
@@ -402,9 +404,10 @@ def initiative_rows(
     every = initiative_table(dataset, language)
     chosen = selection(dataset, filters).initiatives["initiative_id"]
     rows = initiatives.search(every, chosen, text)
+    shown = rows.head(MAX_TABLE_ROWS)
     return FoundInitiatives(
         table_view(rows, "initiatives", language, source_ids(rows["source_id"])),
-        dict(zip(rows["initiative_id"], rows["title"], strict=True)),
+        dict(zip(shown["initiative_id"], shown["title"], strict=True)),
     )
 
 
