@@ -52,7 +52,7 @@ check: $(TEST_STAMP) system-deps lint  ## The developer loop: lint, unit and App
 test: $(TEST_STAMP) system-deps lint  ## Install everything, lint, and run every test (browser tests included); what CI runs
 	$(BIN)/python -m pytest
 
-bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (10-20 min); writes docs/benchmarks.md
+bench: $(TEST_STAMP) system-deps  ## Benchmarks against Streamlit's floor (about 45 min); writes docs/benchmarks.md
 	$(BIN)/python -m scripts.bench --out docs/benchmarks.md
 
 clean:  ## Remove the virtual environment and caches

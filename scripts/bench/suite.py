@@ -34,7 +34,7 @@ VIEW_BUDGET_MB = int(settings_table.VIEW_MEMORY.default)
 @dataclass(frozen=True)
 class Settings:
     large_scale: int = 2500
-    # Sized so the whole run stays well under 30 minutes on 2 cores.
+    # The whole run takes about 45 minutes on 2 cores (43 on 2026-12-03).
     repeats: int = 3
     rerun_repeats: int = 3
     cold_repeats: int = 2
