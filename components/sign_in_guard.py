@@ -242,7 +242,7 @@ class SqliteGuard(_CountingGuard):
         # WAL is a property of the file, set once. The tables are made inside one write
         # transaction, so a second process starting at the same moment waits for it (with
         # the busy timeout) instead of failing on a half-made schema.
-        connection.execute("PRAGMA journal_mode=WAL")
+        self._set_wal(connection)
         connection.execute("BEGIN IMMEDIATE")
         try:
             for statement in filter(str.strip, self._sql(_SCHEMA).split(";")):
@@ -252,6 +252,20 @@ class SqliteGuard(_CountingGuard):
             raise
         connection.execute("COMMIT")
         self._schema_ready = True
+
+    def _set_wal(self, connection: sqlite3.Connection) -> None:
+        """Switch the file to WAL, waiting up to the timeout for another process doing the same:
+        SQLite answers a concurrent change of journal mode with "database is locked" at once,
+        without its busy handler (seen when two servers started on a new file together)."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     @contextlib.contextmanager
     def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:

@@ -333,3 +333,21 @@ def test_a_postgres_store_that_cannot_be_reached_or_is_held_refuses_every_try(po
         assert held.record_failure("alice", CLIENT).unavailable
         holder.execute("SELECT pg_advisory_unlock(%s)", (PostgresGuard.WRITE_LOCK,))
     assert held.record_failure("alice", CLIENT).allowed
+
+
+def test_a_server_opening_the_counters_while_another_writes_waits_for_it(tmp_path):
+    """SQLite refuses a change of journal mode at once, without its busy timeout, while another
+    process holds the write lock (seen in a test run as "database is locked" when two servers
+    started together): the guard waits for the lock instead of failing closed."""
+    path = tmp_path / "history" / sign_in_guard.DATABASE_NAME
+    path.parent.mkdir()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE held (a)")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        assert not SqliteGuard(path).record_failure("alice", CLIENT).unavailable
+    finally:
+        release.join()
+        holder.close()
