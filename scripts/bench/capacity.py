@@ -57,7 +57,7 @@ def _block_cpu_s(context, server: Server, url: str, views: int, timeout_ms: floa
         chromium.page_ready_ms(context, url, timeout_ms)
     time.sleep(SETTLE_S)
     cpu = server.cpu_s() - cpu_before
-    script_ms = sum(run["ms"] for run in server.runs()[runs_before:])
+    script_ms = server.script_ms_since(runs_before)
     return cpu / views, script_ms / 1000 / views
 
 

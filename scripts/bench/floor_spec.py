@@ -19,8 +19,7 @@ from pathlib import Path
 
 from components.app_pages import APP_PAGES
 from components.i18n import translate
-
-REPO = Path(__file__).resolve().parents[2]
+from scripts.bench.servers import OUR_APP
 
 # Elements floor_app.py knows how to draw; any other kind is drawn as a line of text and named
 # in the report, so a new kind of element cannot silently make the floor cheaper.
@@ -80,7 +79,7 @@ def read_pages(data_dir: Path) -> dict:
     os.environ["PARTNERSHIP_DATA_DIR"] = str(data_dir)
     pages = []
     for page in APP_PAGES:
-        app = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+        app = AppTest.from_file(str(OUR_APP), default_timeout=300)
         app.run()
         if not page.default:
             app.switch_page(page.script)

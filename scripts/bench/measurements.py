@@ -154,7 +154,7 @@ def _measure_side(
     )
     before = len(server.runs())
     ms, elements, sent = chromium.page_ready_sample(context, url, timeout_ms)
-    script_ms = sum(run["ms"] for run in server.runs()[before:])
+    script_ms = server.script_ms_since(before)
     if ours:
         comparison.ours_script_ms.append(script_ms)
         comparison.ours_elements.append(elements)
@@ -275,7 +275,7 @@ def _rerun_samples(
             _wait_for_run(server, before, timeout_ms / 1000)
         _wait_quiet(page, server, timeout_ms)
         # Every run the change caused, including one cut short by a rerun the app asked for.
-        samples.append(sum(run["ms"] for run in server.runs()[before:]))
+        samples.append(server.script_ms_since(before))
     return trigger, samples
 
 

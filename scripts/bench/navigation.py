@@ -50,7 +50,7 @@ def _click_ms(
         chromium.ready_ms(page, timeout_ms)
         before, bytes_before = len(server.runs()), chromium.received_bytes(page)
         ms = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms)
-        script_ms = sum(run["ms"] for run in server.runs()[before:])
+        script_ms = server.script_ms_since(before)
         return ms, script_ms, chromium.received_bytes(page) - bytes_before
     finally:
         page.close()

@@ -50,6 +50,10 @@ class Server:
         lines = self.timing_log.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
+    def script_ms_since(self, runs_before: int) -> float:
+        """The script time (ms) of every run after the first `runs_before`, summed."""
+        return sum(run["ms"] for run in self.runs()[runs_before:])
+
     def stop(self) -> None:
         terminate(self.process, timeout=15)
         if self._handle is not None:
