@@ -37,6 +37,9 @@ from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
 MAX_ROWS = 60
+# A row can mark this many milestones before they merge into a line; the agreement's own row in
+# a large dataset holds thousands, and each marker costs the page its hover text.
+MAX_MARKS_PER_ROW = 100
 ROW_HEIGHT = 38
 DAY_MS = 24 * 3600 * 1000
 # How each initiative is drawn.
@@ -134,7 +137,14 @@ def timeline_chart(dataset: Dataset, selection: Selection, today: date, language
     )
     if not on_rows.all():
         notes.append(Notice("timeline.milestones_not_drawn", {"count": str(int((~on_rows).sum()))}))
-    marks = _milestone_rows(dated_milestones[on_rows], rows, language)
+    marked = _newest_per_row(dated_milestones[on_rows])
+    if (crowded := int(on_rows.sum()) - len(marked)) > 0:
+        notes.append(
+            Notice(
+                "timeline.row_marks_cut", {"count": str(crowded), "shown": str(MAX_MARKS_PER_ROW)}
+            )
+        )
+    marks = _milestone_rows(marked, rows, language)
     if rows.empty and marks.empty:
         notes.append(Notice("timeline.nothing_dated"))
         return Chart(None, rows.drop(columns=["_rank", "focus_area_ids"]), (), None, tuple(notes))
@@ -146,6 +156,14 @@ def timeline_chart(dataset: Dataset, selection: Selection, today: date, language
     )
     cited = source_ids(data["source_id"])
     return Chart(figure, data, cited, as_of(dataset, cited, rows["status_as_of"]), tuple(notes))
+
+
+def _newest_per_row(milestones: pd.DataFrame) -> pd.DataFrame:
+    """At most MAX_MARKS_PER_ROW milestones of each row (an initiative's, or the agreement's),
+    the newest, in their original order."""
+    newest_first = milestones.sort_values("date", ascending=False, kind="stable")
+    kept = newest_first.groupby("initiative_id", sort=False).head(MAX_MARKS_PER_ROW)
+    return milestones.loc[milestones.index.isin(kept.index)]
 
 
 def _milestone_rows(milestones: pd.DataFrame, rows: pd.DataFrame, language: str) -> pd.DataFrame:

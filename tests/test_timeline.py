@@ -213,3 +213,22 @@ def test_milestone_list_is_newest_first_with_undated_last(rich):
     assert listed["date"].iloc[-1] == ""
     assert listed["source"].iloc[0] == "Test progress report"
     assert listed["status"].iloc[0] == t("status.planned")
+
+
+def test_a_crowded_row_marks_its_newest_milestones_and_says_how_many_are_not(rich, monkeypatch):
+    """Past MAX_MARKS_PER_ROW a row keeps its newest milestones; the rest are counted in a note."""
+    monkeypatch.setattr(timeline, "MAX_MARKS_PER_ROW", 1)
+    chart = chart_for(rich)
+    marked = chart.data[chart.data["item"] == "milestone"]
+    assert marked["initiative_id"].value_counts().max() == 1
+    dated = rich["milestones"][rich["milestones"]["date"].notna()]
+    drawn_rows = set(chart.data.loc[chart.data["item"] == "initiative", "id"]) | {""}
+    on_rows = dated[dated["initiative_id"].isin(drawn_rows)]
+    newest = on_rows.sort_values("date").groupby("initiative_id").tail(1)
+    assert set(marked["id"]) == set(newest["milestone_id"])
+    notes = {note.key: note.values for note in chart.notes}
+    assert notes["timeline.row_marks_cut"] == {
+        "count": str(len(on_rows) - len(newest)),
+        "shown": "1",
+    }
+    assert len(on_rows) > len(newest)  # the rich data has a row with several milestones
