@@ -4,6 +4,7 @@ focus area and milestones done against planned (a burn-up). What has gone quiet 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -63,11 +64,39 @@ VERDICT_STYLES: dict[str, StatusStyle] = {
 }
 # More bullets than this on one chart cannot be read; the page lets the user choose which.
 MAX_BULLETS = 8
+# The indicator pickers offer at most this many: every option is sent to the browser on each
+# visit (5,000 names weighed 100 KB a picker), and a longer list is searched, not scrolled.
+MAX_PICKER_OPTIONS = 500
+# A burn-up of more days than this is drawn at the last day of each week (or month, or year):
+# a ten-year portfolio has thousands of days, one pixel each at best, and each costs the page.
+MAX_BURN_UP_POINTS = 600
+BURN_UP_PERIODS = {
+    "W": "progress.burn_up_by_week",
+    "M": "progress.burn_up_by_month",
+    "Y": "progress.burn_up_by_year",
+}
 BAND_COLOUR = "#d9dee5"
 NEUTRAL = "#1b1f24"
 # Dates as whole days, offset so they sort after the indicator's number in one int64 key.
 _DAY_BITS = 24
 _DAY_OFFSET = 1 << 23
+
+
+def picker_options(
+    labels: dict[str, str], text: str, chosen: Iterable[str] = ()
+) -> tuple[list[str], int]:
+    """The indicators a picker offers, in `labels`' order, and how many match `text` (any case,
+    in the label or the id): the first MAX_PICKER_OPTIONS matches, and the `chosen` ones even if
+    they do not match, so searching again never drops a choice already made."""
+    needle = text.strip().casefold()
+    matches = [
+        key
+        for key, label in labels.items()
+        if needle in label.casefold() or needle in key.casefold()
+    ]
+    offered = matches[:MAX_PICKER_OPTIONS]
+    kept = set(offered) | {key for key in chosen if key in labels}
+    return [key for key in labels if key in kept], len(matches)
 
 
 def _days(dates: np.ndarray) -> np.ndarray:
@@ -542,6 +571,20 @@ def status_by_focus_area(dataset: Dataset, selection: Selection, language: str) 
     )
 
 
+def _burn_up_points(data: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The days the burn-up draws and the note that says why, if not every day: past
+    MAX_BURN_UP_POINTS, the last day with a milestone in each week (or month, or year). Each
+    point is still a real day's count, and the steps between them are where the daily line's are.
+    """
+    if len(data) <= MAX_BURN_UP_POINTS:
+        return data, None
+    for period, note in BURN_UP_PERIODS.items():
+        drawn = data.groupby(data["date"].dt.to_period(period), sort=True).tail(1)
+        if len(drawn) <= MAX_BURN_UP_POINTS:
+            return drawn, note
+    return drawn, note  # by year, however many: no real portfolio spans 600 years
+
+
 def burn_up(dataset: Dataset, selection: Selection, today: date, language: str) -> Chart:
     """Milestones done against all milestones planned, counted up over time by their dates."""
     t = translator(language)
@@ -568,18 +611,21 @@ def burn_up(dataset: Dataset, selection: Selection, today: date, language: str) 
             "milestones_done": by_day["done"].cumsum().astype("int64").to_numpy(),
         }
     )
+    drawn, note = _burn_up_points(data)
+    if note:
+        notes.append(Notice(note, {"days": str(len(data))}))
     figure = go.Figure()
     # Arrays, not lists: plotly checks a list element by element (a tenth of a second for the
     # thousands of days of a large portfolio) but takes an array whole.
-    x = data["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    x = drawn["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     for column, key, style in (
         ("milestones_planned", "progress.all_milestones", MILESTONE_STATUS_STYLES["planned"]),
         ("milestones_done", "progress.done_milestones", MILESTONE_STATUS_STYLES["done"]),
     ):
         figure.add_scatter(
             x=x,
-            y=data[column].to_numpy(),
-            mode=line_mode(len(data)),
+            y=drawn[column].to_numpy(),
+            mode=line_mode(len(drawn)),
             line={
                 "shape": "hv",
                 "color": style.colour,

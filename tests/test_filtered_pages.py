@@ -170,6 +170,35 @@ def test_progress_with_indicator_values_draws_bullets_and_values(monkeypatch, ri
     assert len(downloads) >= 4
 
 
+def test_many_indicators_are_found_by_name_and_a_choice_survives_the_next_search(
+    monkeypatch, rich_path
+):
+    """Past MAX_PICKER_OPTIONS the pickers offer the first ones, say so, and a search box finds
+    the others; what was chosen stays offered whatever is typed next."""
+    from components import progress
+    from components.ui.progress_view import INDICATOR_KEY, INDICATORS_KEY, SEARCH_KEY
+
+    monkeypatch.setattr(progress, "MAX_PICKER_OPTIONS", 2)
+    app = open_page(monkeypatch, rich_path, "pages/progress.py")
+    every = app.multiselect(key=INDICATORS_KEY).options
+    assert len(every) == 2
+    cut = translate("progress.pickers_cut", shown=2, total=4)
+    assert cut in [caption.value for caption in app.main.caption]
+
+    app.text_input(key=SEARCH_KEY).input("Travel").run()
+    assert app.selectbox(key=INDICATOR_KEY).options[-1] == "Travel minutes"
+    app.selectbox(key=INDICATOR_KEY).select("travel-minutes").run()
+    values = figures(app)[1]
+    assert values["data"][0]["x"] == ["2020-06-30", "2021-06-30"]
+
+    app.text_input(key=SEARCH_KEY).input("nothing like it").run()
+    assert not app.exception
+    found = translate("progress.no_indicator_found", text="nothing like it")
+    assert found in [caption.value for caption in app.main.caption]
+    assert "Travel minutes" in app.selectbox(key=INDICATOR_KEY).options
+    assert app.selectbox(key=INDICATOR_KEY).value == "travel-minutes"
+
+
 def test_gone_quiet_threshold_comes_from_the_link_and_goes_back_to_it(monkeypatch, rich_path):
     app = open_page(monkeypatch, rich_path, "pages/progress.py", {"quiet": "36"})
     assert app.number_input(key="quiet").value == 36

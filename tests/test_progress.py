@@ -307,3 +307,52 @@ def test_readable_tables_translate_once_per_value_and_mark_missing_dates(rich, v
     assert never["last_activity"] == t("progress.never")
     assert never["quiet_since"] == "2018-07-04"
     assert set(areas["name"]) >= {"Specific joint projects"}
+
+
+def test_pickers_offer_the_first_matches_and_keep_what_was_chosen(monkeypatch):
+    monkeypatch.setattr(progress, "MAX_PICKER_OPTIONS", 2)
+    labels = {"a": "Air sensors", "b": "Bus minutes", "c": "Air days", "d": "Apprentices"}
+    assert progress.picker_options(labels, "") == (["a", "b"], 4)
+    assert progress.picker_options(labels, " AIR ") == (["a", "c"], 2)
+    assert progress.picker_options(labels, "air", ["d"]) == (["a", "c", "d"], 2)
+    assert progress.picker_options(labels, "d") == (["c", "d"], 2)  # "d" is also an id
+    assert progress.picker_options(labels, "none", ["gone"]) == ([], 0)
+
+
+def test_a_burn_up_of_many_days_steps_at_the_last_day_of_each_period(rich, monkeypatch):
+    """Past MAX_BURN_UP_POINTS the lines keep the last day of each week (then month, year) with
+    its real counts; the notice says so and the chart's data keeps every day."""
+    filters = Filters(AGREEMENT)
+    daily = progress.burn_up(rich, select(rich, filters), TODAY, "en")
+    days = daily.data["date"]
+    by_year = daily.data.groupby(days.dt.year).tail(1)
+    assert days.dt.to_period("M").nunique() > len(by_year)  # so months are still too many
+    monkeypatch.setattr(progress, "MAX_BURN_UP_POINTS", len(by_year))
+    thinned = progress.burn_up(rich, select(rich, filters), TODAY, "en")
+    pd.testing.assert_frame_equal(thinned.data, daily.data)
+    planned, done = thinned.figure.data
+    assert list(planned.x) == list(by_year["date"].dt.strftime("%Y-%m-%d"))
+    assert list(done.y) == list(by_year["milestones_done"])
+    thinned_notes = [note for note in thinned.notes if note.key.startswith("progress.burn_up_by")]
+    assert [note.key for note in thinned_notes] == ["progress.burn_up_by_year"]
+    assert thinned_notes[0].values == {"days": str(len(daily.data))}
+    assert not [note for note in daily.notes if note.key.startswith("progress.burn_up_by")]
+
+
+@pytest.mark.parametrize(
+    ("limit", "period", "note"),
+    [
+        (100, None, None),
+        (4, "W", "progress.burn_up_by_week"),
+        (2, "M", "progress.burn_up_by_month"),
+    ],
+)
+def test_the_burn_up_draws_the_finest_period_that_fits(monkeypatch, limit, period, note):
+    """Every day while they fit, else the first of weeks, months, years that fits."""
+    days = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-09", "2020-02-03", "2020-02-04"])
+    data = pd.DataFrame({"date": days, "milestones_planned": range(1, 6)})
+    monkeypatch.setattr(progress, "MAX_BURN_UP_POINTS", limit)
+    drawn, said = progress._burn_up_points(data)
+    expected = data if period is None else data.groupby(days.to_period(period)).tail(1)
+    assert list(drawn["date"]) == list(expected["date"])
+    assert said == note

@@ -15,6 +15,7 @@ from components.ui.shell import PageContext
 # Widget keys and the query parameter that keeps the "gone quiet" threshold in a shared link.
 INDICATORS_KEY = "progress_indicators"
 INDICATOR_KEY = "progress_indicator"
+SEARCH_KEY = "progress_indicator_search"
 QUIET_KEY = "quiet"
 
 
@@ -49,12 +50,23 @@ def indicators(ctx: PageContext) -> None:
     labels = dict(zip(measured["indicator_id"], measured["name"], strict=True))
     _keep_valid(INDICATORS_KEY, set(labels))
     _keep_valid(INDICATOR_KEY, set(labels))
+    text = ""
+    if len(labels) > progress.MAX_PICKER_OPTIONS:
+        text = st.text_input(t("progress.find_indicator"), key=SEARCH_KEY)
+    if text and not progress.picker_options(labels, text)[1]:
+        st.caption(paragraphs(t("progress.no_indicator_found", text=escape_markdown(text))))
+        text = ""
+    options, matches = progress.picker_options(
+        labels, text, st.session_state.get(INDICATORS_KEY, [])
+    )
+    if matches > progress.MAX_PICKER_OPTIONS:
+        st.caption(
+            paragraphs(t("progress.pickers_cut", shown=progress.MAX_PICKER_OPTIONS, total=matches))
+        )
     chosen = st.multiselect(
         t("progress.choose_indicators"),
-        list(labels),
-        default=None
-        if INDICATORS_KEY in st.session_state
-        else list(labels)[: progress.MAX_BULLETS],
+        options,
+        default=None if INDICATORS_KEY in st.session_state else options[: progress.MAX_BULLETS],
         max_selections=progress.MAX_BULLETS,
         format_func=labels.get,
         key=INDICATORS_KEY,
@@ -64,8 +76,10 @@ def indicators(ctx: PageContext) -> None:
         st.caption(paragraphs(t("progress.bullets_help")))
 
     st.subheader(t("progress.values_heading"))
+    current = st.session_state.get(INDICATOR_KEY)
+    one_options, _ = progress.picker_options(labels, text, [current] if current else [])
     one = st.selectbox(
-        t("progress.choose_indicator"), list(labels), format_func=labels.get, key=INDICATOR_KEY
+        t("progress.choose_indicator"), one_options, format_func=labels.get, key=INDICATOR_KEY
     )
     draw_chart(ctx, cached.values_chart(ctx.dataset, ctx.filters, one, ctx.language), "values")
     expander, is_open = lazy_expander(t("progress.indicator_table"), "progress_indicators")
