@@ -62,9 +62,15 @@ PAGE_READY_SCRIPT = """
   // report can say which elements of a page come later than the same elements of its floor.
   const elementDone = new WeakMap();
   const CONTAINER = '[data-testid="stElementContainer"]';
+  // The element's own kind, not the frame Streamlit wraps charts and grids in (its full-screen
+  // button), which would make a chart complete before it is drawn.
+  const WRAPPERS = new Set(['stFullScreenFrame', 'stElementToolbar']);
   const kindOf = (el) => {
-    const inner = el.querySelector('[data-testid]');
-    return inner ? inner.getAttribute('data-testid') : 'empty';
+    for (const inner of el.querySelectorAll('[data-testid]')) {
+      const kind = inner.getAttribute('data-testid');
+      if (!WRAPPERS.has(kind)) return kind;
+    }
+    return 'empty';
   };
   const complete = (el) => {
     for (const skeleton of el.querySelectorAll('[data-testid="stSkeleton"]')) {
