@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.browser.conftest import CHROMIUM, SCRIPT_FINISHED
@@ -281,9 +282,18 @@ def _raise_on_exception(page) -> None:
         raise PageFailed(f"shows an exception: {exceptions.first.inner_text()[:200]!r}")
 
 
-def navigation_ms(page, link: int, timeout_ms: float) -> float:
-    """Click the `link`-th entry of the sidebar's navigation (in the app's page order) and return
-    the milliseconds from the click until the new page is ready (see NAVIGATION_SCRIPT)."""
+@dataclass(frozen=True)
+class NavigationTime:
+    """A sidebar click: ms from the click until the new page was ready, and when the click was
+    made (ms since the epoch, the clock the server's timing log keeps)."""
+
+    ready_ms: float
+    clicked_at_ms: float
+
+
+def navigation_ms(page, link: int, timeout_ms: float) -> NavigationTime:
+    """Click the `link`-th entry of the sidebar's navigation (in the app's page order) and time
+    it until the new page is ready (see NAVIGATION_SCRIPT)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.evaluate(NAVIGATION_SCRIPT)
@@ -295,7 +305,10 @@ def navigation_ms(page, link: int, timeout_ms: float) -> float:
             f"the page reached by link {link} not ready after {timeout_ms / 1000:.0f} s"
         ) from None
     _raise_on_exception(page)
-    return float(page.evaluate("window.__navReadyMs - window.__navStartMs"))
+    ready, clicked_at = page.evaluate(
+        "[window.__navReadyMs - window.__navStartMs, performance.timeOrigin + window.__navStartMs]"
+    )
+    return NavigationTime(float(ready), float(clicked_at))
 
 
 def wait_script_finished(page, timeout_ms: float) -> None:

@@ -29,6 +29,10 @@ class Click(Comparison):
     # What the server sent the tab for the click, ours and the floor's (bytes).
     ours_bytes: list[float] = field(default_factory=list)
     floor_bytes: list[float] = field(default_factory=list)
+    # When the server's script run for the click had ended (ms after the click): the rest of
+    # the click is the browser decoding and drawing what it was sent.
+    ours_server_done: list[float] = field(default_factory=list)
+    floor_server_done: list[float] = field(default_factory=list)
 
     @property
     def image_median(self) -> float:
@@ -39,19 +43,30 @@ class Click(Comparison):
         return MAP.url_path in (self.origin, self.target)
 
 
-def _click_ms(
-    context, server: Server, origin: AppPage, target: AppPage, timeout_ms
-) -> tuple[float, float, int]:
+@dataclass(frozen=True)
+class _Sample:
+    ready_ms: float
+    script_ms: float
+    server_done_ms: float
+    sent: int
+
+
+def _click(context, server: Server, origin: AppPage, target: AppPage, timeout_ms) -> _Sample:
     """Open `origin` in a fresh tab, wait until it is ready, click `target` in the sidebar:
-    the click's ms until ready, the script time (ms) the server logged for it and the bytes
-    the server sent the tab for it."""
+    the click's ms until ready, the script time (ms) the server logged for it, when (ms after
+    the click) its last script run ended, and the bytes the server sent the tab for it."""
     page = chromium.start_navigation(context, f"{server.url}/{origin.address}", timeout_ms)
     try:
         chromium.ready_ms(page, timeout_ms)
         before, bytes_before = len(server.runs()), chromium.received_bytes(page)
-        ms = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms)
-        script_ms = server.script_ms_since(before)
-        return ms, script_ms, chromium.received_bytes(page) - bytes_before
+        timing = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms)
+        done_at = server.script_done_since(before)
+        return _Sample(
+            timing.ready_ms,
+            server.script_ms_since(before),
+            done_at - timing.clicked_at_ms if done_at is not None else float("nan"),
+            chromium.received_bytes(page) - bytes_before,
+        )
     finally:
         page.close()
 
@@ -95,15 +110,17 @@ def clicks(
                     for repeat in range(repeats):
                         shift = repeat % len(sides)
                         for side in sides[shift:] + sides[:shift]:
-                            ms, script_ms, sent = _click_ms(
+                            sample = _click(
                                 contexts[side], servers[side], origin, target, timeout_ms
                             )
-                            samples[side].append(ms)
+                            samples[side].append(sample.ready_ms)
                             if side == "ours":
-                                click.ours_script_ms.append(script_ms)
-                                click.ours_bytes.append(sent)
+                                click.ours_script_ms.append(sample.script_ms)
+                                click.ours_bytes.append(sample.sent)
+                                click.ours_server_done.append(sample.server_done_ms)
                             elif side == "floor":
-                                click.floor_bytes.append(sent)
+                                click.floor_bytes.append(sample.sent)
+                                click.floor_server_done.append(sample.server_done_ms)
                 except (chromium.PageFailed, PlaywrightError) as error:
                     click.error = str(error).splitlines()[0]
         return results

@@ -54,6 +54,11 @@ class Server:
         """The script time (ms) of every run after the first `runs_before`, summed."""
         return sum(run["ms"] for run in self.runs()[runs_before:])
 
+    def script_done_since(self, runs_before: int) -> float | None:
+        """When the last run after the first `runs_before` ended (ms since the epoch)."""
+        ends = [run["at"] * 1000 for run in self.runs()[runs_before:]]
+        return max(ends) if ends else None
+
     def stop(self) -> None:
         terminate(self.process, timeout=15)
         if self._handle is not None:
