@@ -53,12 +53,12 @@ def indicators(ctx: PageContext) -> None:
     text = ""
     if len(labels) > progress.MAX_PICKER_OPTIONS:
         text = st.text_input(t("progress.find_indicator"), key=SEARCH_KEY)
-    if text and not progress.picker_options(labels, text)[1]:
+    remembered = st.session_state.get(INDICATORS_KEY, [])
+    options, matches = progress.picker_options(labels, text, remembered)
+    if text and not matches:
         st.caption(paragraphs(t("progress.no_indicator_found", text=escape_markdown(text))))
         text = ""
-    options, matches = progress.picker_options(
-        labels, text, st.session_state.get(INDICATORS_KEY, [])
-    )
+        options, matches = progress.picker_options(labels, text, remembered)
     if matches > progress.MAX_PICKER_OPTIONS:
         st.caption(
             paragraphs(t("progress.pickers_cut", shown=progress.MAX_PICKER_OPTIONS, total=matches))
