@@ -11,7 +11,9 @@ import pytest
 
 from components.app_pages import APP_PAGES
 from components.sample import write_sample
+from scripts.bench.browser import bundle_of, bundle_times
 from scripts.bench.measurements import Comparison, PageReady, p95, routed_pages
+from scripts.bench.navigation import Click
 from scripts.bench.seeded_errors import check_coverage
 from tests.conftest import REPO
 
@@ -75,6 +77,39 @@ def test_late_elements_pair_ours_with_the_floors_by_kind_and_place():
     ]
 
 
+def test_profiled_time_is_summed_per_bundle_without_its_hash_or_idle_time():
+    """Samples count under the bundle their function lives in; idle and unattributed native
+    time, which every tab has, are left out; garbage collection is kept by name."""
+    frame = lambda url, name: {"url": url, "functionName": name}  # noqa: E731
+    profile = {
+        "nodes": [
+            {"id": 1, "callFrame": frame("", "(root)")},
+            {"id": 2, "callFrame": frame("http://x/static/js/StreamlitMarkdown.oOG-xo.js", "Np")},
+            {"id": 3, "callFrame": frame("http://x/static/js/react-dom.Dzb.js?v=1", "Ul")},
+            {"id": 4, "callFrame": frame("", "(idle)")},
+            {"id": 5, "callFrame": frame("", "(garbage collector)")},
+            {"id": 6, "callFrame": frame("", "insertRule")},
+        ],
+        "samples": [2, 2, 3, 4, 4, 5, 6, 1],
+        "timeDeltas": [1000, 1500, 500, 9000, 9000, 250, 750, 100],
+    }
+    assert bundle_times(profile) == {
+        "StreamlitMarkdown": 2.5,
+        "react-dom": 0.5,
+        "(garbage collector)": 0.25,
+        "browser built-ins": 0.75,
+    }
+    assert bundle_of("http://x/static/js/DataFrame.-f9-1zS0.js", "Zs") == "DataFrame"
+
+
+def test_a_clicks_costliest_bundles_are_those_ours_ran_longest_more_than_the_floor():
+    click = Click("overview → present")
+    click.ours_bundles = {"react-dom": 65.0, "StreamlitMarkdown": 31.0, "DataFrame": 20.0}
+    click.floor_bundles = {"react-dom": 40.0, "StreamlitMarkdown": 18.0, "DataFrame": 26.0}
+    assert click.costliest_bundles() == [("react-dom", 25.0), ("StreamlitMarkdown", 13.0)]
+    assert click.costliest_bundles(1) == [("react-dom", 25.0)]
+
+
 def test_every_error_frictionless_reports_is_ours_too(tmp_path):
     """On the seeded copy, each Frictionless error has a problem of ours at its file and row."""
     valid = tmp_path / "valid"
@@ -108,4 +143,8 @@ def test_suite_runs_end_to_end_and_writes_the_report(tmp_path):
             if route.url_path != origin:
                 assert f"| {origin} → {route.url_path} |" in report
     assert "**FAILED**" not in report
+    # Every click says what the tab's renderer spent on it, ours and the floor's.
+    moving = report.split("## 2. Moving through the app")[1].split("## 3.")[0]
+    assert "nan" not in moving
+    assert re.search(r"\| \d[\d,]* ms / \d[\d,]* ms \| \d[\d,]* ms / \d[\d,]* ms \| \d", moving)
     assert re.search(r"busy for [\d.]+ s in all, of which our server used [\d.]+ s", report)

@@ -283,20 +283,75 @@ def _raise_on_exception(page) -> None:
 
 
 @dataclass(frozen=True)
+class MainThreadWork:
+    """What the tab's renderer did during a click (Chromium's Performance metrics, in ms):
+    running JavaScript, and laying out the page with its styles recalculated. With software
+    WebGL the script time also holds the GL work done for it on other threads, so for a page
+    with decks it can exceed the click's own duration."""
+
+    script_ms: float = float("nan")
+    layout_ms: float = float("nan")
+
+
+@dataclass(frozen=True)
 class NavigationTime:
-    """A sidebar click: ms from the click until the new page was ready, and when the click was
-    made (ms since the epoch, the clock the server's timing log keeps)."""
+    """A sidebar click: ms from the click until the new page was ready, when the click was
+    made (ms since the epoch, the clock the server's timing log keeps), what the renderer's
+    main thread did meanwhile, and (when profiled) JavaScript time per bundle."""
 
     ready_ms: float
     clicked_at_ms: float
+    work: MainThreadWork = MainThreadWork()
+    bundles_ms: dict[str, float] | None = None
 
 
-def navigation_ms(page, link: int, timeout_ms: float) -> NavigationTime:
+_RENDERER_METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+
+
+def _renderer_metrics(cdp) -> dict[str, float]:
+    reported = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {name: reported.get(name, float("nan")) for name in _RENDERER_METRICS}
+
+
+def bundle_of(url: str, function: str) -> str:
+    """The Streamlit bundle a profiled function lives in, without its content hash
+    ("StreamlitMarkdown.oOG-xoxw.js" → "StreamlitMarkdown"); the profiler's own entries
+    ("(garbage collector)") by name; the browser's built-ins as "browser built-ins"."""
+    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    if name:
+        return name.split(".", 1)[0]
+    if function.startswith("("):
+        return function
+    return "browser built-ins"
+
+
+def bundle_times(profile: dict) -> dict[str, float]:
+    """A CPU profile's self time (ms) per bundle, without the profiler's idle and unattributed
+    native time, which every tab has in like amounts."""
+    frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    times: dict[str, float] = {}
+    for sample, delta_us in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        frame = frames[sample]
+        bundle = bundle_of(frame["url"], frame["functionName"])
+        if bundle not in ("(idle)", "(program)", "(root)"):
+            times[bundle] = times.get(bundle, 0.0) + delta_us / 1000
+    return times
+
+
+def navigation_ms(page, link: int, timeout_ms: float, profile: bool = False) -> NavigationTime:
     """Click the `link`-th entry of the sidebar's navigation (in the app's page order) and time
-    it until the new page is ready (see NAVIGATION_SCRIPT)."""
+    it until the new page is ready (see NAVIGATION_SCRIPT). With `profile`, a sampling CPU
+    profile runs through the click (it slows the page a little: time such clicks apart)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    if profile:
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 250})
+        cdp.send("Profiler.start")
     page.evaluate(NAVIGATION_SCRIPT)
+    before = _renderer_metrics(cdp)
     page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
     try:
         page.wait_for_function("window.__navReadyMs !== undefined", timeout=timeout_ms, polling=50)
@@ -304,11 +359,18 @@ def navigation_ms(page, link: int, timeout_ms: float) -> NavigationTime:
         raise PageFailed(
             f"the page reached by link {link} not ready after {timeout_ms / 1000:.0f} s"
         ) from None
+    after = _renderer_metrics(cdp)
+    bundles = bundle_times(cdp.send("Profiler.stop")["profile"]) if profile else None
+    cdp.detach()
     _raise_on_exception(page)
     ready, clicked_at = page.evaluate(
         "[window.__navReadyMs - window.__navStartMs, performance.timeOrigin + window.__navStartMs]"
     )
-    return NavigationTime(float(ready), float(clicked_at))
+    spent = {name: (after[name] - before[name]) * 1000 for name in _RENDERER_METRICS}
+    work = MainThreadWork(
+        spent["ScriptDuration"], spent["LayoutDuration"] + spent["RecalcStyleDuration"]
+    )
+    return NavigationTime(float(ready), float(clicked_at), work, bundles)
 
 
 def wait_script_finished(page, timeout_ms: float) -> None:

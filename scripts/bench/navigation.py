@@ -33,6 +33,22 @@ class Click(Comparison):
     # the click is the browser decoding and drawing what it was sent.
     ours_server_done: list[float] = field(default_factory=list)
     floor_server_done: list[float] = field(default_factory=list)
+    # What the tab's renderer did meanwhile (ms): JavaScript, and layout with style recalculation.
+    ours_browser_script: list[float] = field(default_factory=list)
+    floor_browser_script: list[float] = field(default_factory=list)
+    ours_browser_layout: list[float] = field(default_factory=list)
+    floor_browser_layout: list[float] = field(default_factory=list)
+    # JavaScript self time per bundle in one profiled click on each side (ms), made after the
+    # timed ones: which of Streamlit's element code the extra time runs in.
+    ours_bundles: dict[str, float] = field(default_factory=dict)
+    floor_bundles: dict[str, float] = field(default_factory=dict)
+
+    def costliest_bundles(self, count: int = 3) -> list[tuple[str, float]]:
+        """The bundles whose JavaScript ran longest more in ours than in the floor (ms)."""
+        names = set(self.ours_bundles) | set(self.floor_bundles)
+        extra = {n: self.ours_bundles.get(n, 0.0) - self.floor_bundles.get(n, 0.0) for n in names}
+        ranked = sorted(extra.items(), key=lambda item: item[1], reverse=True)
+        return [(name, ms) for name, ms in ranked[:count] if ms > 0]
 
     @property
     def image_median(self) -> float:
@@ -49,23 +65,30 @@ class _Sample:
     script_ms: float
     server_done_ms: float
     sent: int
+    work: chromium.MainThreadWork
+    bundles_ms: dict[str, float] | None
 
 
-def _click(context, server: Server, origin: AppPage, target: AppPage, timeout_ms) -> _Sample:
+def _click(
+    context, server: Server, origin: AppPage, target: AppPage, timeout_ms, profile: bool = False
+) -> _Sample:
     """Open `origin` in a fresh tab, wait until it is ready, click `target` in the sidebar:
     the click's ms until ready, the script time (ms) the server logged for it, when (ms after
-    the click) its last script run ended, and the bytes the server sent the tab for it."""
+    the click) its last script run ended, the bytes the server sent the tab for it, and what
+    the tab's renderer did meanwhile."""
     page = chromium.start_navigation(context, f"{server.url}/{origin.address}", timeout_ms)
     try:
         chromium.ready_ms(page, timeout_ms)
         before, bytes_before = len(server.runs()), chromium.received_bytes(page)
-        timing = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms)
+        timing = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms, profile)
         done_at = server.script_done_since(before)
         return _Sample(
             timing.ready_ms,
             server.script_ms_since(before),
             done_at - timing.clicked_at_ms if done_at is not None else float("nan"),
             chromium.received_bytes(page) - bytes_before,
+            timing.work,
+            timing.bundles_ms,
         )
     finally:
         page.close()
@@ -118,9 +141,19 @@ def clicks(
                                 click.ours_script_ms.append(sample.script_ms)
                                 click.ours_bytes.append(sample.sent)
                                 click.ours_server_done.append(sample.server_done_ms)
+                                click.ours_browser_script.append(sample.work.script_ms)
+                                click.ours_browser_layout.append(sample.work.layout_ms)
                             elif side == "floor":
                                 click.floor_bytes.append(sample.sent)
                                 click.floor_server_done.append(sample.server_done_ms)
+                                click.floor_browser_script.append(sample.work.script_ms)
+                                click.floor_browser_layout.append(sample.work.layout_ms)
+                    profiled = {"ours": click.ours_bundles, "floor": click.floor_bundles}
+                    for side, bundles in profiled.items():
+                        sample = _click(
+                            contexts[side], servers[side], origin, target, timeout_ms, profile=True
+                        )
+                        bundles.update(sample.bundles_ms or {})
                 except (chromium.PageFailed, PlaywrightError) as error:
                     click.error = str(error).splitlines()[0]
         return results

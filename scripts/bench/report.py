@@ -191,6 +191,13 @@ def _navigation(results: Results) -> list[str]:
         '"Server done" is when, after the click, the script run it caused had ended (the '
         "page's clock and the server's timing log read the same system clock): the rest of "
         "the click is the browser decoding and drawing the new page. "
+        '"Browser script" and "Layout" are what the tab\'s renderer spent meanwhile running '
+        "JavaScript and laying out the page with its styles recalculated (Chromium's "
+        "Performance metrics; with the Map's software WebGL, script time includes GL work on "
+        "other threads). Under each table, for the clicks that miss, the bundles of "
+        "Streamlit's code whose JavaScript ran longest more than in the floor, from one more "
+        "click on each side with a sampling CPU profile: which elements' code costs the "
+        "difference. "
         f"Goal: every click at most {NAVIGATION_GOAL}x the floor's and none over "
         f"{NAVIGATION_LIMIT_MS / 1000:.0f} s.",
         "",
@@ -201,12 +208,14 @@ def _navigation(results: Results) -> list[str]:
             "",
             "| Click | Ours (median) | Floor (median) | Ratio | Goal | Decks as images "
             "| Script run, ours | Sent, ours / floor | Server done, ours / floor "
-            "| Ours, each (ms) |",
-            "|---|---:|---:|---:|---|---:|---:|---:|---:|---|",
+            "| Browser script, ours / floor | Layout, ours / floor | Ours, each (ms) |",
+            "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for c in clicks:
             if c.error:
-                lines.append(f"| {c.label} | – | – | – | **FAILED** | – | – | – | – | {c.error} |")
+                lines.append(
+                    f"| {c.label} | – | – | – | **FAILED** | – | – | – | – | – | – | {c.error} |"
+                )
                 continue
             image = _ms(c.image_median) if c.decks_as_image else "–"
             lines.append(
@@ -215,9 +224,12 @@ def _navigation(results: Results) -> list[str]:
                 f"{_ms(median(c.ours_script_ms))} | "
                 f"{_kb(median(c.ours_bytes))} / {_kb(median(c.floor_bytes))} | "
                 f"{_ms(median(c.ours_server_done))} / {_ms(median(c.floor_server_done))} | "
+                f"{_ms(median(c.ours_browser_script))} / {_ms(median(c.floor_browser_script))} | "
+                f"{_ms(median(c.ours_browser_layout))} / {_ms(median(c.floor_browser_layout))} | "
                 f"{_samples(c.ours)} |"
             )
         lines.append("")
+        lines += _costliest_bundles([c for c in clicks if not c.error and not _click_ok(c)])
         with_map = [c for c in clicks if c.decks_as_image and not c.error]
         if with_map:
             decks = median([c.ours_median for c in with_map])
@@ -229,6 +241,22 @@ def _navigation(results: Results) -> list[str]:
                 "floor (whose Map page has the same number of decks).",
                 "",
             ]
+    return lines
+
+
+def _costliest_bundles(missed: list[Click]) -> list[str]:
+    """For each click that misses: where its extra JavaScript ran, by bundle."""
+    lines = []
+    for c in missed:
+        extra = c.costliest_bundles()
+        if extra:
+            named = ", ".join(f"{bundle} +{ms:,.0f} ms" for bundle, ms in extra)
+        else:
+            named = "no bundle ran longer than in the floor"
+        lines.append(f"- {c.label}: {named}.")
+    if lines:
+        heading = "Extra JavaScript in the profiled click, by bundle (ours minus floor):"
+        lines = [heading, "", *lines, ""]
     return lines
 
 
