@@ -95,7 +95,8 @@ def _page_ready(results: Results) -> list[str]:
         "three-bar chart, a three-point deck with no base map, short text) under the same "
         "page titles and addresses. It carries no data and no code of ours, so the ratio is "
         "what our data and code add to what Streamlit and the browser cost for those elements. "
-        f"Each page and its floor are visited once unmeasured, then {results.settings.repeats} "
+        "Each page and its floor are visited once unmeasured, then "
+        f"{results.settings.page_ready_repeats} "
         "times each, alternating, each side in a browser context of its own.",
         "",
     ]
