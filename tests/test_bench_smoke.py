@@ -104,10 +104,24 @@ def test_profiled_time_is_summed_per_bundle_without_its_hash_or_idle_time():
 
 def test_a_clicks_costliest_bundles_are_those_ours_ran_longest_more_than_the_floor():
     click = Click("overview → present")
-    click.ours_bundles = {"react-dom": 65.0, "StreamlitMarkdown": 31.0, "DataFrame": 20.0}
-    click.floor_bundles = {"react-dom": 40.0, "StreamlitMarkdown": 18.0, "DataFrame": 26.0}
-    assert click.costliest_bundles() == [("react-dom", 25.0), ("StreamlitMarkdown", 13.0)]
+    click.ours_bundles = [
+        {"react-dom": 65.0, "StreamlitMarkdown": 31.0, "DataFrame": 20.0},
+        {"react-dom": 75.0, "StreamlitMarkdown": 35.0, "DataFrame": 22.0},
+    ]
+    click.floor_bundles = [
+        {"react-dom": 40.0, "StreamlitMarkdown": 18.0, "DataFrame": 26.0},
+        {"react-dom": 50.0, "StreamlitMarkdown": 20.0, "DataFrame": 24.0},
+    ]
+    # Each side's median over its inspected clicks: react-dom 70 - 45, markdown 33 - 19.
+    assert click.costliest_bundles() == [("react-dom", 25.0), ("StreamlitMarkdown", 14.0)]
     assert click.costliest_bundles(1) == [("react-dom", 25.0)]
+
+
+def test_a_bundle_missing_from_an_inspected_click_counts_as_no_time_in_it():
+    click = Click("map → timeline")
+    click.ours_bundles = [{"PlotlyChart": 90.0}, {"PlotlyChart": 110.0, "DeckGlJsonChart": 40.0}]
+    click.floor_bundles = [{"PlotlyChart": 60.0}, {"PlotlyChart": 80.0}]
+    assert click.costliest_bundles() == [("PlotlyChart", 30.0), ("DeckGlJsonChart", 20.0)]
 
 
 def test_every_error_frictionless_reports_is_ours_too(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +298,7 @@ class MainThreadWork:
 class NavigationTime:
     """A sidebar click: ms from the click until the new page was ready, when the click was
     made (ms since the epoch, the clock the server's timing log keeps), what the renderer's
-    main thread did meanwhile, and (when profiled) JavaScript time per bundle."""
+    main thread did meanwhile and its JavaScript time per bundle (for an inspected click)."""
 
     ready_ms: float
     clicked_at_ms: float
@@ -338,37 +339,48 @@ def bundle_times(profile: dict) -> dict[str, float]:
     return times
 
 
-def navigation_ms(page, link: int, timeout_ms: float, profile: bool = False) -> NavigationTime:
+def navigation_ms(page, link: int, timeout_ms: float, inspect: bool = False) -> NavigationTime:
     """Click the `link`-th entry of the sidebar's navigation (in the app's page order) and time
-    it until the new page is ready (see NAVIGATION_SCRIPT). With `profile`, a sampling CPU
-    profile runs through the click (it slows the page a little: time such clicks apart)."""
+    it until the new page is ready (see NAVIGATION_SCRIPT). With `inspect`, a DevTools session
+    reads the renderer's Performance metrics around the click and a sampling CPU profile runs
+    through it; both slow the tab, so such clicks are for the split of the time, not the time."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Performance.enable")
-    if profile:
-        cdp.send("Profiler.enable")
-        cdp.send("Profiler.setSamplingInterval", {"interval": 250})
-        cdp.send("Profiler.start")
-    page.evaluate(NAVIGATION_SCRIPT)
-    before = _renderer_metrics(cdp)
-    page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+    cdp = page.context.new_cdp_session(page) if inspect else None
     try:
-        page.wait_for_function("window.__navReadyMs !== undefined", timeout=timeout_ms, polling=50)
-    except PlaywrightTimeout:
-        raise PageFailed(
-            f"the page reached by link {link} not ready after {timeout_ms / 1000:.0f} s"
-        ) from None
-    after = _renderer_metrics(cdp)
-    bundles = bundle_times(cdp.send("Profiler.stop")["profile"]) if profile else None
-    cdp.detach()
+        if cdp is not None:
+            cdp.send("Performance.enable")
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 250})
+            cdp.send("Profiler.start")
+        page.evaluate(NAVIGATION_SCRIPT)
+        before = _renderer_metrics(cdp) if cdp is not None else None
+        page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+        try:
+            page.wait_for_function(
+                "window.__navReadyMs !== undefined", timeout=timeout_ms, polling=50
+            )
+        except PlaywrightTimeout:
+            raise PageFailed(
+                f"the page reached by link {link} not ready after {timeout_ms / 1000:.0f} s"
+            ) from None
+        work, bundles = MainThreadWork(), None
+        if cdp is not None:
+            after = _renderer_metrics(cdp)
+            bundles = bundle_times(cdp.send("Profiler.stop")["profile"])
+            spent = {name: (after[name] - before[name]) * 1000 for name in _RENDERER_METRICS}
+            work = MainThreadWork(
+                spent["ScriptDuration"], spent["LayoutDuration"] + spent["RecalcStyleDuration"]
+            )
+    finally:
+        if cdp is not None:
+            # A tab that crashed has no session left to detach; its error is the one to report.
+            with contextlib.suppress(PlaywrightError):
+                cdp.detach()
     _raise_on_exception(page)
     ready, clicked_at = page.evaluate(
         "[window.__navReadyMs - window.__navStartMs, performance.timeOrigin + window.__navStartMs]"
-    )
-    spent = {name: (after[name] - before[name]) * 1000 for name in _RENDERER_METRICS}
-    work = MainThreadWork(
-        spent["ScriptDuration"], spent["LayoutDuration"] + spent["RecalcStyleDuration"]
     )
     return NavigationTime(float(ready), float(clicked_at), work, bundles)
 

@@ -33,20 +33,24 @@ class Click(Comparison):
     # the click is the browser decoding and drawing what it was sent.
     ours_server_done: list[float] = field(default_factory=list)
     floor_server_done: list[float] = field(default_factory=list)
-    # What the tab's renderer did meanwhile (ms): JavaScript, and layout with style recalculation.
+    # What the tab's renderer did in each inspected click (ms): JavaScript, and layout with
+    # style recalculation. Inspected clicks are made after the timed ones, under a DevTools
+    # session and a sampling CPU profile that slow the tab: they split the time, they do not
+    # time the click.
     ours_browser_script: list[float] = field(default_factory=list)
     floor_browser_script: list[float] = field(default_factory=list)
     ours_browser_layout: list[float] = field(default_factory=list)
     floor_browser_layout: list[float] = field(default_factory=list)
-    # JavaScript self time per bundle in one profiled click on each side (ms), made after the
-    # timed ones: which of Streamlit's element code the extra time runs in.
-    ours_bundles: dict[str, float] = field(default_factory=dict)
-    floor_bundles: dict[str, float] = field(default_factory=dict)
+    # JavaScript self time per bundle of Streamlit's front end in each inspected click (ms):
+    # which elements' code the extra time runs in.
+    ours_bundles: list[dict[str, float]] = field(default_factory=list)
+    floor_bundles: list[dict[str, float]] = field(default_factory=list)
 
     def costliest_bundles(self, count: int = 3) -> list[tuple[str, float]]:
-        """The bundles whose JavaScript ran longest more in ours than in the floor (ms)."""
-        names = set(self.ours_bundles) | set(self.floor_bundles)
-        extra = {n: self.ours_bundles.get(n, 0.0) - self.floor_bundles.get(n, 0.0) for n in names}
+        """The bundles whose JavaScript ran longest more in ours than in the floor (ms; each
+        side's median over its inspected clicks, a bundle absent from a click counting 0)."""
+        ours, floor = _bundle_medians(self.ours_bundles), _bundle_medians(self.floor_bundles)
+        extra = {n: ours.get(n, 0.0) - floor.get(n, 0.0) for n in set(ours) | set(floor)}
         ranked = sorted(extra.items(), key=lambda item: item[1], reverse=True)
         return [(name, ms) for name, ms in ranked[:count] if ms > 0]
 
@@ -57,6 +61,11 @@ class Click(Comparison):
     @property
     def touches_map(self) -> bool:
         return MAP.url_path in (self.origin, self.target)
+
+
+def _bundle_medians(profiles: list[dict[str, float]]) -> dict[str, float]:
+    names = {name for profile in profiles for name in profile}
+    return {name: median([profile.get(name, 0.0) for profile in profiles]) for name in names}
 
 
 @dataclass(frozen=True)
@@ -70,17 +79,17 @@ class _Sample:
 
 
 def _click(
-    context, server: Server, origin: AppPage, target: AppPage, timeout_ms, profile: bool = False
+    context, server: Server, origin: AppPage, target: AppPage, timeout_ms, inspect: bool = False
 ) -> _Sample:
     """Open `origin` in a fresh tab, wait until it is ready, click `target` in the sidebar:
     the click's ms until ready, the script time (ms) the server logged for it, when (ms after
-    the click) its last script run ended, the bytes the server sent the tab for it, and what
-    the tab's renderer did meanwhile."""
+    the click) its last script run ended, the bytes the server sent the tab for it, and, when
+    inspected, what the tab's renderer did meanwhile."""
     page = chromium.start_navigation(context, f"{server.url}/{origin.address}", timeout_ms)
     try:
         chromium.ready_ms(page, timeout_ms)
         before, bytes_before = len(server.runs()), chromium.received_bytes(page)
-        timing = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms, profile)
+        timing = chromium.navigation_ms(page, APP_PAGES.index(target), timeout_ms, inspect)
         done_at = server.script_done_since(before)
         return _Sample(
             timing.ready_ms,
@@ -94,16 +103,56 @@ def _click(
         page.close()
 
 
+def _taking_turns(sides: list[str], repeat: int) -> list[str]:
+    shift = repeat % len(sides)
+    return sides[shift:] + sides[:shift]
+
+
+def _time(click: Click, contexts, servers, origin, target, repeats: int, timeout_ms) -> None:
+    """The timed clicks: bare tabs, no DevTools session."""
+    samples = {"ours": click.ours, "floor": click.reference}
+    if "images" in servers and click.touches_map:
+        samples["images"] = click.decks_as_image
+    for repeat in range(repeats):
+        for side in _taking_turns(list(samples), repeat):
+            sample = _click(contexts[side], servers[side], origin, target, timeout_ms)
+            samples[side].append(sample.ready_ms)
+            if side == "ours":
+                click.ours_script_ms.append(sample.script_ms)
+                click.ours_bytes.append(sample.sent)
+                click.ours_server_done.append(sample.server_done_ms)
+            elif side == "floor":
+                click.floor_bytes.append(sample.sent)
+                click.floor_server_done.append(sample.server_done_ms)
+
+
+def _inspect(click: Click, contexts, servers, origin, target, repeats: int, timeout_ms) -> None:
+    """The inspected clicks, ours and the floor's: where the renderer's time went."""
+    split = {
+        "ours": (click.ours_browser_script, click.ours_browser_layout, click.ours_bundles),
+        "floor": (click.floor_browser_script, click.floor_browser_layout, click.floor_bundles),
+    }
+    for repeat in range(repeats):
+        for side in _taking_turns(list(split), repeat):
+            sample = _click(contexts[side], servers[side], origin, target, timeout_ms, inspect=True)
+            script, layout, bundles = split[side]
+            script.append(sample.work.script_ms)
+            layout.append(sample.work.layout_ms)
+            bundles.append(sample.bundles_ms or {})
+
+
 def clicks(
     browser: chromium.Browser,
     ours: Server,
     floor: Server,
     images: Server | None,
     repeats: int,
+    inspected: int,
     timeout_ms: float,
     warm_up: bool = True,
 ) -> list[Click]:
-    """Every page reached from each origin; the sides take turns going first."""
+    """Every page reached from each origin: `repeats` timed clicks on each side, then
+    `inspected` clicks on ours and the floor's; the sides take turns going first."""
     contexts = {"ours": browser.context(), "floor": browser.context()}
     servers = {"ours": ours, "floor": floor}
     if images is not None:
@@ -125,35 +174,9 @@ def clicks(
                 click = Click(f"{origin.url_path} → {target.url_path}")
                 click.origin, click.target = origin.url_path, target.url_path
                 results.append(click)
-                samples = {"ours": click.ours, "floor": click.reference}
-                if images is not None and click.touches_map:
-                    samples["images"] = click.decks_as_image
-                sides = list(samples)
                 try:
-                    for repeat in range(repeats):
-                        shift = repeat % len(sides)
-                        for side in sides[shift:] + sides[:shift]:
-                            sample = _click(
-                                contexts[side], servers[side], origin, target, timeout_ms
-                            )
-                            samples[side].append(sample.ready_ms)
-                            if side == "ours":
-                                click.ours_script_ms.append(sample.script_ms)
-                                click.ours_bytes.append(sample.sent)
-                                click.ours_server_done.append(sample.server_done_ms)
-                                click.ours_browser_script.append(sample.work.script_ms)
-                                click.ours_browser_layout.append(sample.work.layout_ms)
-                            elif side == "floor":
-                                click.floor_bytes.append(sample.sent)
-                                click.floor_server_done.append(sample.server_done_ms)
-                                click.floor_browser_script.append(sample.work.script_ms)
-                                click.floor_browser_layout.append(sample.work.layout_ms)
-                    profiled = {"ours": click.ours_bundles, "floor": click.floor_bundles}
-                    for side, bundles in profiled.items():
-                        sample = _click(
-                            contexts[side], servers[side], origin, target, timeout_ms, profile=True
-                        )
-                        bundles.update(sample.bundles_ms or {})
+                    _time(click, contexts, servers, origin, target, repeats, timeout_ms)
+                    _inspect(click, contexts, servers, origin, target, inspected, timeout_ms)
                 except (chromium.PageFailed, PlaywrightError) as error:
                     click.error = str(error).splitlines()[0]
         return results

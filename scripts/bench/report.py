@@ -183,22 +183,23 @@ def _navigation(results: Results) -> list[str]:
         "the sidebar's navigation; timed inside the page from the click until the new page's "
         "script has run, nothing is stale, no skeleton shows and every chart is drawn. Every "
         "page from both origins, "
-        f"{results.settings.repeats} fresh tabs each, against the same clicks in the floor app "
-        "(section 1), taking turns. Each side keeps one browser context, visited once page by "
-        "page before, as a councillor who has opened the dashboard before. The clicks that "
-        "reach or leave the Map are also made in a third server of ours that draws every deck "
-        "as a still image of its size (`BENCH_DECKS_AS_IMAGE=1`, bench only): what remains "
-        'slow there is not WebGL. "Sent" is what the server sent the tab after the click. '
-        '"Server done" is when, after the click, the script run it caused had ended (the '
-        "page's clock and the server's timing log read the same system clock): the rest of "
-        "the click is the browser decoding and drawing the new page. "
-        '"Browser script" and "Layout" are what the tab\'s renderer spent meanwhile running '
-        "JavaScript and laying out the page with its styles recalculated (Chromium's "
+        f"{results.settings.click_repeats} fresh tabs each, against the same clicks in the "
+        "floor app (section 1), taking turns. Each side keeps one browser context, visited "
+        "once page by page before, as a councillor who has opened the dashboard before. The "
+        "clicks that reach or leave the Map are also made in a third server of ours that draws "
+        "every deck as a still image of its size (`BENCH_DECKS_AS_IMAGE=1`, bench only): what "
+        'remains slow there is not WebGL. "Sent" is what the server sent the tab after the '
+        'click. "Server done" is when, after the click, the script run it caused had ended '
+        "(the page's clock and the server's timing log read the same system clock): the rest "
+        "of the click is the browser decoding and drawing the new page. "
+        f"After the timed clicks, {results.settings.inspected_clicks} more on each side are "
+        "inspected through a DevTools session, which slows the tab, so they are not timed: "
+        '"Browser script" and "Layout" are their medians of what the tab\'s renderer spent '
+        "running JavaScript and laying out the page with its styles recalculated (Chromium's "
         "Performance metrics; with the Map's software WebGL, script time includes GL work on "
-        "other threads). Under each table, for the clicks that miss, the bundles of "
-        "Streamlit's code whose JavaScript ran longest more than in the floor, from one more "
-        "click on each side with a sampling CPU profile: which elements' code costs the "
-        "difference. "
+        "other threads), and a sampling CPU profile gives, under each table for the clicks "
+        "that miss, the bundles of Streamlit's code whose JavaScript ran longest more than in "
+        "the floor: which elements' code costs the difference. "
         f"Goal: every click at most {NAVIGATION_GOAL}x the floor's and none over "
         f"{NAVIGATION_LIMIT_MS / 1000:.0f} s.",
         "",
@@ -209,7 +210,8 @@ def _navigation(results: Results) -> list[str]:
             "",
             "| Click | Ours (median) | Floor (median) | Ratio | Goal | Decks as images "
             "| Script run, ours | Sent, ours / floor | Server done, ours / floor "
-            "| Browser script, ours / floor | Layout, ours / floor | Ours, each (ms) |",
+            "| Browser script, ours / floor (inspected) | Layout, ours / floor (inspected) "
+            "| Ours, each (ms) |",
             "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for c in clicks:
@@ -256,7 +258,7 @@ def _costliest_bundles(missed: list[Click]) -> list[str]:
             named = "no bundle ran longer than in the floor"
         lines.append(f"- {c.label}: {named}.")
     if lines:
-        heading = "Extra JavaScript in the profiled click, by bundle (ours minus floor):"
+        heading = "Extra JavaScript in the inspected clicks, by bundle (ours minus floor, medians):"
         lines = [heading, "", *lines, ""]
     return lines
 
