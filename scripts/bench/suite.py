@@ -34,7 +34,7 @@ VIEW_BUDGET_MB = int(settings_table.VIEW_MEMORY.default)
 @dataclass(frozen=True)
 class Settings:
     large_scale: int = 2500
-    # The whole run takes about 55 minutes on 2 cores (54.7 on 2026-12-03).
+    # The whole run takes about 55 minutes on 2 cores (57.4 on 2026-12-04).
     repeats: int = 3
     # Page ready's large-data ratios sit near their goal, and three loads moved a median by 0.2
     # between runs: five give a steadier one for little time.
