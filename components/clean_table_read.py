@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as arrow_csv
 
 from components.contract import Table
-from components.table_files import UTF8_BOM, RawTable
+from components.table_files import UTF8_BOM, RawTable, with_added_columns
 
 
 def read_clean_table(data: bytes, table: Table) -> RawTable | None:
@@ -28,7 +28,9 @@ def read_clean_table(data: bytes, table: Table) -> RawTable | None:
     end_of_header = data.find(b"\n")
     first_line = data if end_of_header < 0 else data[:end_of_header]
     header = first_line.rstrip(b"\r").decode("utf-8", errors="replace").split(",")
-    if sorted(header) != sorted(table.column_names):
+    # The contract's columns, each once; those added to it later may be absent (read as empty).
+    names = set(header)
+    if len(names) != len(header) or not set(table.header_names) <= names <= set(table.column_names):
         return None
     try:
         parsed = arrow_csv.read_csv(
@@ -54,4 +56,4 @@ def read_clean_table(data: bytes, table: Table) -> RawTable | None:
     maybe_blank = cells[first.str.strip() == ""]
     if len(maybe_blank) and (maybe_blank.apply(lambda c: c.str.strip() == "").all(axis=1)).any():
         return None
-    return RawTable(table=table, cells=cells, extra_columns=[])
+    return RawTable(table=table, cells=with_added_columns(cells, table), extra_columns=[])

@@ -28,6 +28,11 @@ class Column:
     type: str  # Table Schema type: string, number, integer, date or list
     description: str
     required: bool = False
+    # The description in Simplified Chinese (`x-description-zh`), for the zh template and report.
+    description_zh: str = ""
+    # When the contract gained this column (`x-added`, e.g. "2026-12"). A file written before
+    # may lack it: the column is read as empty. Only an optional column can be added later.
+    added: str | None = None
     enum: tuple[str, ...] = ()
     pattern: str | None = None
     minimum: float | None = None
@@ -40,6 +45,12 @@ class Column:
     @property
     def is_list(self) -> bool:
         return self.type == "list"
+
+    @property
+    def may_be_absent(self) -> bool:
+        """Whether a file's header may leave the column out (it was added to the contract
+        after files were written; such a file reads it as empty)."""
+        return self.added is not None and not self.required
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class NotAfterToday:
     problem: str
     fix: str
     when: tuple[tuple[str, str], ...] = ()
+    problem_zh: str = ""
+    fix_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def header_names(self) -> list[str]:
+        """The columns every file's header must have: all but those added later."""
+        return [column.name for column in self.columns if not column.may_be_absent]
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -115,6 +133,8 @@ def _column(raw: dict, foreign_keys: dict[str, Reference]) -> Column:
         type=raw.get("type", "string"),
         description=raw.get("description", ""),
         required=bool(constraints.get("required", False)),
+        description_zh=raw.get("x-description-zh", ""),
+        added=raw.get("x-added"),
         enum=tuple(constraints.get("enum", ())),
         pattern=constraints.get("pattern"),
         minimum=constraints.get("minimum"),
@@ -152,6 +172,8 @@ def _table(raw: dict) -> Table:
                 check["problem"],
                 check["fix"],
                 tuple(sorted(check.get("when", {}).items())),
+                check.get("problem_zh", ""),
+                check.get("fix_zh", ""),
             )
             for check in schema.get("x-checks", [])
             if check.get("check") == "not-after-today"

@@ -16,7 +16,8 @@ import pandas as pd
 from components import settings
 from components.clean_table_read import read_clean_table
 from components.contract import Contract, Table, load_contract
-from components.problems import Problem, Severity, bounded, has_errors
+from components.i18n import Bilingual
+from components.problems import Message, Problem, Severity, bounded, has_errors
 from components.table_files import read_table_bytes
 from components.validation import ProblemLog, check_references, check_table
 
@@ -112,9 +113,8 @@ def _read_table(data_dir: Path, table: Table) -> _TableRead:
         locked = Problem(
             severity=Severity.FATAL,
             file=table.filename,
-            problem=f"The file cannot be opened: {error.strerror}.",
-            fix="Close it in any program that has it locked, check its permissions, then try "
-            "again.",
+            problem=Message("problem.cannot_open", reason=error.strerror),
+            fix=Message("problem.fix_cannot_open"),
         )
         return _TableRead(None, [locked], ProblemLog())
     return _check_bytes(data, table, changed_at)
@@ -124,9 +124,10 @@ def _missing(table: Table) -> _TableRead:
     missing = Problem(
         severity=Severity.FATAL,
         file=table.filename,
-        problem=f"The {table.title.lower()} table's file is missing from the data folder.",
-        fix=f"Restore {table.filename}, or create it with this header on line 1: "
-        f"{','.join(table.column_names)}",
+        problem=Message("problem.file_missing", title=Bilingual(table.title.lower(), table.name)),
+        fix=Message(
+            "problem.fix_file_missing", file=table.filename, header=",".join(table.column_names)
+        ),
     )
     return _TableRead(None, [missing], ProblemLog())
 
@@ -155,9 +156,8 @@ def load_dataset(
         problem = Problem(
             severity=Severity.FATAL,
             file=str(data_dir),
-            problem="The data folder does not exist.",
-            fix=f"Check the path, or set {DATA_DIR_VARIABLE} to the folder that holds the CSV "
-            "files.",
+            problem=Message("problem.no_data_folder"),
+            fix=Message("problem.fix_no_data_folder", variable=DATA_DIR_VARIABLE),
         )
         return LoadResult(None, [problem])
 

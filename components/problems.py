@@ -1,15 +1,90 @@
-"""Problems found in data files, worded for the analyst who has to fix them."""
+"""Problems found in data files, worded for the analyst who has to fix them.
+
+Every text of a problem is a `Message`: a catalogue key (under `problem.`) with its values. As a
+string it is the English text, which the command line prints; the Data page asks each message
+for the page's language (`Message.text`), so the report reads wholly in English or in Chinese.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 
 import pandas as pd
 
+from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, join, translate
 from components.limits import MAX_PROBLEMS
+
+
+class Quoted(str):
+    """A value quoted inside a message as the file has it: 'x' in English, “x” in Chinese."""
+
+    def text(self, language: str) -> str:
+        return repr(str(self)) if language == "en" else f"“{self}”"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Items listed inside a message with the language's own separator ("a, b" and "a、b"), or
+    as alternatives ("a or b", "a或b") when `alternatives`."""
+
+    items: tuple
+    alternatives: bool = False
+
+    def text(self, language: str) -> str:
+        items = [_in_language(item, language) for item in self.items]
+        if self.alternatives:
+            return translate("problem.or_separator", language).join(items)
+        return join(items, language)
+
+
+def _in_language(value: object, language: str) -> object:
+    """A message's value as a text in `language` writes it (other values as they are)."""
+    if isinstance(value, Message | Quoted | Listed):
+        return value.text(language)
+    # A text given in both languages (a column's description): the half for `language`.
+    return half(value, language)
+
+
+def _rebuild(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+class Message(str):
+    """A text of the report: a catalogue key and its values, read as its English text.
+
+    Values may be `Quoted` names and values, `Listed` items or other messages, each written in
+    the language the message is read in. An unknown key fails when the message is made, and
+    the catalogues have the same keys, so a message always has its Chinese text.
+    """
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, /, **values: object) -> Message:
+        made = super().__new__(cls, _render(key, values, "en"))
+        made.key, made.values = key, values
+        return made
+
+    def __reduce__(self):  # copies and pickles keep the key and values, not only the English
+        return (_rebuild, (self.key, self.values))
+
+    def text(self, language: str) -> str:
+        """The message in `language` ("en", "zh", or both as a `Bilingual`)."""
+        if language == BILINGUAL:
+            return Bilingual(*(self.text(side) for side in CATALOGUE_LANGUAGES))
+        return _render(self.key, self.values, language)
+
+
+def _render(key: str, values: dict, language: str) -> str:
+    return translate(key, language, **{n: _in_language(v, language) for n, v in values.items()})
+
+
+def in_language(text: str, language: str) -> str:
+    """A problem's text (a `Message`, or an empty fix) in `language`."""
+    return text.text(language) if isinstance(text, Message) else text
 
 
 class Severity(StrEnum):
@@ -27,6 +102,7 @@ class Problem:
 
     Built by keyword only (`Problem(severity=..., file=..., line=..., problem=..., fix=...)`):
     with two texts and three optional places side by side, a position is easy to get wrong.
+    `problem` and `fix` are `Message`s (a fix may be empty when there is nothing to do).
     """
 
     severity: Severity
@@ -39,9 +115,14 @@ class Problem:
     problem: str
     fix: str
 
-    def as_row(self) -> dict:
-        row = asdict(self)
+    def as_row(self, language: str = "en") -> dict:
+        """The problem as a row of the report, its texts in `language` ("en" or "zh")."""
+        row = {field.name: getattr(self, field.name) for field in fields(self)}
         row["severity"] = str(self.severity)
+        row["problem"] = in_language(self.problem, language)
+        row["fix"] = in_language(self.fix, language)
+        if language != "en":
+            row["severity"] = translate(f"report.severity.{self.severity}", language)
         return row
 
     def location(self) -> str:
@@ -161,9 +242,13 @@ class ProblemLog:
                     severity=severity,
                     file=file,
                     column=column,
-                    problem=f"{counted(more, 'more ' + unit)} {'has' if more == 1 else 'have'} "
-                    f"the same problem ({kind}); only the first {MAX_PER_KIND} are listed.",
-                    fix=f"Fix the {unit}s above the same way, then validate again.",
+                    problem=Message(
+                        f"problem.more_{unit}s",
+                        count=more,
+                        kind=Message(f"problem.kind.{kind.replace(' ', '_')}"),
+                        limit=MAX_PER_KIND,
+                    ),
+                    fix=Message(f"problem.fix_more_{unit}s"),
                 )
             )
         self._counts.clear()
@@ -184,19 +269,21 @@ def bounded(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]
     worst = rest[0].severity
     files = sorted({problem.file for problem in rest})
     counts = {severity: sum(p.severity is severity for p in rest) for severity in Severity}
-    by_severity = [
-        f"{count:,} {severity}{'' if count == 1 else 's'}"
-        for severity, count in counts.items()
-        if count
-    ]
+    by_severity = Listed(
+        tuple(
+            Message(f"problem.count_{severity}", count=count)
+            for severity, count in counts.items()
+            if count
+        )
+    )
     kept.append(
         Problem(
             severity=worst,
             file=", ".join(files[:3]) + (", …" if len(files) > 3 else ""),
-            problem=f"{len(rest):,} more problem{'' if len(rest) == 1 else 's'} "
-            f"({', '.join(by_severity)}) "
-            f"{'is' if len(rest) == 1 else 'are'} not listed: a report lists at most {limit:,}.",
-            fix="Fix the problems listed, then validate again to see the rest.",
+            problem=Message(
+                "problem.more_problems", count=len(rest), by_severity=by_severity, limit=limit
+            ),
+            fix=Message("problem.fix_more_problems"),
         )
     )
     return kept
@@ -215,9 +302,48 @@ def format_report(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def report_frame(problems: list[Problem]) -> pd.DataFrame:
-    """The validation report as a table (the Data page shows it; the analyst downloads it)."""
-    rows = [p.as_row() for p in sorted(problems, key=sort_key)]
-    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+# The columns of the report whose text is in the report's language.
+TEXT_COLUMNS = ("problem", "fix")
+
+
+def report_columns(language: str = "en") -> list[str]:
+    """The report's columns: in the bilingual layout each text twice, English then Chinese
+    (`problem_en`, `problem_zh`), so neither language runs into the other."""
+    if language != BILINGUAL:
+        return REPORT_COLUMNS
+    return [
+        f"{name}_{side}" if name in TEXT_COLUMNS else name
+        for name in REPORT_COLUMNS
+        for side in (CATALOGUE_LANGUAGES if name in TEXT_COLUMNS else ("",))
+    ]
+
+
+def report_frame(problems: list[Problem], language: str = "en") -> pd.DataFrame:
+    """The validation report as a table (the Data page shows it; the analyst downloads it),
+    its problems and fixes in `language` ("en", "zh" or both, see `report_columns`).
+
+    The columns keep their names; `report_headings` gives their headings in the language."""
+    ordered = sorted(problems, key=sort_key)
+    if language == BILINGUAL:
+        rows = []
+        for problem in ordered:
+            english, chinese = problem.as_row("en"), problem.as_row("zh")
+            row = {**english, "severity": Bilingual(english["severity"], chinese["severity"])}
+            for name in TEXT_COLUMNS:
+                row[f"{name}_en"], row[f"{name}_zh"] = english[name], chinese[name]
+            rows.append(row)
+    else:
+        rows = [p.as_row(language) for p in ordered]
+    frame = pd.DataFrame(rows, columns=report_columns(language))
     frame["line"] = frame["line"].astype("Int64")
     return frame
+
+
+def report_headings(language: str) -> dict[str, str]:
+    """Each column of `report_frame(..., language)` -> its heading in the language."""
+    headings = {}
+    for name in report_columns(language):
+        base, _, side = name.rpartition("_") if name.endswith(("_en", "_zh")) else (name, "", "")
+        key = f"columns.report_{base}"
+        headings[name] = translate(key, side) if side else translate(key, language)
+    return headings

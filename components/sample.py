@@ -371,6 +371,7 @@ def _people(rng: np.random.Generator, size: SampleSize, parties: Parties) -> Col
         "party_id": parties.ids[np.arange(size.people) % size.parties],
         "note_en": "",
         "note_zh": "",
+        "precedence": pd.Series(person_numbers).astype(str),
     }
 
 
@@ -537,7 +538,10 @@ def _indicators(
     latest_baseline = STATUS_AS_OF_LATEST - np.maximum(per_indicator, 30) * DAY
     baseline_date = np.minimum(initiatives.start[measured], latest_baseline)
     target_date = baseline_date + rng.integers(365, 5 * 365, count) * DAY
+    # Each unit with its Chinese form, as an analyst would write them.
     units = ("students", "visits", "companies", "GBP", "%", "events")
+    units_zh = ("人", "次", "家", "英镑", "%", "场")
+    unit_numbers = rng.choice(len(units), count)
     indicator_ids = _ids("sample-indicator", count).to_numpy(dtype=object)
     numbers = np.arange(1, count + 1)
     columns = {
@@ -545,7 +549,8 @@ def _indicators(
         "initiative_id": initiatives.ids[measured],
         "name_en": _numbered("Illustrative measure ", numbers),
         "name_zh": _numbered("示例指标", numbers),
-        "unit": _pick(rng, units, count),
+        "unit": np.asarray(units, dtype=object)[unit_numbers],
+        "unit_zh": np.asarray(units_zh, dtype=object)[unit_numbers],
         "direction": np.where(increase, "increase", "decrease"),
         "baseline": baseline.astype(int).astype(str),
         "baseline_date": _dates(baseline_date),

@@ -14,18 +14,18 @@ from components.contract import Table
 from components.limits import EXTRA_COLUMNS_NAMED, MAX_EXTRA_COLUMNS
 from components.problems import (
     MAX_PER_KIND,
+    Listed,
+    Message,
     Problem,
     ProblemLog,
+    Quoted,
     Severity,
-    counted,
     shorten_value,
 )
 
 UTF8_BOM = b"\xef\xbb\xbf"
-SAVE_AS_UTF8 = (
-    "In Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; "
-    "in LibreOffice choose the character set 'Unicode (UTF-8)'."
-)
+# The key of the fix for a file in an encoding that cannot be read.
+SAVE_AS_UTF8 = "problem.fix_save_as_utf8"
 
 
 # Characters no one types on purpose and no one can see: controls (except tab and line ends),
@@ -48,31 +48,47 @@ _CONTROL_NAMES = {
 }
 
 
-def describe_character(character: str) -> str:
+def describe_character(character: str) -> Message:
     """A character as an analyst can search for it: `U+202E (RIGHT-TO-LEFT OVERRIDE)`."""
     code = ord(character)
-    name = unicodedata.name(character, None) or _CONTROL_NAMES.get(code, "a control character")
+    name = unicodedata.name(character, None) or _CONTROL_NAMES.get(code)
     if code == 0xFEFF:
         name = "BYTE ORDER MARK"
-    return f"U+{code:04X} ({name})"
+    if name is None:
+        return Message("problem.character_unnamed", code=f"U+{code:04X}")
+    return Message("problem.character", code=f"U+{code:04X}", name=name)
 
 
-def kind_of_invisible(character: str) -> str:
+def kind_of_invisible(character: str) -> Message:
     """What an invisible character does, in the analyst's words."""
     code = ord(character)
     if code < 0x20 or 0x7F <= code <= 0x9F:
-        return "a control character"
+        return Message("problem.invisible_control")
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x061C, 0x200E, 0x200F):
-        return "a mark that changes the direction of text on screen"
-    return "a character that takes no space on screen"
+        return Message("problem.invisible_direction")
+    return Message("problem.invisible_no_space")
 
 
-def first_invisible(text: str) -> str | None:
+def first_invisible(text: str) -> Message | None:
     """The first invisible character of `text`, described (see `describe_character`)."""
     found = _INVISIBLE.search(text)
     if not found:
         return None
-    return f"{describe_character(found.group())}, {kind_of_invisible(found.group())}"
+    character = found.group()
+    return Message(
+        "problem.invisible_described",
+        character=describe_character(character),
+        kind=kind_of_invisible(character),
+    )
+
+
+def with_added_columns(cells: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """The cells with every column added to the contract later that the file lacks, empty:
+    a file written before the column was added reads as it did, with nothing in it."""
+    absent = [c.name for c in table.columns if c.may_be_absent and c.name not in cells.columns]
+    if not absent:
+        return cells
+    return cells.assign(**{name: pd.Series("", index=cells.index, dtype="str") for name in absent})
 
 
 @dataclass
@@ -100,7 +116,7 @@ def decode_utf8(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
             Problem(
                 severity=Severity.WARNING,
                 file=filename,
-                problem="The file starts with a byte order mark (Excel adds one); it was ignored.",
+                problem=Message("problem.bom_ignored"),
                 fix="",
             )
         )
@@ -115,9 +131,8 @@ def decode_utf8(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
                 file=filename,
                 line=line,
                 value=f"bytes {bad}",
-                problem="The file is not UTF-8 text, so its letters cannot be read safely "
-                "(it was probably saved in another encoding, such as Windows-1252).",
-                fix=SAVE_AS_UTF8,
+                problem=Message("problem.not_utf8"),
+                fix=Message(SAVE_AS_UTF8),
             )
         )
         return None, problems
@@ -142,10 +157,8 @@ def split_records(
                 severity=Severity.FATAL,
                 file=filename,
                 line=line,
-                problem=f"The file cannot be split into cells here: {error}.",
-                fix="Check the quotes on this line: a value that contains a comma, a quote or a "
-                "line break must be wrapped in double quotes, and a quote inside it written twice "
-                '("").',
+                problem=Message("problem.cannot_split", error=str(error)),
+                fix=Message("problem.fix_quotes"),
             )
         )
         return None, problems
@@ -176,8 +189,8 @@ def read_table_records(
             severity=Severity.FATAL,
             file=filename,
             line=1,
-            problem="The file is empty or its first line is blank; line 1 must be the header.",
-            fix=f"Put the column names on line 1: {', '.join(table.column_names)}.",
+            problem=Message("problem.empty_header"),
+            fix=Message("problem.fix_header", columns=Listed(tuple(table.column_names))),
         )
         return None, [problem]
     log = ProblemLog()
@@ -207,9 +220,8 @@ def read_table_records(
                         severity=Severity.ERROR,
                         file=filename,
                         line=line,
-                        problem=f"This row has {len(record)} cells but the header has {width}.",
-                        fix="A value containing a comma must be wrapped in double quotes; "
-                        "otherwise remove the extra cells or add the missing ones.",
+                        problem=Message("problem.cell_count", cells=len(record), width=width),
+                        fix=Message("problem.fix_cell_count"),
                     ),
                     "cell count",
                 )
@@ -218,15 +230,13 @@ def read_table_records(
         good_lines.append(line)
     log.count_more(Severity.ERROR, filename, None, "cell count", ragged - MAX_PER_KIND)
     if blank_count:
-        shown = ", ".join(str(line) for line in blank_shown[:10])
+        shown = Listed((*blank_shown[:10], *(("…",) if blank_count > 10 else ())))
         log.add(
             Problem(
                 severity=Severity.WARNING,
                 file=filename,
                 line=blank_shown[0],
-                problem=f"{counted(blank_count, 'blank line')} "
-                f"{'was' if blank_count == 1 else 'were'} skipped (lines {shown}"
-                f"{', …' if blank_count > 10 else ''}).",
+                problem=Message("problem.blank_lines", count=blank_count, lines=shown),
                 fix="",
             ),
             "blank lines",
@@ -244,6 +254,7 @@ def read_table_records(
         cells = pd.DataFrame(
             {name: pd.Series(dtype="str") for name in columns}, index=pd.Index([], name="line")
         )
+    cells = with_added_columns(cells, table)
     return RawTable(table=table, cells=cells, extra_columns=extra), log.finish()
 
 
@@ -259,17 +270,25 @@ def _check_header(
     too_many = len(unknown) > MAX_EXTRA_COLUMNS
     if too_many:
         count = len(unknown)
-        named = ", ".join(repr(shorten_value(name, 40)) for name in extra[:EXTRA_COLUMNS_NAMED])
+        named = Listed(
+            (
+                *(Quoted(shorten_value(name, 40)) for name in extra[:EXTRA_COLUMNS_NAMED]),
+                *(("…",) if len(extra) > EXTRA_COLUMNS_NAMED else ()),
+            )
+        )
         log.add(
             Problem(
                 severity=Severity.ERROR,
                 file=filename,
                 line=1,
-                problem=f"The header has {count:,} columns the contract for {table.name} does "
-                f"not know ({named}{', …' if len(extra) > EXTRA_COLUMNS_NAMED else ''}); at most "
-                f"{MAX_EXTRA_COLUMNS} are accepted, and none of them is used or stored.",
-                fix=f"Delete the columns the contract does not know, keeping only: "
-                f"{', '.join(expected)}.",
+                problem=Message(
+                    "problem.too_many_columns",
+                    count=count,
+                    table=table.name,
+                    named=named,
+                    limit=MAX_EXTRA_COLUMNS,
+                ),
+                fix=Message("problem.fix_too_many_columns", columns=Listed(tuple(expected))),
             ),
             "too many columns",
         )
@@ -287,15 +306,13 @@ def _check_header(
                     line=1,
                     column=shorten_value(name),
                     value=shorten_value(raw),
-                    problem=f"The column name contains an invisible character, {invisible}"
-                    + (
-                        "; it is a second byte order mark, so two files were probably joined "
-                        "into one."
-                        if invisible.startswith("U+FEFF")
-                        else "."
+                    problem=Message(
+                        "problem.invisible_in_header_bom"
+                        if _INVISIBLE.search(raw).group() == "\ufeff"
+                        else "problem.invisible_in_header",
+                        character=invisible,
                     ),
-                    fix="Retype the column name on line 1; such characters come from copying "
-                    "out of other programs or from joining files.",
+                    fix=Message("problem.fix_invisible_in_header"),
                 ),
                 "invisible character in header",
                 unit="column",
@@ -308,7 +325,7 @@ def _check_header(
                     line=1,
                     column=name,
                     value=raw,
-                    problem="The column name has spaces around it; they were ignored.",
+                    problem=Message("problem.spaces_in_header"),
                     fix="",
                 ),
                 "spaces in header",
@@ -322,8 +339,8 @@ def _check_header(
                     line=1,
                     column=name,
                     value=name,
-                    problem=f"The column {name!r} appears more than once in the header.",
-                    fix="Delete or rename the repeated column so each column name appears once.",
+                    problem=Message("problem.repeated_column", column=Quoted(name)),
+                    fix=Message("problem.fix_repeated_column"),
                 ),
                 "repeated column",
                 unit="column",
@@ -333,15 +350,14 @@ def _check_header(
     by_key: dict[str, str] = {}
     for name in stripped:
         by_key.setdefault(_INVISIBLE.sub("", name).strip().lower(), name)
-    for name in expected:
+    for name in table.header_names:
         if name in seen:
             continue
         near = by_key.get(name.lower())
         fix = (
-            f"Rename the column {near!r} to {name!r}."
+            Message("problem.fix_rename_column", near=Quoted(near), column=Quoted(name))
             if near is not None
-            else f"Add a column named {name!r} to line 1 (it may be left empty where the "
-            "contract allows)."
+            else Message("problem.fix_add_column", column=Quoted(name))
         )
         log.add(
             Problem(
@@ -349,7 +365,7 @@ def _check_header(
                 file=filename,
                 line=1,
                 column=name,
-                problem=f"The required column {name!r} is missing from the header.",
+                problem=Message("problem.missing_column", column=Quoted(name)),
                 fix=fix,
             ),
             "missing column",
@@ -364,11 +380,10 @@ def _check_header(
                     file=filename,
                     line=1,
                     column=name,
-                    problem=f"The column {shorten_value(name)!r} is not part of the contract for "
-                    f"{table.name}; "
-                    "it is ignored: the dashboard does not show it and an import does not store "
-                    "it.",
-                    fix=f"Check its spelling against: {', '.join(expected)}; otherwise delete it.",
+                    problem=Message(
+                        "problem.extra_column", column=Quoted(shorten_value(name)), table=table.name
+                    ),
+                    fix=Message("problem.fix_extra_column", columns=Listed(tuple(expected))),
                 ),
                 "extra column",
                 unit="column",

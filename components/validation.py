@@ -18,10 +18,14 @@ import pyarrow.compute as pc
 
 from components import clock
 from components.contract import Column, Contract, Table
+from components.i18n import Bilingual
 from components.problems import (
     MAX_PER_KIND,
+    Listed,
+    Message,
     Problem,
     ProblemLog,
+    Quoted,
     Severity,
     shorten_value,
 )
@@ -42,45 +46,40 @@ def closest_ids(value: str, candidates: list[str], how_many: int = 3) -> list[st
     return difflib.get_close_matches(value, candidates, n=how_many, cutoff=0.5)
 
 
-def suggestion(value: str, candidates: list[str]) -> str:
+def suggestion(value: str, candidates: list[str]) -> Message:
     near = closest_ids(value, candidates)
     if near:
-        return "Did you mean " + " or ".join(repr(n) for n in near) + "?"
+        return Message(
+            "problem.fix_did_you_mean", near=Listed(tuple(map(Quoted, near)), alternatives=True)
+        )
     if not candidates:
-        return "The table it refers to has no rows yet: add that row first."
-    shown = ", ".join(repr(c) for c in candidates[:5])
-    return f"Use one of the ids that exist, e.g. {shown}."
+        return Message("problem.fix_no_ids_yet")
+    return Message("problem.fix_use_an_id", shown=Listed(tuple(map(Quoted, candidates[:5]))))
 
 
-def _describe_type(column: Column) -> str:
-    return {
-        "number": "a number written with digits and a '.' for decimals, e.g. 51.75",
-        "integer": "a whole number, e.g. 3",
-        "date": "a date written YYYY-MM-DD, e.g. 2018-07-04",
-    }.get(column.type, "text")
+def described(column: Column) -> Bilingual:
+    """A column's description in English and Chinese, for a message to quote in either."""
+    return Bilingual(column.description, column.description_zh or column.description)
 
 
-def _date_fix(value: str) -> str:
+def _date_fix(value: str) -> Message:
     if DAY_FIRST_DATE.match(value):
         parts = re.split(r"[/.-]", value)
         if len(parts[2]) == 2:
-            return (
-                "Two-digit years are ambiguous: write the full date as YYYY-MM-DD, e.g. 2018-07-04."
-            )
+            return Message("problem.fix_two_digit_year")
         day, month, year = parts
         if int(month) <= 12 and int(day) <= 31:
-            return (
-                f"Write it as YYYY-MM-DD: if this is day {int(day)} of month {int(month)}, "
-                f"write {year}-{int(month):02d}-{int(day):02d}."
+            return Message(
+                "problem.fix_day_first",
+                day=int(day),
+                month=int(month),
+                iso=f"{year}-{int(month):02d}-{int(day):02d}",
             )
     if EXCEL_SERIAL.match(value):
-        return (
-            "This looks like a date stored as an Excel day number. Format the column as text "
-            "in the form YYYY-MM-DD (e.g. 2018-07-04) before saving."
-        )
+        return Message("problem.fix_excel_day_number")
     if ISO_DATE.match(value):
-        return "This date does not exist in the calendar; check the month and the day."
-    return "Write the date as YYYY-MM-DD, e.g. 2018-07-04, or leave the cell empty if unknown."
+        return Message("problem.fix_no_such_date")
+    return Message("problem.fix_date")
 
 
 class ColumnCells:
@@ -144,9 +143,8 @@ def _check_text(column_cells: ColumnCells, column: Column, file: str, log: Probl
                     line=int(line),
                     column=column.name,
                     value=shorten_value(value),
-                    problem=f"The value contains an invisible character, {first_invisible(value)}.",
-                    fix="Retype the value, or search for that character and delete it; such "
-                    "characters usually come from copying out of other programs.",
+                    problem=Message("problem.invisible_in_value", character=first_invisible(value)),
+                    fix=Message("problem.fix_invisible_in_value"),
                 ),
                 "control character",
             )
@@ -168,10 +166,8 @@ def _check_text(column_cells: ColumnCells, column: Column, file: str, log: Probl
                 column.name,
                 filled[~is_link.to_numpy(dtype=bool)],
                 "not a web address",
-                "The value is not a web address starting with http:// or https://; no other "
-                "kind of address (javascript:, data:, file: or a bare name) is shown as a link.",
-                f"Write the address as the browser shows it, e.g. {example}, or leave the cell "
-                "empty and say where the document is kept in the reference column.",
+                Message("problem.not_a_web_address"),
+                Message("problem.fix_web_address", example=example),
             )
     if column.max_length is not None:
         too_long = cells.str.len() > column.max_length
@@ -182,8 +178,8 @@ def _check_text(column_cells: ColumnCells, column: Column, file: str, log: Probl
                 column.name,
                 cells[too_long],
                 "too long",
-                f"The value is longer than the {column.max_length} characters this column allows.",
-                "Shorten it; put longer explanations in a source document and cite it.",
+                Message("problem.too_long", limit=column.max_length),
+                Message("problem.fix_too_long"),
             )
 
 
@@ -207,8 +203,8 @@ def _check_column(
                 column.name,
                 empty,
                 "required",
-                f"{column.name} is required but the cell is empty.",
-                f"Fill it in: {column.description}",
+                Message("problem.required", column=column.name),
+                Message("problem.fix_required", description=described(column)),
             )
 
     if column.enum:
@@ -225,9 +221,8 @@ def _check_column(
                     column.name,
                     outside[fixable],
                     "letter case",
-                    "The value is written in different capitals from the allowed value; it was "
-                    "read as the allowed value.",
-                    f"Write it in lower case, as listed: {', '.join(column.enum)}.",
+                    Message("problem.letter_case"),
+                    Message("problem.fix_letter_case", allowed=Listed(column.enum)),
                 )
                 cells = cells.copy()
                 cells.loc[recased[fixable].index] = recased[fixable]
@@ -239,8 +234,8 @@ def _check_column(
                     column.name,
                     outside[~fixable],
                     "not allowed",
-                    f"The value is not one of those allowed for {column.name}.",
-                    f"Use one of: {', '.join(column.enum)}.",
+                    Message("problem.not_allowed", column=column.name),
+                    Message("problem.fix_not_allowed", allowed=Listed(column.enum)),
                 )
 
     if column.pattern and column.type == "string":
@@ -250,19 +245,16 @@ def _check_column(
         mismatched = filled[~matches]
         if len(mismatched):
             if column.name == "country":
-                fix = "Write the two-letter ISO 3166-1 code in capitals, e.g. GB or CN."
+                fix = Message("problem.fix_country_code")
             else:
-                fix = (
-                    "Ids use lower-case letters a-z, digits and single hyphens, "
-                    "e.g. 'oxford-town-hall'."
-                )
+                fix = Message("problem.fix_id_pattern")
             log.add_rows(
                 Severity.ERROR,
                 file,
                 column.name,
                 mismatched,
                 "pattern",
-                f"The value is not in the form {column.name} takes.",
+                Message("problem.pattern", column=column.name),
                 fix,
             )
 
@@ -307,9 +299,8 @@ def _convert_number(
             column.name,
             not_numbers,
             "not a number",
-            f"The value is not {_describe_type(column)}.",
-            "Write digits only, with '.' for decimals and no units, spaces or thousands "
-            "separators; leave the cell empty if the figure is unknown.",
+            Message(f"problem.not_{'whole' if column.type == 'integer' else 'a'}_number"),
+            Message("problem.fix_number"),
         )
     infinite = numbers[np.isinf(numbers.to_numpy(dtype="float64", na_value=np.nan))]
     if len(infinite):
@@ -319,8 +310,8 @@ def _convert_number(
             column.name,
             filled[infinite.index],
             "not finite",
-            "The value is infinite, which cannot be a real figure.",
-            "Write the actual figure, or leave the cell empty if it is unknown.",
+            Message("problem.not_finite"),
+            Message("problem.fix_not_finite"),
         )
         numbers = numbers.where(~np.isinf(numbers.astype("float64")))
     if column.type == "integer":
@@ -332,8 +323,8 @@ def _convert_number(
                 column.name,
                 filled[fractional.index],
                 "not whole",
-                "The value must be a whole number.",
-                "Remove the decimals.",
+                Message("problem.not_whole"),
+                Message("problem.fix_not_whole"),
             )
     low = column.minimum
     high = column.maximum
@@ -344,10 +335,22 @@ def _convert_number(
         ]
         # Only the lines the report lists are built; the rest are counted.
         for line in out_of_range.index[: MAX_PER_KIND + 1]:
-            fix = f"Use a value from {low} to {high}."
+            fix = (
+                Message("problem.fix_range", low=low, high=high)
+                if low is not None and high is not None
+                else Message("problem.fix_at_least", low=low)
+                if low is not None
+                else Message("problem.fix_at_most", high=high)
+            )
             if column.name in ("lat", "lon") and table.name == "places":
                 other_name = "lon" if column.name == "lat" else "lat"
-                fix += _swap_hint(column.name, other_name)
+                fix = Message(
+                    "problem.fix_range_swapped",
+                    low=low,
+                    high=high,
+                    name=column.name,
+                    other=other_name,
+                )
             log.add(
                 Problem(
                     severity=Severity.ERROR,
@@ -355,7 +358,7 @@ def _convert_number(
                     line=int(line),
                     column=column.name,
                     value=shorten_value(filled[line]),
-                    problem=f"{column.name} must lie between {low} and {high}.",
+                    problem=_out_of_range(column, low, high),
                     fix=fix,
                 ),
                 "range",
@@ -369,11 +372,13 @@ def _convert_number(
     return converted
 
 
-def _swap_hint(name: str, other: str) -> str:
-    return (
-        f" If {name} and {other} look swapped, exchange them: latitude (north-south) is "
-        "between -90 and 90 and comes first; Oxford is about 51.75, -1.26."
-    )
+def _out_of_range(column: Column, low: float | None, high: float | None) -> Message:
+    """What a value outside the column's range breaks: both bounds, or the one it has."""
+    if low is not None and high is not None:
+        return Message("problem.range", column=column.name, low=low, high=high)
+    if low is not None:
+        return Message("problem.at_least", column=column.name, low=low)
+    return Message("problem.at_most", column=column.name, high=high)
 
 
 def _convert_date(
@@ -395,7 +400,7 @@ def _convert_date(
                 line=int(line),
                 column=column.name,
                 value=shorten_value(value),
-                problem="The value is not a date in the form YYYY-MM-DD.",
+                problem=Message("problem.not_a_date"),
                 fix=_date_fix(value),
             ),
             "not a date",
@@ -439,7 +444,7 @@ def check_table(
                 column.name,
                 changed,
                 "spaces",
-                "The value has spaces at its start or end; they were removed.",
+                Message("problem.spaces"),
                 "",
             )
             column_cells = ColumnCells(values.str.strip(), may_repeat)
@@ -460,10 +465,13 @@ def check_table(
                         line=int(line),
                         column=rule.column,
                         value=later[line].date().isoformat(),
-                        problem=f"{rule.column} is before {rule.other} "
-                        f"({earlier[line].date().isoformat()}).",
-                        fix=f"Correct one of the two dates: {rule.column} must be on or after "
-                        f"{rule.other}.",
+                        problem=Message(
+                            "problem.date_order",
+                            column=rule.column,
+                            other=rule.other,
+                            other_date=earlier[line].date().isoformat(),
+                        ),
+                        fix=Message("problem.fix_date_order", column=rule.column, other=rule.other),
                     ),
                     "date order",
                 )
@@ -493,8 +501,12 @@ def _check_not_after_today(
             rule.column,
             dates[late].dt.strftime("%Y-%m-%d"),
             "after today",
-            f"{rule.problem} Today is {today.isoformat()}.",
-            rule.fix,
+            Message(
+                "problem.after_today",
+                problem=Bilingual(rule.problem, rule.problem_zh),
+                today=today.isoformat(),
+            ),
+            Message("problem.contract_fix", fix=Bilingual(rule.fix, rule.fix_zh)),
         )
 
 
@@ -528,9 +540,10 @@ def _check_primary_key(frame: pd.DataFrame, table: Table, file: str, log: Proble
                 line=int(line),
                 column="+".join(key),
                 value=shown,
-                problem=f"The id {shown!r} is used again: line {first_line[values]} already has "
-                "it.",
-                fix="Give each row its own id, or delete the repeated row.",
+                problem=Message(
+                    "problem.duplicate_id", id=Quoted(shown), first_line=first_line[values]
+                ),
+                fix=Message("problem.fix_duplicate_id"),
             ),
             "duplicate id",
         )
@@ -562,8 +575,8 @@ def check_references(
                 exploded = values[values.notna() & (values != "")]
             unknown = exploded[~_is_in(exploded, known)]
             candidates = sorted(set(known[known != ""])) if len(unknown) else []
+            key = "problem.unknown_id_in_list" if column.is_list else "problem.unknown_id"
             for line, value in unknown.head(MAX_PER_KIND + 1).items():
-                what = "in this list" if column.is_list else ""
                 log.add(
                     Problem(
                         severity=Severity.ERROR,
@@ -571,8 +584,12 @@ def check_references(
                         line=int(line),
                         column=column.name,
                         value=shorten_value(value),
-                        problem=f"The id {value!r} {what + ' ' if what else ''}is not a "
-                        f"{reference.column} in {files[reference.table]}.".replace("  ", " "),
+                        problem=Message(
+                            key,
+                            id=Quoted(value),
+                            column=reference.column,
+                            file=files[reference.table],
+                        ),
                         fix=suggestion(value, candidates),
                     ),
                     "unknown id",

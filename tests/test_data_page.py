@@ -3,12 +3,15 @@ and a viewer who sees no edit controls and whose actions are refused."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.editors import hash_password
 from components.i18n import translate
 from components.markdown_text import WORD_JOINER
+from components.problems import Message
 from components.publishing import history
 from tests.conftest import DataDir, open_app
 
@@ -16,31 +19,39 @@ PASSWORD = "correct horse battery"
 NEW_TITLE = "Memorandum of Understanding, as corrected by the data team"
 
 
-def _data_page(monkeypatch: pytest.MonkeyPatch, data_dir: DataDir, editors: bool) -> AppTest:
+def _data_page(
+    monkeypatch: pytest.MonkeyPatch, data_dir: DataDir, editors: bool, **query: str
+) -> AppTest:
     monkeypatch.setenv("PARTNERSHIP_HISTORY_DIR", str(data_dir.path.parent / "history"))
     secrets = {"editors": {"passwords": {"alice": hash_password(PASSWORD)}}} if editors else {}
-    app = open_app(monkeypatch, data_dir.path, "pages/data.py", secrets)
+    app = open_app(monkeypatch, data_dir.path, "pages/data.py", secrets, **query)
     assert not app.exception
     return app
 
 
-def _button(app: AppTest, key: str):
-    (button,) = [b for b in app.button if b.label == translate(key)]
+def _button(app: AppTest, key: str, language: str = "en"):
+    (button,) = [b for b in app.button if b.label == translate(key, language)]
     return button
 
 
-def _sign_in(app: AppTest, password: str = PASSWORD) -> None:
+def _sign_in(app: AppTest, password: str = PASSWORD, language: str = "en") -> None:
     app.text_input[0].input("alice")
     app.text_input[1].input(password)
-    _button(app, "data.sign_in_button").click()
+    _button(app, "data.sign_in_button", language).click()
     app.run()
     assert not app.exception
 
 
 def _frames(app: AppTest, column: str) -> list:
-    """The tables on the page that have `column` (report tables have 'problem')."""
+    """The tables on the page that have `column` (report tables have the heading of
+    'problem')."""
     tables = [element.value for element in [*app.table, *app.dataframe]]
     return [frame for frame in tables if column in frame.columns]
+
+
+PROBLEM, LINE, COLUMN = (
+    translate(f"columns.report_{name}") for name in ("problem", "line", "column")
+)
 
 
 def roll_back(app: AppTest, number: int) -> None:
@@ -121,9 +132,9 @@ def test_editor_uploads_previews_applies_and_rolls_back(monkeypatch, data_dir):
         text.startswith(translate("data.report_rejected", count=1)[:30])
         for text in _texts(app.error)
     )
-    (report,) = _frames(app, "problem")
-    assert [str(line) for line in report["line"]] == ["2"]
-    assert list(report["column"]) == ["signed_on"]
+    (report,) = _frames(app, PROBLEM)
+    assert [str(line) for line in report[LINE]] == ["2"]
+    assert list(report[COLUMN]) == ["signed_on"]
     assert not [b for b in app.button if b.label == translate("data.apply")]
 
     # A good file: warnings listed apart, a preview of the changed cell, then apply.
@@ -134,8 +145,8 @@ def test_editor_uploads_previews_applies_and_rolls_back(monkeypatch, data_dir):
     app.run()
     assert not app.exception
     assert translate("data.report_valid") in _texts(app.success)
-    (warnings,) = _frames(app, "problem")
-    assert list(warnings["column"]) == ["kind"]
+    (warnings,) = _frames(app, PROBLEM)
+    assert list(warnings[COLUMN]) == ["kind"]
     (changed,) = _frames(app, "old")
     assert list(changed["column"]) == ["title_en"]
     assert list(changed["new"]) == [NEW_TITLE]
@@ -165,6 +176,31 @@ def test_editor_uploads_previews_applies_and_rolls_back(monkeypatch, data_dir):
         "rollback",
         1,
     )
+
+
+@pytest.mark.parametrize("language", ["zh", "both"])
+def test_the_report_is_in_the_pages_language(monkeypatch, data_dir, language):
+    """In 中文 the report's headings, problems and fixes are Chinese; in English + 中文 each text
+    is given whole in both languages, one column each, never run together."""
+    app = _data_page(monkeypatch, data_dir, editors=True, lang=language)
+    _sign_in(app, language=language)
+    bad = _agreements_csv(data_dir, NEW_TITLE).replace(b"2018-07-04", b"43285")
+    app.file_uploader[0].set_value(("agreements.csv", bad, "text/csv"))
+    app.run()
+    assert not app.exception
+    chinese = translate("columns.report_problem", "zh")
+    (report,) = _frames(app, chinese)
+    expected = Message("problem.not_a_date")
+    assert list(report[chinese]) == [expected.text("zh")]
+    assert list(report[translate("columns.report_fix", "zh")]) == [
+        Message("problem.fix_excel_day_number").text("zh")
+    ]
+    english = translate("columns.report_problem", "en")
+    if language == "both":
+        assert list(report[english]) == [str(expected)]
+    else:
+        assert english not in report.columns
+        assert all(not re.search("[A-Za-z]", heading) for heading in report.columns)
 
 
 def test_actions_refuse_once_the_editor_is_removed(monkeypatch, data_dir):

@@ -343,3 +343,84 @@ def test_numbers_are_parsed_the_same_by_either_parser(cells, expected):
 
     parsed = _parse_numbers(pd.Series(cells, dtype="string[pyarrow]"))
     assert [None if pd.isna(v) else float(v) for v in parsed] == expected
+
+
+OLD_INDICATOR = {
+    "indicator_id": "students-hosted",
+    "initiative_id": "student-project-2018",
+    "name_en": "Students hosted",
+    "name_zh": "接待学生人数",
+    "unit": "students",
+    "direction": "increase",
+    "baseline": "0",
+    "baseline_date": "2018-07-04",
+    "target": "10",
+    "target_date": "2019-07-04",
+    "source_id": "press-release-2018-07-20",
+}
+
+
+def write_without(data_dir: DataDir, table: str, column: str, rows=None) -> None:
+    """The table as a file written before the contract gained `column`."""
+    rows = data_dir.rows(table) if rows is None else rows
+    header = [name for name in data_dir.header(table) if name != column]
+    data_dir.write(table, [{name: row.get(name, "") for name in header} for row in rows], header)
+
+
+def test_a_file_from_before_a_column_was_added_loads_with_it_empty(data_dir: DataDir):
+    """An indicators.csv without unit_zh and a people.csv without precedence (older files,
+    stored versions, analysts' workbooks) load with no problem; the columns read as empty."""
+    contract = load_contract()
+    assert contract.table("indicators").column("unit_zh").may_be_absent
+    assert contract.table("people").column("precedence").may_be_absent
+    write_without(data_dir, "indicators", "unit_zh", [OLD_INDICATOR])
+    write_without(data_dir, "people", "precedence")
+    result = load_dataset(data_dir.path)
+    assert result.ok and result.problems == []
+    assert result.dataset["indicators"]["unit_zh"].tolist() == [""]
+    precedence = result.dataset["people"]["precedence"]
+    assert str(precedence.dtype) == "Int64" and precedence.isna().all()
+
+
+def test_a_column_added_later_is_checked_when_present(data_dir: DataDir):
+    """Present, an added column is checked like any other: precedence is a whole number of 1
+    or more, read as a nullable integer; the shipped order puts the Lord Mayor first."""
+    people = load_dataset(data_dir.path).dataset["people"].set_index("person_id")
+    assert str(people["precedence"].dtype) == "Int64"
+    assert people["precedence"].sort_values().index[:2].tolist() == ["colin-cook", "zhang-gujiang"]
+    data_dir.set_cell("people", 2, "precedence", "0")
+    data_dir.set_cell("people", 3, "precedence", "1.5")
+    problems = {p.line: p for p in load_dataset(data_dir.path).problems}
+    assert problems[2].problem == "precedence must be 1 or more."
+    assert problems[2].fix == "Use a value of 1 or more."
+    assert "whole number" in problems[3].problem
+
+
+def test_a_required_column_missing_from_the_header_is_still_an_error(data_dir: DataDir):
+    """Only a column the contract marks as added later may be absent."""
+    write_without(data_dir, "indicators", "unit", [OLD_INDICATOR])
+    (problem,) = load_dataset(data_dir.path).problems
+    assert problem.severity is Severity.ERROR and problem.column == "unit"
+    assert "'unit' is missing" in problem.problem
+
+
+def test_an_old_file_is_accepted_by_partnership_validate_and_the_upload(data_dir: DataDir):
+    """`partnership validate` and the Data page's check accept the older indicators.csv; the
+    upload stores it with the new column, empty."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from components.upload import check_upload
+
+    write_without(data_dir, "indicators", "unit_zh", [OLD_INDICATOR])
+    command = Path(sys.executable).parent / "partnership"
+    result = subprocess.run(
+        [str(command), "validate", str(data_dir.path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    old = (data_dir.path / "indicators.csv").read_bytes()
+    proposal = check_upload(old.replace(b",0,", b",1,"), "indicators.csv", data_dir.path)
+    assert proposal.ok, proposal.problems
+    stored = proposal.files["indicators.csv"].decode().splitlines()
+    assert stored[0].split(",")[5] == "unit_zh" and stored[1].split(",")[5] == ""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from components import settings
 from components.loader import Dataset, file_signature
-from components.problems import Problem, Severity
+from components.problems import Message, Problem, Severity
 from components.publishing import BusyError, PublishError, needs_recovery, recover
 from components.store import (
     FolderStore,
@@ -47,8 +47,8 @@ def current_data() -> DataState:
         problem = Problem(
             severity=Severity.FATAL,
             file=settings.STORE.name,
-            problem=str(error),
-            fix="Ask the administrator to correct the server's settings.",
+            problem=Message("problem.store_setting", reason=str(error)),
+            fix=Message("problem.fix_store_setting"),
         )
         return DataState(None, [problem], showing_last_valid=False)
     if isinstance(store, FolderStore):
@@ -93,9 +93,8 @@ def _from_shared_store(store: SharedStore) -> DataState:
             problem = Problem(
                 severity=Severity.FATAL,
                 file=store.name,
-                problem="The database holds no data yet.",
-                fix="Move a data folder into it: partnership store import DATA_FOLDER "
-                "--database URL.",
+                problem=Message("problem.empty_database"),
+                fix=Message("problem.fix_empty_database"),
             )
             return DataState(None, [problem], showing_last_valid=False)
         result = cached.load_version(store.name, number, lambda: store.load(number))

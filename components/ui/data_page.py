@@ -22,7 +22,7 @@ from components.history import prepare_rollback
 from components.i18n import join
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
-from components.problems import report_frame
+from components.problems import report_frame, report_headings
 from components.store import Store, StoreUnavailableError, open_store
 from components.templates import (
     data_csv,
@@ -250,8 +250,15 @@ def _show(frame: pd.DataFrame, numbers: Collection[str] = ()) -> None:
     st.dataframe(neutralise_formulas(frame, numbers), hide_index=True, width="stretch")
 
 
+def report_in_language(problems) -> pd.DataFrame:
+    """The report as the page shows and downloads it: its problems, fixes and headings in the
+    page's language (in English + 中文, each text in both, one column per language)."""
+    shown = language()
+    return report_frame(problems, shown).rename(columns=report_headings(shown))
+
+
 def _report_table(problems) -> None:
-    frame = report_frame(problems).drop(columns="severity")
+    frame = report_in_language(problems).drop(columns=report_headings(language())["severity"])
     if len(frame) <= FULL_TEXT_ROWS:
         # A short report in full: every word of the problem and the fix, wrapped, no toolbar.
         st.table(frame.astype("str").replace("<NA>", ""), border="horizontal", hide_index=True)
@@ -269,7 +276,7 @@ def _report(t: Callable[..., str], proposal: Proposal) -> None:
     if proposal.problems:
         st.download_button(
             t("data.download_report"),
-            csv_bytes(report_frame(proposal.problems)),
+            csv_bytes(report_in_language(proposal.problems)),
             file_name="validation-report.csv",
             mime=CSV_MIME,
         )

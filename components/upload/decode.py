@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from components.problems import Problem, Severity, counted, shorten_value
+from components.problems import Message, Problem, Severity, shorten_value
 from components.table_files import SAVE_AS_UTF8, UTF8_BOM
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -40,11 +40,8 @@ def _looks_chinese(text: str) -> bool:
     return False
 
 
-WINDOWS_1252_NOTE = (
-    "The file is saved in the Windows-1252 ('ANSI') encoding, as Excel's plain 'CSV (Comma "
-    "delimited)' does; it was read as such and will be stored as UTF-8. Check the accented "
-    "letters in the preview before applying."
-)
+# The key of the warning that a file was read as Windows-1252.
+WINDOWS_1252_NOTE = "problem.windows_1252"
 NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 LOST_LETTERS = re.compile(r"\?\?+")
@@ -52,7 +49,7 @@ LOST_LETTERS = re.compile(r"\?\?+")
 
 def read_as_windows_1252(problems: list[Problem]) -> bool:
     """Whether `decode_text` read the file as Windows-1252 (so its letters may have been lost)."""
-    return any(problem.problem == WINDOWS_1252_NOTE for problem in problems)
+    return any(getattr(problem.problem, "key", None) == WINDOWS_1252_NOTE for problem in problems)
 
 
 def _windows_1252(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -72,9 +69,8 @@ def _windows_1252(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
             file=label,
             line=line,
             value=shorten_value(sample.split(",")[0]),
-            problem=WINDOWS_1252_NOTE,
-            fix="Next time choose 'CSV UTF-8 (Comma delimited)' in Excel's Save As: the plain "
-            "'CSV' cannot hold Chinese letters and other scripts (it writes them as '?').",
+            problem=Message(WINDOWS_1252_NOTE),
+            fix=Message("problem.fix_windows_1252"),
         )
     ]
 
@@ -93,7 +89,7 @@ def lost_letters(records: list[list[str]], label: str) -> list[Problem]:
                 found.setdefault(position, []).append(index)
     problems = []
     for position, lines in found.items():
-        column = header[position] if position < len(header) else f"(column {position + 1})"
+        column = header[position] if position < len(header) else f"({position + 1})"
         problems.append(
             Problem(
                 severity=Severity.ERROR,
@@ -101,11 +97,8 @@ def lost_letters(records: list[list[str]], label: str) -> list[Problem]:
                 line=lines[0],
                 column=column,
                 value=shorten_value(records[lines[0] - 1][position]),
-                problem=f"The column holds question marks where letters were ("
-                f"{counted(len(lines), 'cell')}): Excel's plain 'CSV (Comma delimited)' writes '?' "
-                "for every letter outside the Windows-1252 encoding, such as Chinese.",
-                fix="Open the original workbook and save it as 'CSV UTF-8 (Comma delimited)', or "
-                "upload the .xlsx itself; the letters cannot be recovered from this file.",
+                problem=Message("problem.lost_letters", count=len(lines)),
+                fix=Message("problem.fix_lost_letters"),
             )
         )
     return problems
@@ -120,8 +113,7 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
                 Problem(
                     severity=Severity.WARNING,
                     file=label,
-                    problem="The file starts with a byte order mark (Excel's 'CSV UTF-8' adds "
-                    "one); it was ignored.",
+                    problem=Message("problem.bom_csv_utf8"),
                     fix="",
                 )
             ]
@@ -133,8 +125,8 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
                 Problem(
                     severity=Severity.WARNING,
                     file=label,
-                    problem="The file is saved as UTF-16 ('Unicode Text'); it was read as such.",
-                    fix="Next time save it as 'CSV UTF-8 (Comma delimited)'.",
+                    problem=Message("problem.utf16"),
+                    fix=Message("problem.fix_utf16"),
                 )
             ]
         except UnicodeDecodeError:
@@ -152,9 +144,8 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
             Problem(
                 severity=Severity.WARNING,
                 file=label,
-                problem="The file is saved in the Chinese GB18030/GBK encoding (Chinese Excel's "
-                "'CSV'); it was read as such and will be stored as UTF-8.",
-                fix="Next time choose 'CSV UTF-8 (Comma delimited)' (CSV UTF-8（逗号分隔）).",
+                problem=Message("problem.gb18030"),
+                fix=Message("problem.fix_gb18030"),
             )
         ]
     text, problems = _windows_1252(data, label)
@@ -168,10 +159,8 @@ def decode_text(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
             file=label,
             line=line,
             value=shorten_value(f"bytes {bad}"),
-            problem="The file is not in an encoding that can be read safely: it is neither "
-            "UTF-8, Chinese GB18030 nor Windows-1252 (it may be another 'ANSI' encoding, which "
-            "would garble accented and Chinese letters).",
-            fix=SAVE_AS_UTF8,
+            problem=Message("problem.unknown_encoding"),
+            fix=Message(SAVE_AS_UTF8),
         )
     ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from components.contract import Column, Table
-from components.problems import Problem, Severity, counted, shorten_value
+from components.problems import Message, Problem, Quoted, Severity, shorten_value
 from components.validation import ProblemLog
 
 # No cell the contract knows is longer than 2,000 characters; this also bounds extra columns.
@@ -43,8 +43,10 @@ def normalise_header(
                     line=1,
                     column=canonical,
                     value=shorten_value(raw),
-                    problem=f"The column name is written {raw!r}; it was read as {canonical!r}.",
-                    fix=f"Write it exactly {canonical!r} next time.",
+                    problem=Message(
+                        "problem.header_recased", raw=Quoted(raw), column=Quoted(canonical)
+                    ),
+                    fix=Message("problem.fix_header_recased", column=Quoted(canonical)),
                 )
             )
             name = canonical
@@ -68,12 +70,12 @@ def normalise_header(
                     severity=Severity.ERROR,
                     file=label,
                     line=line,
-                    column=f"(column {position + 1})",
+                    column=f"({position + 1})",
                     value=shorten_value(value),
-                    problem=f"Column {position + 1} has values but no name on line 1 "
-                    f"({counted(len(filled), 'cell')}).",
-                    fix="Give the column a name on line 1, or delete it (a column the contract "
-                    "does not know is not stored).",
+                    problem=Message(
+                        "problem.unnamed_column", position=position + 1, count=len(filled)
+                    ),
+                    fix=Message("problem.fix_unnamed_column"),
                 ),
                 "values without a column name",
                 unit="column",
@@ -129,7 +131,7 @@ def normalise_cells(
             continue
         as_dict = dict(zip(header, record, strict=True))
         for position, cell in enumerate(record):
-            name = header[position] or f"(column {position + 1})"
+            name = header[position] or f"({position + 1})"
             if len(cell) > MAX_CELL_CHARACTERS:
                 log.add(
                     Problem(
@@ -138,9 +140,10 @@ def normalise_cells(
                         line=line,
                         column=name,
                         value=shorten_value(cell),
-                        problem=f"The cell holds {len(cell):,} characters; no cell may hold more "
-                        f"than {MAX_CELL_CHARACTERS:,}.",
-                        fix="Shorten it; put long texts in a source document and cite it.",
+                        problem=Message(
+                            "problem.cell_too_long", count=len(cell), limit=MAX_CELL_CHARACTERS
+                        ),
+                        fix=Message("problem.fix_cell_too_long"),
                     ),
                     "cell too long",
                 )
@@ -156,8 +159,7 @@ def normalise_cells(
                         line=line,
                         column=name,
                         value=shorten_value(cell),
-                        problem="The apostrophe in front of this text (which stops spreadsheets "
-                        "running it as a formula) was removed; the text is stored as it reads.",
+                        problem=Message("problem.apostrophe"),
                         fix="",
                     ),
                     "apostrophe",
@@ -176,9 +178,8 @@ def normalise_cells(
                         line=line,
                         column=name,
                         value=shorten_value(value),
-                        problem="The thousands separators were removed: read as "
-                        f"{record[position]}.",
-                        fix="Write numbers without separators, e.g. 1200.",
+                        problem=Message("problem.thousands", number=record[position]),
+                        fix=Message("problem.fix_thousands"),
                     ),
                     "thousands",
                 )
@@ -193,10 +194,8 @@ def normalise_cells(
                         line=line,
                         column=name,
                         value=shorten_value(value),
-                        problem="The % sign was removed (the unit is %): read as "
-                        f"{match.group(1)}.",
-                        fix="Write the figure without the % sign; the unit column says it is a "
-                        "percentage.",
+                        problem=Message("problem.percent_removed", number=match.group(1)),
+                        fix=Message("problem.fix_percent_removed"),
                     ),
                     "percent",
                 )
@@ -208,9 +207,8 @@ def normalise_cells(
                         line=line,
                         column=name,
                         value=shorten_value(value),
-                        problem="The value has a % sign, but this figure's unit is not %.",
-                        fix="Write the figure in its unit without a % sign, or set the indicator's "
-                        "unit to % if it is a percentage.",
+                        problem=Message("problem.percent_not_unit"),
+                        fix=Message("problem.fix_percent_not_unit"),
                     ),
                     "percent",
                 )
@@ -255,10 +253,8 @@ def _normalise_dates(
                     line=line,
                     column=column.name,
                     value=shorten_value(rows[line - 2][position]),
-                    problem="The column mixes date formats (YYYY-MM-DD and DD/MM/YYYY); most of "
-                    f"its dates are {majority}, so this one cannot be trusted.",
-                    fix="Write every date of the column the same way, preferably YYYY-MM-DD "
-                    "(format the column as text first).",
+                    problem=Message("problem.mixed_dates", majority=majority),
+                    fix=Message("problem.fix_mixed_dates"),
                 ),
                 "mixed dates",
             )
@@ -273,10 +269,8 @@ def _normalise_dates(
                     line=line,
                     column=column.name,
                     value=shorten_value(match.group(0)),
-                    problem=f"The date cannot be day-first: month {int(match.group(3))} does not "
-                    "exist. It looks month-first (US order), and the column cannot be read either "
-                    "way without guessing.",
-                    fix="Write the dates as YYYY-MM-DD, e.g. 2018-07-04 for 4 July 2018.",
+                    problem=Message("problem.month_first", month=int(match.group(3))),
+                    fix=Message("problem.fix_month_first"),
                 ),
                 "month first",
             )
@@ -292,9 +286,8 @@ def _normalise_dates(
                 line=line,
                 column=column.name,
                 value=shorten_value(match.group(0)),
-                problem="The date is written day-first (DD/MM/YYYY, as UK Excel does); it was "
-                f"read as {converted}.",
-                fix="Write dates as YYYY-MM-DD to avoid any doubt between day and month.",
+                problem=Message("problem.day_first", date=converted),
+                fix=Message("problem.fix_day_first_dates"),
             ),
             "day first",
         )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from components.changes import TableChanges, diff_tables
 from components.contract import Contract, Table, load_contract
-from components.problems import Problem, Severity, bounded, has_errors, sort_key
+from components.problems import Message, Problem, Quoted, Severity, bounded, has_errors, sort_key
 from components.publishing import digest
 from components.store import Store, as_store
 from components.table_files import RawTable, read_table_bytes, read_table_records
@@ -237,10 +237,18 @@ def _explain_removed_rows(
                     line=found.line,
                     column=found.column,
                     value=found.value,
-                    problem=f"The upload removes {found.value!r} from {target}, but this row of "
-                    f"{found.file} still refers to it.",
-                    fix=f"Keep the row {found.value!r} in {target}, or first change or remove this "
-                    f"row of {found.file}.",
+                    problem=Message(
+                        "problem.removed_but_referred",
+                        id=Quoted(found.value),
+                        target=target,
+                        file=found.file,
+                    ),
+                    fix=Message(
+                        "problem.fix_removed_but_referred",
+                        id=Quoted(found.value),
+                        target=target,
+                        file=found.file,
+                    ),
                 )
             )
         else:

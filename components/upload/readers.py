@@ -31,7 +31,7 @@ from components.limits import (
     MAX_UPLOAD_BYTES,
     SHEET_COLUMN_SLACK,
 )
-from components.problems import Problem, Severity, counted, shorten_value
+from components.problems import Listed, Message, Problem, Quoted, Severity, shorten_value
 from components.table_files import split_records
 from components.templates import HELP_SHEET
 from components.upload.decode import (
@@ -54,40 +54,31 @@ __all__ = [  # the limits are imported from here by older callers
     "read_upload",
 ]
 
-# Byte signatures of files analysts sometimes pick by mistake.
+# Byte signatures of files analysts sometimes pick by mistake, and the key naming each kind.
 BINARY_SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls), a workbook saved with a password, "
-    "or another old Office file",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"Rar!": "a RAR archive",
+    b"\xd0\xcf\x11\xe0": "problem.file_kind.old_office",
+    b"%PDF": "problem.file_kind.pdf",
+    b"\x89PNG": "problem.file_kind.png",
+    b"\xff\xd8\xff": "problem.file_kind.jpeg",
+    b"GIF8": "problem.file_kind.gif",
+    b"\x1f\x8b": "problem.file_kind.gzip",
+    b"7z\xbc\xaf": "problem.file_kind.seven_zip",
+    b"Rar!": "problem.file_kind.rar",
 }
 XLSX_MARKER = "xl/workbook.xml"
 OFFICE_MARKER = "[Content_Types].xml"  # every Office Open XML file has it
 OTHER_OFFICE_FILES = {
-    "word/document.xml": "a Word document",
-    "ppt/presentation.xml": "a PowerPoint presentation",
+    "word/document.xml": "problem.file_kind.word",
+    "ppt/presentation.xml": "problem.file_kind.powerpoint",
 }
 # What Python's zipfile unpacks; 7-Zip's AES and Deflate64 (Windows, large folders) are not.
 READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 # What a damaged or cut-short member raises while it is unpacked.
 UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
-REMAKE_ZIP = (
-    "Make the ZIP again from the files themselves, without a password (Windows: select them, "
-    "right-click > Send to > Compressed (zipped) folder; macOS: right-click > Compress)."
-)
-RESAVE_WORKBOOK = (
-    "Open it in Excel and save it again as 'Excel Workbook (.xlsx)' without a password, or "
-    "save the sheet as 'CSV UTF-8 (Comma delimited)'."
-)
-CLEAR_FAR_CELLS = (
-    "Clear the cells outside the table (select the rows below it or the columns to its right, "
-    "right-click > Delete), or copy just the table to a new sheet, then save and upload again."
-)
+# The keys of fixes several problems share.
+REMAKE_ZIP = "problem.fix_remake_zip"
+RESAVE_WORKBOOK = "problem.fix_resave_workbook"
+CLEAR_FAR_CELLS = "problem.fix_clear_far_cells"
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 SPREADSHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -134,7 +125,9 @@ def _cell_text(value: object, number_format: str, is_date_column: bool) -> str:
     return str(value)
 
 
-def _fatal(label: str, problem: str, fix: str, value: object = None, line: int | None = None):
+def _fatal(
+    label: str, problem: Message, fix: Message, value: object = None, line: int | None = None
+):
     return Problem(
         severity=Severity.FATAL,
         file=label,
@@ -170,22 +163,28 @@ def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list
         return None, [
             _fatal(
                 label,
-                "The file looks like an XLSX or ZIP file but is damaged or cut short and cannot "
-                "be opened.",
-                "Open it in Excel and save it again, or save the sheet as 'CSV UTF-8'; for a "
-                "ZIP, make it again from the files themselves.",
+                Message("problem.damaged_archive"),
+                Message("problem.fix_damaged_archive"),
             )
         ]
     names = {member.filename for member in members}
     workbook = XLSX_MARKER in names or OFFICE_MARKER in names
-    what, fix = ("workbook", RESAVE_WORKBOOK) if workbook else ("ZIP file", REMAKE_ZIP)
+    what, fix = (
+        (Message("problem.what_workbook"), Message(RESAVE_WORKBOOK))
+        if workbook
+        else (Message("problem.what_zip"), Message(REMAKE_ZIP))
+    )
     if len(members) > MAX_ARCHIVE_MEMBERS:
         return None, [
             _fatal(
                 label,
-                f"The {what} holds {counted(len(members), 'part')}; at most "
-                f"{MAX_ARCHIVE_MEMBERS} are accepted.",
-                "Upload only the tables being changed, one file per table.",
+                Message(
+                    "problem.too_many_parts",
+                    what=what,
+                    count=len(members),
+                    limit=MAX_ARCHIVE_MEMBERS,
+                ),
+                Message("problem.fix_too_many_parts"),
             )
         ]
     for member in members:
@@ -193,8 +192,7 @@ def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list
             return None, [
                 _fatal(
                     label,
-                    f"The {what} is protected by a password (its part {member.filename!r} is "
-                    "encrypted), so it cannot be read.",
+                    Message("problem.password", what=what, part=Quoted(member.filename)),
                     fix,
                     value=member.filename,
                 )
@@ -203,9 +201,12 @@ def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list
             return None, [
                 _fatal(
                     label,
-                    f"The {what} is packed with a compression method that cannot be unpacked "
-                    f"here (method {member.compress_type}, used by 7-Zip's AES or by Deflate64, "
-                    f"in its part {member.filename!r}).",
+                    Message(
+                        "problem.compression",
+                        what=what,
+                        method=member.compress_type,
+                        part=Quoted(member.filename),
+                    ),
                     fix,
                     value=member.filename,
                 )
@@ -216,8 +217,7 @@ def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list
         return None, [
             _fatal(
                 label,
-                f"The {what} is damaged: a part does not unpack to what the file says it holds "
-                "(it was cut short or changed after it was made).",
+                Message("problem.damaged_part", what=what),
                 fix,
             )
         ]
@@ -225,26 +225,24 @@ def _open_archive(data: bytes, label: str) -> tuple[zipfile.ZipFile | None, list
         return None, [
             _fatal(
                 label,
-                f"The file unpacks to more than {MAX_UNPACKED_BYTES // 1_048_576} MB (reading "
-                f"stopped there, in {counted(len(members), 'part')}); at most "
-                f"{MAX_UNPACKED_BYTES // 1_048_576} MB is accepted.",
-                "Upload only the table being changed, without pictures, extra sheets or "
-                "formatting, or save it as 'CSV UTF-8'.",
+                Message(
+                    "problem.unpacks_too_large",
+                    count=len(members),
+                    megabytes=MAX_UNPACKED_BYTES // 1_048_576,
+                ),
+                Message("problem.fix_unpacks_too_large"),
             )
         ]
     if OFFICE_MARKER in names and XLSX_MARKER not in names:
-        kind = next(
-            (kind for part, kind in OTHER_OFFICE_FILES.items() if part in names),
-            "an Office file without its workbook part (a damaged workbook)",
-        )
+        kind = next((kind for part, kind in OTHER_OFFICE_FILES.items() if part in names), None)
         return None, [
             _fatal(
                 label,
-                f"The file is {kind}, not an Excel workbook.",
-                RESAVE_WORKBOOK
-                if "damaged" in kind
-                else "Put the table in Excel and save it "
-                "as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'.",
+                Message(
+                    "problem.not_a_workbook",
+                    kind=Message(kind or "problem.file_kind.office_without_workbook"),
+                ),
+                Message(RESAVE_WORKBOOK if kind is None else "problem.fix_put_in_excel"),
             )
         ]
     return archive, []
@@ -291,7 +289,7 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-CELL_KINDS = {"n": "a number", "b": "a TRUE/FALSE value", "s": "one of the workbook's texts"}
+CELL_KINDS = {"n": "number", "b": "boolean", "s": "shared_text"}
 
 
 def _fits_its_type(kind: str, text: str) -> bool:
@@ -366,12 +364,15 @@ def _scan_sheet(source, label: str, sheet: str, column_cap: int) -> SheetExtent:
         if stored is not None and not _fits_its_type(kind, stored):
             extent.problem = _fatal(
                 label,
-                f"Cell {reference} of the sheet {sheet!r} is stored as "
-                f"{CELL_KINDS.get(kind, kind)} but holds the text "
-                f"{stored!r} (a link to another workbook that could not be updated leaves "
-                "this), so the sheet cannot be read.",
-                "In Excel select the cell and type its value again, or copy the column and use "
-                "Paste Special > Values (for a link: Data > Edit Links > Break Link), then save.",
+                Message(
+                    "problem.cell_type",
+                    cell=reference,
+                    sheet=Quoted(sheet),
+                    # Only these three types can hold a value that does not fit them.
+                    kind=Message(f"problem.cell_kind.{CELL_KINDS[kind]}"),
+                    stored=Quoted(stored),
+                ),
+                Message("problem.fix_cell_type"),
                 value=stored,
                 line=row_number,
             )
@@ -380,12 +381,15 @@ def _scan_sheet(source, label: str, sheet: str, column_cap: int) -> SheetExtent:
         if column > column_cap or row_number * columns > MAX_SHEET_CELLS:
             extent.problem = _fatal(
                 label,
-                f"Cell {reference} of the sheet {sheet!r} holds a value far outside its table, "
-                "whose other cells end "
-                f"at {_column_letters(extent.columns) or 'A'}{extent.rows}. A sheet is read up "
-                f"to column {_column_letters(column_cap)} and up to "
-                f"{MAX_SHEET_CELLS:,} cells (rows x columns up to its last value).",
-                CLEAR_FAR_CELLS,
+                Message(
+                    "problem.far_cell",
+                    cell=reference,
+                    sheet=Quoted(sheet),
+                    end=f"{_column_letters(extent.columns) or 'A'}{extent.rows}",
+                    last_column=_column_letters(column_cap),
+                    limit=MAX_SHEET_CELLS,
+                ),
+                Message(CLEAR_FAR_CELLS),
                 value=value,
                 line=row_number,
             )
@@ -412,7 +416,11 @@ def _read_xlsx(
         parts = _sheet_parts(archive)
     except Exception as error:  # openpyxl raises many kinds of error for a broken workbook
         return [], [
-            _fatal(label, f"The workbook cannot be read ({type(error).__name__}).", RESAVE_WORKBOOK)
+            _fatal(
+                label,
+                Message("problem.workbook_unreadable", error=type(error).__name__),
+                Message(RESAVE_WORKBOOK),
+            )
         ]
     sheets = [name for name in values.sheetnames if name.strip().lower() != HELP_SHEET]
     named = [name for name in sheets if table_from_name(name, contract)]
@@ -430,8 +438,10 @@ def _read_xlsx(
             problems.append(
                 _fatal(
                     sheet_label,
-                    f"The sheet {sheet!r} is damaged and cannot be read ({type(error).__name__}).",
-                    RESAVE_WORKBOOK,
+                    Message(
+                        "problem.sheet_unreadable", sheet=Quoted(sheet), error=type(error).__name__
+                    ),
+                    Message(RESAVE_WORKBOOK),
                 )
             )
             continue
@@ -502,9 +512,8 @@ def _formula_problem(records, position, cell, formula_cell, label, row_number) -
             line=row_number,
             column=column or None,
             value=shorten_value(formula_cell.value),
-            problem="The cell holds a formula whose result was never saved, so its value is "
-            "unknown.",
-            fix="Copy the column and use Paste Special > Values, then save.",
+            problem=Message("problem.formula_unsaved"),
+            fix=Message("problem.fix_formula_unsaved"),
         )
     return Problem(
         severity=Severity.WARNING,
@@ -512,8 +521,8 @@ def _formula_problem(records, position, cell, formula_cell, label, row_number) -
         line=row_number,
         column=column or None,
         value=shorten_value(formula_cell.value),
-        problem="The cell holds a formula; its last calculated value was used.",
-        fix="Paste values instead of formulas to be sure of what is stored.",
+        problem=Message("problem.formula"),
+        fix=Message("problem.fix_formula"),
     )
 
 
@@ -523,10 +532,8 @@ def _not_a_table_file(data: bytes, label: str) -> Problem | None:
             return Problem(
                 severity=Severity.FATAL,
                 file=label,
-                problem=f"The file is {what}, not a CSV or XLSX file (its name does not matter, "
-                "its contents do).",
-                fix="In Excel use File > Save As and choose 'Excel Workbook (.xlsx)' or "
-                "'CSV UTF-8 (Comma delimited)'.",
+                problem=Message("problem.not_a_table_file", kind=Message(what)),
+                fix=Message("problem.fix_not_a_table_file"),
             )
     sample = data[:8192]
     if not sample.startswith(UTF16_BOMS):
@@ -535,8 +542,8 @@ def _not_a_table_file(data: bytes, label: str) -> Problem | None:
             return Problem(
                 severity=Severity.FATAL,
                 file=label,
-                problem="The file is not a CSV or XLSX file: it holds binary data, not text.",
-                fix="Save the table from Excel as 'CSV UTF-8 (Comma delimited)' or as .xlsx.",
+                problem=Message("problem.binary"),
+                fix=Message("problem.fix_binary"),
             )
     return None
 
@@ -546,16 +553,19 @@ def _size_problem(data: bytes, label: str) -> Problem | None:
         return Problem(
             severity=Severity.FATAL,
             file=label,
-            problem="The file is empty.",
-            fix="Check that the right file was chosen and that it was saved before uploading.",
+            problem=Message("problem.empty_file"),
+            fix=Message("problem.fix_empty_file"),
         )
     if len(data) > MAX_UPLOAD_BYTES:
         return Problem(
             severity=Severity.FATAL,
             file=label,
-            problem=f"The file is {len(data) / 1_048_576:.1f} MB; at most "
-            f"{MAX_UPLOAD_BYTES // 1_048_576} MB is accepted.",
-            fix="Upload one table at a time, without pictures or formatting, or save it as CSV.",
+            problem=Message(
+                "problem.file_too_large",
+                megabytes=f"{len(data) / 1_048_576:.1f}",
+                limit=MAX_UPLOAD_BYTES // 1_048_576,
+            ),
+            fix=Message("problem.fix_file_too_large"),
         )
     return None
 
@@ -573,8 +583,8 @@ def _add_table(
                 severity=Severity.FATAL,
                 file=label,
                 line=1,
-                problem="The file has no header: line 1 is blank.",
-                fix=f"Put the column names on line 1: {', '.join(table.column_names)}.",
+                problem=Message("problem.no_header"),
+                fix=Message("problem.fix_header", columns=Listed(tuple(table.column_names))),
             )
         )
         return
@@ -583,9 +593,10 @@ def _add_table(
             Problem(
                 severity=Severity.FATAL,
                 file=label,
-                problem=f"The upload holds the {table.name} table twice (also in "
-                f"{upload.tables[table.name].label}).",
-                fix="Keep one file per table.",
+                problem=Message(
+                    "problem.table_twice", table=table.name, other=upload.tables[table.name].label
+                ),
+                fix=Message("problem.fix_table_twice"),
             )
         )
         return
@@ -618,9 +629,8 @@ def _read_text_file(
             Problem(
                 severity=Severity.WARNING,
                 file=label,
-                problem=f"The cells are separated by {DELIMITERS[delimiter]}s, not commas; they "
-                "were read as such.",
-                fix="Nothing to do; 'CSV UTF-8 (Comma delimited)' avoids the question.",
+                problem=Message(f"problem.delimiter_{DELIMITERS[delimiter]}"),
+                fix=Message("problem.fix_delimiter"),
             )
         )
     # Lines at the end with only separators on them are blank lines to a spreadsheet user.
@@ -630,14 +640,14 @@ def _read_text_file(
         records.pop()
     if len(records) < last:
         first = len(records) + 1
-        lines = f"line {first}" if first == last else f"lines {first:,} to {last:,}"
         upload.problems.append(
             Problem(
                 severity=Severity.WARNING,
                 file=label,
                 line=first,
-                problem=f"{counted(last - first + 1, 'blank line')} at the end of the file "
-                f"({lines}) {'was' if first == last else 'were'} ignored.",
+                problem=Message(
+                    "problem.blank_lines_at_end", count=last - first + 1, first=first, last=last
+                ),
                 fix="",
             )
         )
@@ -685,8 +695,8 @@ def _read_one(
                 Problem(
                     severity=Severity.FATAL,
                     file=label,
-                    problem="A ZIP file inside the ZIP file is not read.",
-                    fix="Put the CSV or XLSX files directly in one ZIP.",
+                    problem=Message("problem.zip_in_zip"),
+                    fix=Message("problem.fix_zip_in_zip"),
                 )
             )
             return
@@ -717,10 +727,8 @@ def _read_archive(
             upload.problems.append(
                 _fatal(
                     label,
-                    f"The ZIP holds a file named {member.filename!r}, a name that points outside "
-                    "the ZIP; such a file is never read (unpacked by other tools it could "
-                    "overwrite other files).",
-                    REMAKE_ZIP,
+                    Message("problem.outside_the_zip", name=Quoted(member.filename)),
+                    Message(REMAKE_ZIP),
                     value=member.filename,
                 )
             )
@@ -733,9 +741,8 @@ def _read_archive(
         upload.problems.append(
             _fatal(
                 label,
-                "The ZIP file holds no files.",
-                "Put one CSV or XLSX file per table in the ZIP, named after the table "
-                "(e.g. places.csv).",
+                Message("problem.empty_zip"),
+                Message("problem.fix_empty_zip"),
             )
         )
         return

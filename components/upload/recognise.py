@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from components.contract import Contract, Table
-from components.problems import Problem, Severity
+from components.problems import Listed, Message, Problem, Severity
 
 
 def name_key(name: str) -> str:
@@ -56,8 +56,7 @@ def which_table(
             severity=Severity.FATAL,
             file=label,
             line=1,
-            problem="Which table this file holds cannot be told from its column names.",
-            fix="Choose the table when uploading (or use --table), or copy the header from that "
-            "table's template: " + ", ".join(contract.table_names) + ".",
+            problem=Message("problem.which_table"),
+            fix=Message("problem.fix_which_table", tables=Listed(tuple(contract.table_names))),
         )
     ]

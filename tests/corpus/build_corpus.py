@@ -407,7 +407,7 @@ def build() -> None:  # noqa: PLR0915 - one case after another, on purpose
         .replace("\n", ",\n", 1)
         .replace("\n", ",stray\n", 2)
         .replace(",stray\n", "\n", 1),
-        rejected((2, "(column 10)", "no name")),
+        rejected((2, "(10)", "no name")),
     )
     write("unrecognisable-columns.csv", "a,b,c\n1,2,3\n", rejected((1, None, "cannot be told")))
     write(
