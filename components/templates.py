@@ -1,8 +1,8 @@
 """Files analysts download from the Data page: templates made from the contract, and the data.
 
 A template has the contract's header and one example row (the contract's `example` values); the
-XLSX template adds a sheet describing every column. Every file goes through `components.exports`,
-so no text in it can run as a spreadsheet formula.
+XLSX template adds a sheet describing every column, in the page's language. Every file goes
+through `components.exports`, so no text in it can run as a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -14,19 +14,24 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from components.contract import Contract, Table
+from components.contract import Column, Contract, Table
 from components.exports import Sheet, csv_bytes, safe_csv_rows, write_xlsx, xlsx_bytes
+from components.i18n import BILINGUAL, LANGUAGES, Bilingual, join, stacked, translate
 from components.table_files import read_table_records, split_records
 
-# The sheet that describes the columns; components.upload.readers never reads it as data.
+# The sheet that describes the columns, named in the template's language;
+# components.upload.readers never reads a sheet of any of these names as data.
 HELP_SHEET = "columns"
-TYPE_WORDS = {
-    "string": "text",
-    "number": "number (digits, '.' for decimals)",
-    "integer": "whole number",
-    "date": "date, YYYY-MM-DD",
-    "list": "ids separated by ';'",
-}
+GUIDE_COLUMNS = ("column", "type", "required", "allowed", "max_length", "description", "example")
+
+
+def help_sheet(language: str = "en") -> str:
+    return stacked(translate("template.sheet", language), " ")
+
+
+def is_help_sheet(name: str) -> bool:
+    """Whether a workbook's sheet is a template's column guide (in any language)."""
+    return name.strip().lower() in {help_sheet(language).lower() for language in LANGUAGES}
 
 
 def number_columns(table: Table) -> list[str]:
@@ -38,39 +43,58 @@ def example_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame([{c.name: c.example for c in table.columns}], dtype="str")
 
 
-def column_guide(table: Table) -> pd.DataFrame:
+def _allowed(column: Column, language: str) -> str:
+    """The values a column takes, in the analyst's words."""
+    if column.enum:
+        return join(column.enum, language)
+    if column.references is not None:
+        reference = column.references
+        return translate(
+            "template.reference", language, column=reference.column, file=f"{reference.table}.csv"
+        )
+    low, high = column.minimum, column.maximum
+    if low is not None and high is not None:
+        return translate("template.range", language, low=low, high=high)
+    if low is not None:
+        return translate("template.at_least", language, low=low)
+    if high is not None:
+        return translate("template.at_most", language, high=high)
+    if column.pattern:
+        return translate("template.pattern", language)
+    return ""
+
+
+def column_guide(table: Table, language: str = "en") -> pd.DataFrame:
+    """One row per column: its type, whether required, its values, its description and its
+    example, in `language` (in English + 中文 each text on two lines, English first)."""
     rows = []
     for column in table.columns:
-        allowed = ", ".join(column.enum)
-        if column.references is not None:
-            allowed = allowed or (
-                f"a {column.references.column} from {column.references.table}.csv"
-            )
-        if column.minimum is not None or column.maximum is not None:
-            allowed = allowed or f"from {column.minimum} to {column.maximum}"
-        if column.pattern and not allowed:
-            allowed = "lower-case letters, digits and hyphens"
-        rows.append(
-            {
-                "column": column.name,
-                "type": TYPE_WORDS.get(column.type, column.type),
-                "required": "yes" if column.required else "no",
-                "allowed values": allowed,
-                "max length": "" if column.max_length is None else str(column.max_length),
-                "description": column.description,
-                "example": column.example,
-            }
-        )
-    return pd.DataFrame(rows, dtype="str")
+        description = Bilingual(column.description, column.description_zh or column.description)
+        texts = {
+            "column": column.name,
+            "type": translate(f"template.type.{column.type}", language, separator=";"),
+            "required": translate(f"template.{'yes' if column.required else 'no'}", language),
+            "allowed": _allowed(column, language),
+            "max_length": "" if column.max_length is None else str(column.max_length),
+            "description": description if language == BILINGUAL else getattr(description, language),
+            "example": column.example,
+        }
+        rows.append({name: stacked(text) for name, text in texts.items()})
+    headings = {
+        name: stacked(translate(f"template.{name}", language, table=table.name))
+        for name in GUIDE_COLUMNS
+    }
+    return pd.DataFrame(rows, columns=list(GUIDE_COLUMNS), dtype="str").rename(columns=headings)
 
 
 def template_csv(table: Table) -> bytes:
     return csv_bytes(example_frame(table), numbers=number_columns(table))
 
 
-def template_xlsx(table: Table) -> bytes:
+def template_xlsx(table: Table, language: str = "en") -> bytes:
+    """The table's header and example row, and a sheet describing every column in `language`."""
     return xlsx_bytes(
-        {table.name: example_frame(table), HELP_SHEET: column_guide(table)},
+        {table.name: example_frame(table), help_sheet(language): column_guide(table, language)},
         numbers={table.name: number_columns(table)},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -53,6 +54,54 @@ def test_xlsx_template_describes_every_column(table):
     # The template is a file the Data page reads back as that table.
     upload = read_upload(template_xlsx(table), f"{table.name}-template.xlsx")
     assert list(upload.tables) == [table.name]
+
+
+def _guide(book, sheet: str) -> pd.DataFrame:
+    rows = [[cell.value or "" for cell in row] for row in book[sheet].iter_rows()]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+@pytest.mark.parametrize("table", load_contract().tables, ids=lambda t: t.name)
+def test_the_xlsx_guide_is_in_chinese_on_a_chinese_page(table):
+    """In 中文 the guide sheet, its headings and every description are Chinese; the column
+    names, allowed values and examples stay as they are written in the file; the template is
+    still read back as its table."""
+    book = load_workbook(io.BytesIO(template_xlsx(table, "zh")))
+    assert book.sheetnames == [table.name, "列说明"]
+    guide = _guide(book, "列说明")
+    assert not any(re.search("[A-Za-z]", heading.replace(table.name, "")) for heading in guide)
+    assert guide["列"].tolist() == table.column_names
+    assert set(guide["是否必填"]) <= {"是", "否"}
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in guide["说明"])
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in guide["类型"])
+    upload = read_upload(template_xlsx(table, "zh"), f"{table.name}-template.xlsx")
+    assert list(upload.tables) == [table.name] and not upload.problems
+
+
+def test_the_xlsx_guide_in_both_languages_gives_each_text_whole_on_two_lines():
+    """English + 中文: each heading and text is the English line, then the Chinese one."""
+    table = load_contract().table("sources")
+    book = load_workbook(io.BytesIO(template_xlsx(table, "both")))
+    (sheet,) = [name for name in book.sheetnames if name != table.name]
+    guide = _guide(book, sheet)
+    assert list(guide.columns)[:2] == ["column\n列", "type\n类型"]
+    description = guide.iloc[0, 5].split("\n")
+    assert description == [table.columns[0].description, table.columns[0].description_zh]
+
+
+def test_the_template_examples_are_examples_and_follow_the_glossary():
+    """No example names a real council as a publisher; Chinese examples follow the glossary
+    (牛津市, not 牛津 alone; no announcement by "议会" alone)."""
+    contract = load_contract()
+    sources = contract.table("sources")
+    assert "Example" in sources.column("publisher").example
+    assert sources.column("title").example.startswith("Example")
+    assert sources.column("title_zh").example.startswith("示例")
+    for table in contract.tables:
+        for column in table.columns:
+            assert not re.search("牛津(?![市郡大])", column.example), (table.name, column.name)
+            assert not column.example.startswith("议会"), (table.name, column.name)
+            assert "实习与学徒" not in column.example or "实习与学徒培训" in column.example
 
 
 def test_xlsx_export_stores_formula_text_as_text():

@@ -140,7 +140,7 @@ def downloads(t: Callable[..., str], store: Store, contract: Contract) -> None:
     )
     columns[2].download_button(
         t("data.download_template_xlsx"),
-        partial(template_xlsx, table),
+        partial(template_xlsx, table, language()),
         file_name=f"{table.name}-template.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",

@@ -33,7 +33,7 @@ from components.limits import (
 )
 from components.problems import Listed, Message, Problem, Quoted, Severity, shorten_value
 from components.table_files import split_records
-from components.templates import HELP_SHEET
+from components.templates import is_help_sheet
 from components.upload.decode import (
     DELIMITERS,
     UTF16_BOMS,
@@ -422,7 +422,7 @@ def _read_xlsx(
                 Message(RESAVE_WORKBOOK),
             )
         ]
-    sheets = [name for name in values.sheetnames if name.strip().lower() != HELP_SHEET]
+    sheets = [name for name in values.sheetnames if not is_help_sheet(name)]
     named = [name for name in sheets if table_from_name(name, contract)]
     wanted = named if not chosen and len(named) > 1 else sheets[:1]
     found, problems = [], []
