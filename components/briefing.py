@@ -20,7 +20,9 @@ from components import overview, progress, timeline
 from components.charting import Chart, as_of, localised_column, names
 from components.filters import Filters, Selection, select
 from components.i18n import (
+    BILINGUAL,
     Translate,
+    composed,
     country_name,
     each_half,
     format_date,
@@ -33,11 +35,6 @@ from components.initiatives import details
 from components.loader import Dataset
 from components.map_model import build_model, places_table
 from components.static_charts import map_figure
-from components.text_alternatives import (
-    describe_chart,
-    initiatives_summary,
-    map_summary,
-)
 
 if TYPE_CHECKING:
     from components.briefing_changes import Changes
@@ -45,6 +42,20 @@ if TYPE_CHECKING:
 # More initiative pages than this would make a pack nobody reads; the rest are listed by name.
 MAX_INITIATIVE_PAGES = 60
 MAX_MILESTONES_PER_INITIATIVE = 12
+# The pack stands alone: a chart's note that points to a page or list of the dashboard is printed
+# in the pack's own words instead.
+PACK_NOTES = {
+    "timeline.undated_initiatives": "briefing.note_undated_initiatives",
+    "timeline.undated_milestones": "briefing.note_undated_milestones",
+    "timeline.milestones_not_drawn": "briefing.note_milestones_not_drawn",
+    "timeline.rows_cut": "briefing.note_rows_cut",
+    "timeline.row_marks_cut": "briefing.note_row_marks_cut",
+}
+# The data writes a councillor's honorific into the title ("… (Councillor)", "Councillor, …");
+# a UK council writes it before the name: "Councillor Colin Cook, Lord Mayor of Oxford".
+COUNCILLOR = "Councillor"
+# Past this many days without a newer source, the summary says since when nothing is recorded.
+NO_UPDATE_AFTER_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,18 @@ class ChartSection:
     # The chart's text alternative, printed under the picture (and instead of it if none).
     summary: str
     caption: str
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A row of the headline figures: a label and its value, or (`note`) a line under the row
+    above that explains it."""
+
+    label: str
+    value: str = ""
+    # 1 for a row that breaks down the row above it (initiatives by status).
+    level: int = 0
+    note: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,12 +98,18 @@ class Briefing:
     t: Translate
     title: str
     agreement_title: str
+    # The footnote of a title the source does not give (None for a formal title).
+    title_note: str | None
     signed_line: str
     summary: str
-    # (side heading, party lines) per country, host side first.
-    sides: tuple[tuple[str, tuple[str, ...]], ...]
+    # The signatories by side (英方 / 中方), and every other organisation with what it did.
+    parties: overview.PartiesText
+    # The people the sources name, in order of precedence, each "title, name" in the
+    # language's own style, and one note on their order and names.
+    people: tuple[str, ...]
+    people_note: str
     selection_line: str
-    figures: tuple[tuple[str, str], ...]
+    figures: tuple[FigureRow, ...]
     overall: str
     focus: ChartSection
     timeline: ChartSection
@@ -93,13 +122,6 @@ class Briefing:
     illustrative: bool
     changes: Changes | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _country_name(code: str, language: str) -> str:
-    t = translator(language)
-    if not code or code == "unknown":
-        return t("overview.country_unknown")
-    return country_name(code, language)
 
 
 def _text(row: pd.Series, base: str, language: str) -> str:
@@ -152,8 +174,9 @@ def _selection_line(dataset: Dataset, filters: Filters, language: str) -> str:
 
 def _figures(
     dataset: Dataset, selection: Selection, agreement_id: str, today: date, language: str
-) -> tuple[tuple[tuple[str, str], ...], str]:
-    """The Overview's headline figures, counted over the selection's initiatives and milestones."""
+) -> tuple[tuple[FigureRow, ...], str]:
+    """The Overview's headline figures, counted over the selection's initiatives and milestones,
+    and a summary of what they record."""
     t = translator(language)
     selected = dataclasses.replace(
         dataset,
@@ -165,32 +188,51 @@ def _figures(
     )
     figures = {f.key: f for f in overview.headline_figures(selected, agreement_id, today)}
     number = lambda value: format_number(value, language)  # noqa: E731
-    rows = [(t("figures.initiatives"), number(figures["initiatives_total"].value))]
+    rows = [FigureRow(t("figures.initiatives"), number(figures["initiatives_total"].value))]
+    by_status = []
     for key, figure in figures.items():
         if key.startswith("initiatives_") and key != "initiatives_total":
-            status = key.removeprefix("initiatives_")
-            rows.append((each_half("  {}".format, t("status." + status)), number(figure.value)))
-    planned = figures["milestones_planned"]
-    rows.append((t("figures.milestones_done"), number(figures["milestones_done"].value)))
-    rows.append((t("figures.milestones_planned"), number(planned.value)))
-    if planned.detail.get("overdue"):
-        rows.append(("", t("figures.overdue", count=planned.detail["overdue"])))
+            status = t("status." + key.removeprefix("initiatives_"))
+            rows.append(FigureRow(status, number(figure.value), level=1))
+            by_status.append(t("figures.status_count", status=status, count=figure.value))
+    done, planned = figures["milestones_done"], figures["milestones_planned"]
+    rows.append(FigureRow(t("figures.milestones_done"), number(done.value)))
+    rows.append(FigureRow(t("figures.milestones_planned"), number(planned.value)))
+    passed = planned.detail.get("overdue", 0)
+    if passed:
+        rows.append(FigureRow(t("figures.overdue", count=passed), level=1, note=True))
     days = figures["days_since_signing"]
     if days.value is not None:
-        rows.append((t("figures.days_since_signing"), number(days.value)))
+        rows.append(FigureRow(t("figures.days_since_signing"), number(days.value)))
     upcoming = figures["next_milestone"]
     if upcoming.value is None:
-        rows.append((t("figures.next_milestone"), t("figures.none_scheduled")))
+        rows.append(FigureRow(t("figures.next_milestone"), t("figures.none_scheduled")))
     else:
         milestone = upcoming.detail["milestone"]
         value = t(
             "briefing.next_milestone_value",
-            date=format_date(upcoming.detail["date"], language),
+            date=format_date(upcoming.detail["date"], language, milestone["date_precision"]),
             title=_text(milestone, "title", language),
         )
-        rows.append((t("figures.next_milestone"), value))
-    overall = initiatives_summary(selection.initiatives, selection.milestones, today, t)
-    return tuple(rows), overall
+        rows.append(FigureRow(t("figures.next_milestone"), value))
+    total = figures["initiatives_total"].value
+    recorded = [
+        t("briefing.recorded_initiatives", count=total, statuses=join(by_status, language))
+        if total
+        else t("briefing.recorded_no_initiatives"),
+        t(
+            "briefing.recorded_milestones",
+            count=done.value + planned.value,
+            done=done.value,
+            planned=planned.value,
+        ),
+    ]
+    if passed:
+        recorded.append(t("briefing.recorded_date_passed", count=passed))
+    newest = data_as_of(dataset, agreement_id)
+    if newest is not None and (pd.Timestamp(today) - newest).days > NO_UPDATE_AFTER_DAYS:
+        recorded.append(t("briefing.no_update_since", date=format_date(newest, language, "month")))
+    return tuple(rows), join(recorded, language, "sentences")
 
 
 def _source_titles(dataset: Dataset, cited: tuple[str, ...], language: str) -> str:
@@ -198,7 +240,9 @@ def _source_titles(dataset: Dataset, cited: tuple[str, ...], language: str) -> s
     return join((title for source_id, title in titles.items() if source_id in cited), language)
 
 
-def _section(dataset: Dataset, heading: str, chart: Chart, summary: str, language) -> ChartSection:
+def _section(
+    dataset: Dataset, heading: str, chart: Chart, summary: str, language, extra: str = ""
+) -> ChartSection:
     t = translator(language)
     caption = (
         t(
@@ -209,8 +253,68 @@ def _section(dataset: Dataset, heading: str, chart: Chart, summary: str, languag
         if chart.source_ids
         else t("charts.caption_no_sources")
     )
-    notes = [t(note.key, **note.values) for note in chart.notes]
+    notes = [t(PACK_NOTES.get(note.key, note.key), **note.values) for note in chart.notes]
+    caption = join([caption, extra], language, "sentences") if extra else caption
     return ChartSection(heading, chart, join([summary, *notes], language, "sentences"), caption)
+
+
+def _counts_by_area(chart: Chart, language: str) -> str:
+    """What the status chart draws, every focus area named (the pack has no table beside it)."""
+    t = translator(language)
+    if chart.figure is None or chart.data.empty:
+        return t("alt.nothing_drawn")
+    parts = []
+    for _, rows in chart.data.groupby("focus_area_id", sort=False):
+        counts = join(
+            (
+                t("figures.status_count", count=int(n), status=t("status." + s))
+                for s, n in zip(rows["status"], rows["initiatives"], strict=True)
+                if n
+            ),
+            language,
+        )
+        area = rows["focus_area"].iloc[0]
+        parts.append(
+            t("alt.area_counts", area=area, counts=counts or t("alt.no_initiatives_in_area"))
+        )
+    return t(
+        "briefing.alt_status_by_area", areas=len(parts), parts=join(parts, language, "clauses")
+    )
+
+
+def _dated(row, column: str, language: str) -> str:
+    """A date of a chart row at its own precision: 2018年8月 for a month, never a made-up day."""
+    value = row[column]
+    precision = row.get(f"{column}_precision") or "day"
+    return format_date(value if pd.notna(value) else None, language, precision)
+
+
+def _timeline_summary(chart: Chart, today: date, language: str) -> str:
+    """What the timeline draws: initiatives and milestones, and the dates it spans."""
+    t = translator(language)
+    data = chart.data
+    if chart.figure is None or data.empty:
+        return t("alt.nothing_drawn")
+    milestones = data[data["item"] != "initiative"]
+    planned = milestones["status"] == "planned"
+    ends = [
+        (row[column], _dated(row, column, language))
+        for row in data.to_dict("records")
+        for column in ("start", "end")
+        if pd.notna(row[column])
+    ]
+    first = min(ends, key=lambda end: end[0])[1] if ends else t("common.unknown_date")
+    last = max(ends, key=lambda end: end[0])[1] if ends else t("common.unknown_date")
+    return t(
+        "briefing.alt_timeline",
+        initiatives=int((data["item"] == "initiative").sum()),
+        milestones=len(milestones),
+        done=int((milestones["status"] == "done").sum()),
+        planned=int(planned.sum()),
+        passed=int((planned & (milestones["start"] < pd.Timestamp(today))).sum()),
+        start=first,
+        end=last,
+    )
 
 
 def _map_section(
@@ -224,15 +328,52 @@ def _map_section(
     data = places_table(model)
     cited = tuple(sorted(set(model.places["source_id"]) - {""}))
     chart = Chart(figure, data, cited, as_of(dataset, cited))
-    return _section(dataset, t("briefing.map_heading"), chart, map_summary(model, t), language)
+    places = model.places
+    # Each place by its name in the pack's language only: the pack is read, not matched to a map
+    # label (in 中文 "牛津市", not "牛津市 · Oxford").
+    own_name = {p["place_id"]: _text(p, "name", language) for p in places.to_dict("records")}
+    busy = places[places["count"] > 0].sort_values("count", ascending=False, kind="stable")
+    named = [
+        t("alt.place_count", place=own_name[place_id], count=count)
+        for place_id, count in zip(busy["place_id"], busy["count"], strict=True)
+    ]
+    summary = t(
+        "alt.map",
+        places=len(places),
+        countries=places["country"].replace("", pd.NA).nunique(),
+        busy=len(busy),
+        names=join(named, language, "clauses") if named else t("alt.no_initiatives_on_map"),
+    )
+    regions = [own_name[p] for p in places.loc[places["has_outline"], "place_id"]]
+    outlines = (
+        t("briefing.map_outlines", regions=join(regions, language))
+        if regions
+        else t("briefing.map_points")
+    )
+    return _section(dataset, t("briefing.map_heading"), chart, summary, language, extra=outlines)
+
+
+def _country_name(code: str, language: str) -> str:
+    t = translator(language)
+    if not code or code == "unknown":
+        return t("overview.country_unknown")
+    return country_name(code, language)
 
 
 def _milestone_line(row: pd.Series, language: str) -> str:
+    """A milestone with its date at the precision the source gives; a planned one is told as a
+    plan ("planned for August 2018"), not as done."""
     t = translator(language)
+    title = _text(row, "title", language)
+    if row["status"] == "planned":
+        if pd.isna(row["date"]):
+            return t("briefing.milestone_planned_undated", title=title)
+        date_text = format_date(row["date"], language, row["date_precision"] or "day")
+        return t("briefing.milestone_planned_line", date=date_text, title=title)
     return t(
         "briefing.milestone_line",
         date=format_date(row["date"], language, row["date_precision"] or "day"),
-        title=_text(row, "title", language),
+        title=title,
         status=t("status." + row["status"]),
     )
 
@@ -275,6 +416,27 @@ def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues,
     return tuple(lines)
 
 
+def _dates_line(initiative: pd.Series, language: str) -> str:
+    """An initiative's dates at their precision, a planned one's as a plan, and what the data
+    does not record said in words (not "date unknown to date unknown")."""
+    t = translator(language)
+    known = {
+        side: format_date(
+            initiative[f"{side}_date"], language, initiative[f"{side}_date_precision"] or "day"
+        )
+        for side in ("start", "end")
+        if pd.notna(initiative[f"{side}_date"])
+    }
+    planned = initiative["status"] == "planned"
+    if len(known) == 2:
+        return t("briefing.dates_planned" if planned else "briefing.dates_line", **known)
+    if "start" in known:
+        return t("briefing.dates_planned_start" if planned else "briefing.dates_from", **known)
+    if "end" in known:
+        return t("briefing.dates_until", **known)
+    return t("briefing.dates_none")
+
+
 def _initiative_pages(
     dataset: Dataset, selection: Selection, language: str
 ) -> tuple[tuple[InitiativePage, ...], tuple[str, ...]]:
@@ -294,13 +456,7 @@ def _initiative_pages(
             date=format_date(row["status_as_of"], language),
         )
         facts = [
-            t(
-                "briefing.dates_line",
-                start=format_date(
-                    row["start_date"], language, row["start_date_precision"] or "day"
-                ),
-                end=format_date(row["end_date"], language, row["end_date_precision"] or "day"),
-            ),
+            _dates_line(row, language),
             t("initiatives.focus_line", areas=found.focus_areas or t("timeline.whole_agreement")),
             t("initiatives.lead_line", lead=found.lead or t("common.not_recorded")),
         ]
@@ -343,22 +499,66 @@ def _initiative_pages(
 
 
 def _source_lines(dataset: Dataset, language: str) -> tuple[str, ...]:
+    """Each cited source by its title, its publisher when known and its date: what a reader needs
+    to find it. Where the team keeps its copy (a folder, a file) is not for a pack's reader."""
     t = translator(language)
     cited = overview.sources_cited(dataset)
     cited = cited[cited["rows_citing"] > 0]
     lines = []
     for _, source in cited.iterrows():
-        where = source["url"] or source["reference"] or t("common.not_recorded")
-        lines.append(
-            t(
-                "briefing.source_entry",
-                title=overview.source_title(source, language, with_original=True),
-                publisher=source["publisher"] or t("common.not_recorded"),
-                date=format_date(source["published_on"], language),
-                where=where,
-            )
-        )
+        values = {
+            "title": overview.source_title(source, language, with_original=True),
+            "date": format_date(source["published_on"], language),
+        }
+        if source["publisher"]:
+            lines.append(t("briefing.source_entry", publisher=source["publisher"], **values))
+        else:
+            lines.append(t("briefing.source_entry_no_publisher", **values))
     return tuple(lines)
+
+
+def _honorific(title: str) -> tuple[str, str]:
+    """A councillor's honorific taken out of an English title, and the title without it."""
+    if title.endswith(f" ({COUNCILLOR})"):
+        return COUNCILLOR, title.removesuffix(f" ({COUNCILLOR})")
+    if title.startswith(f"{COUNCILLOR}, "):
+        return COUNCILLOR, title.removeprefix(f"{COUNCILLOR}, ")
+    return "", title
+
+
+def _person_line(person: dict, language: str) -> str:
+    """A person as a UK council writes it ("Councillor Colin Cook, Lord Mayor of Oxford") or a
+    Chinese office does (牛津市市长 Colin Cook: title first; a romanised name as the source gives
+    it, apart from the title by a space)."""
+    if language == BILINGUAL:
+        return composed(language, lambda side: _person_line(person, side))
+    t = translator(language)
+    name = overview.localised(person, "name", language)[0]
+    title = overview.localised(person, "title", language)[0]
+    if language == "en":
+        honorific, title = _honorific(title)
+        if honorific:
+            name = t("briefing.councillor", name=name)
+    if not title:
+        return name or t("common.not_recorded")
+    # Latin letters beside Chinese ones are set apart by a space: 牛津市市长 Colin Cook.
+    spaced = name[:1].isascii() or title[-1:].isascii()
+    return t(
+        "briefing.person_line" if spaced else "briefing.person_line_chinese", name=name, title=title
+    )
+
+
+def _people(dataset: Dataset, agreement_id: str, language: str) -> tuple[tuple[str, ...], str]:
+    """The people the sources name, in order of precedence, and the one note about them."""
+    t = translator(language)
+    people = overview.people_for_agreement(dataset, agreement_id)
+    lines = tuple(_person_line(person, language) for person in people.to_dict("records"))
+    notes = []
+    if "precedence" in people:
+        notes.append(t("briefing.people_order"))
+    if (people["name_zh"] == "").any():
+        notes.append(t("briefing.names_unverified"))
+    return lines, join(notes, language, "sentences")
 
 
 def data_as_of(dataset: Dataset, agreement_id: str) -> pd.Timestamp | None:
@@ -393,20 +593,9 @@ def build_briefing(
             place=place or t("common.not_recorded"),
         )
     )
-    sides = tuple(
-        (
-            _country_name(country, language),
-            tuple(
-                t(
-                    "overview.party_line",
-                    name=_text(party, "name", language),
-                    role=t("party_role." + party["role"]),
-                )
-                for _, party in parties.iterrows()
-            ),
-        )
-        for country, parties in overview.parties_by_side(dataset, agreement_id).items()
-    )
+    # Names pass through as they are: a bilingual name keeps its halves.
+    parties = overview.parties_text(dataset, agreement_id, language, name=lambda text: text)
+    people, people_note = _people(dataset, agreement_id, language)
     figures, overall = _figures(dataset, selection, agreement_id, today, language)
     status_chart = progress.status_by_focus_area(dataset, selection, language)
     timeline_chart = timeline.timeline_chart(dataset, selection, today, language)
@@ -416,9 +605,12 @@ def build_briefing(
         t=t,
         title=t("briefing.title"),
         agreement_title=overview.agreement_title(agreement, language),
+        title_note=overview.title_footnote(agreement, language),
         signed_line=signed_line,
         summary=_prose(agreement, "summary", language),
-        sides=sides,
+        parties=parties,
+        people=people,
+        people_note=people_note,
         selection_line=_selection_line(dataset, filters, language),
         figures=figures,
         overall=overall,
@@ -426,14 +618,14 @@ def build_briefing(
             dataset,
             t("briefing.focus_heading"),
             status_chart,
-            describe_chart("status_by_focus_area", status_chart, today, language),
+            _counts_by_area(status_chart, language),
             language,
         ),
         timeline=_section(
             dataset,
             t("briefing.timeline_heading"),
             timeline_chart,
-            describe_chart("timeline", timeline_chart, today, language),
+            _timeline_summary(timeline_chart, today, language),
             language,
         ),
         map=_map_section(dataset, selection, agreement_id, language),

@@ -9,17 +9,19 @@ alternative, which stands in for the picture if it cannot be made.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
+from collections import deque
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.enums import XPos, YPos
 
-from components.briefing import Briefing, ChartSection, InitiativePage
+from components.briefing import Briefing, ChartSection, FigureRow, InitiativePage
 from components.briefing_changes import shortened
-from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, join, stacked
+from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, join
 from components.static_charts import StaticExportError, png_images
 
 FONT = "cjk"
@@ -33,11 +35,10 @@ FONT_VARIABLE_HELP = "install Debian's fonts-wqy-microhei (make system-deps)"
 MARGIN = 16
 TITLE_SIZE, HEADING_SIZE, SUBHEADING_SIZE, BODY_SIZE, SMALL_SIZE = 22, 16, 12.5, 10.5, 8.5
 LINE = 5.4
-# Characters of the running head that fit one line at the small size.
-HEAD_LENGTH = 105
 INK = (27, 31, 36)
 ACCENT = (31, 78, 121)
 MUTED = (74, 80, 88)
+RULE = (200, 204, 209)
 WARNING_INK = (140, 40, 0)
 WARNING_FILL = (255, 240, 214)
 # HTML language tags for the document's declared language.
@@ -68,11 +69,69 @@ def cjk_font_path() -> Path:
     raise FontMissingError(f"no CJK font found: {FONT_VARIABLE_HELP}")
 
 
+# Chinese line-breaking rules (禁则): these never start a line, these never end one.
+NO_LINE_START = frozenset("。，、；：！？）」』》〉】〕”’…%,.;:!?)]}")
+NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
+# What a line may break between: a run of Latin letters and digits (with a date's 年月日 kept on
+# its number), a run of spaces, or any other single character (a Chinese character breaks
+# anywhere the rules above allow).
+_TOKEN = re.compile(
+    r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+[年月日]?|[ \t\u00a0]+|.", re.DOTALL
+)
+
+
+def wrap_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """`text` broken into lines no wider than `width` (as `measure` gives a string's width):
+    at spaces between words, anywhere between Chinese characters, never before a closing mark
+    or after an opening one (the previous line's last character moves down with it instead),
+    and inside a word only when the word alone is wider than a line. Explicit line breaks in
+    `text` are kept."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        tokens = deque(_TOKEN.findall(paragraph))
+        line: list[str] = []
+        used = 0.0
+        while tokens:
+            token = tokens.popleft()
+            size = measure(token)
+            if token.isspace() and not line:
+                continue
+            if size > width and len(token) > 1 and not token.isspace():
+                tokens.extendleft(reversed(token))  # a word wider than a line: by characters
+                continue
+            if line and used + size > width and not token.isspace():
+                carried = _carried(line, token)
+                lines.append("".join(line).rstrip())
+                tokens.extendleft(reversed([*carried, token]))
+                line, used = [], 0.0
+                continue
+            line.append(token)
+            used += size
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def _carried(line: list[str], following: str) -> list[str]:
+    """The tokens at the end of a full `line` that move down to the next line, so that the next
+    line does not start with a closing mark and this one does not end with an opening one.
+    Removes them from `line`; a line keeps at least its first token."""
+    carried: list[str] = []
+    while line and line[-1].isspace():
+        line.pop()
+    first = following
+    while len(line) > 1 and (first[0] in NO_LINE_START or line[-1][-1] in NO_LINE_END):
+        first = line.pop()
+        carried.insert(0, first)
+        while len(line) > 1 and line[-1].isspace():
+            line.pop()
+    return carried
+
+
 def _halves(text: object) -> list[str]:
-    """The English and Chinese of a bilingual text, or nothing for a text in one language."""
+    """The English and the Chinese of a bilingual text, or the text itself in one language."""
     if isinstance(text, Bilingual) and not text.single:
         return [text.en, text.zh]
-    return []
+    return [str(text)]
 
 
 class _Pack(FPDF):
@@ -85,7 +144,31 @@ class _Pack(FPDF):
         self.set_font(FONT, size=BODY_SIZE)
         self.set_lang(DOCUMENT_LANGUAGE[briefing.language])
         self.set_title(f"{briefing.title}: {briefing.agreement_title}")
-        self.wrap = WrapMode.CHAR if briefing.language == "zh" else WrapMode.WORD
+
+    def lines(self, text: object, width: float) -> list[str]:
+        """Each half of `text` broken into lines of `width` in the current font, English first."""
+        return [
+            line
+            for part in _halves(text)
+            for line in wrap_lines(part, width, self.get_string_width)
+        ]
+
+    def write_lines(self, lines: list[str], height: float, x: float, align: str = "L") -> None:
+        """Lines one under the other from the current y, each starting at `x` (a new page when
+        the next line would not fit, with its header and footer)."""
+        for line in lines:
+            if self.will_page_break(height):
+                self.add_page()
+            self.set_x(x)
+            self.cell(self.w - self.r_margin - x, height, line, align=align, new_y=YPos.NEXT)
+
+    def fitted(self, text: str, width: float) -> str:
+        """`text` cut with an ellipsis to fit one line of `width` in the current font."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     # Every page: what the data is as of, the page number, and the illustrative mark.
     def header(self) -> None:
@@ -97,14 +180,13 @@ class _Pack(FPDF):
         self.set_y(8 if len(sides) == 1 else 5.5)
         for side in sides:
             head = f"{half(briefing.title, side)} · {half(briefing.agreement_title, side)}"
-            if len(head) > HEAD_LENGTH:
-                head = head[: HEAD_LENGTH - 1].rstrip() + "…"
-            self.cell(0, 3.6, head, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(0, 3.6, self.fitted(head, self.epw), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.briefing.illustrative:
             self.set_y(13)
             self.set_fill_color(*WARNING_FILL)
             self.set_text_color(*WARNING_INK)
-            self.cell(0, 5, self.briefing.t("briefing.illustrative_mark"), fill=True, align="C")
+            mark = self.fitted(str(self.briefing.t("briefing.illustrative_mark")), self.epw)
+            self.cell(0, 5, mark, fill=True, align="C")
         self.set_y(MARGIN + 4)
         self.set_text_color(*INK)
         self.set_font(FONT, size=BODY_SIZE)
@@ -120,7 +202,8 @@ class _Pack(FPDF):
             today=briefing.generated_on,
             page=self.page_no(),
         )
-        self.multi_cell(0, 3.6, stacked(footer), align="C")
+        for line in self.lines(footer, self.epw):
+            self.cell(0, 3.6, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
     # Text blocks. A bilingual text is laid out as its English, then its Chinese under it.
@@ -129,18 +212,18 @@ class _Pack(FPDF):
     ) -> None:
         self.set_font(FONT, size=size)
         self.set_text_color(*colour)
-        parts = _halves(text) or [str(text)]
-        for number, part in enumerate(parts):
-            # The Chinese half of a bullet lines up under the English, without a second bullet.
-            lead = bullet if number == 0 else " " * 2 * len(bullet)
-            self.multi_cell(
-                0,
-                LINE * size / BODY_SIZE,
-                lead + part,
-                align="L",
-                wrapmode=WrapMode.CHAR if number or self.briefing.language == "zh" else self.wrap,
-                new_x=XPos.LMARGIN,
-            )
+        height = LINE * size / BODY_SIZE
+        indent = self.get_string_width(bullet + " ") if bullet else 0
+        lines = self.lines(text, self.epw - indent)
+        if bullet and lines:
+            if self.will_page_break(height):
+                self.add_page()
+            self.set_x(self.l_margin)
+            self.cell(indent, height, bullet)
+            self.set_x(self.l_margin + indent)
+            self.cell(self.epw - indent, height, lines[0], new_y=YPos.NEXT)
+            lines = lines[1:]
+        self.write_lines(lines, height, self.l_margin + indent)
         self.set_text_color(*INK)
         self.ln(gap)
 
@@ -157,36 +240,44 @@ class _Pack(FPDF):
             self.paragraph(empty, colour=MUTED)
             return
         for line in lines:
-            self.paragraph(line, gap=0.6, bullet="• ")
+            self.paragraph(line, gap=0.6, bullet="•")
         self.ln(1.5)
 
-    def figures_table(self, rows: tuple[tuple[str, str], ...]) -> None:
-        width = self.epw
-        for label, value in rows:
-            self.set_font(FONT, size=BODY_SIZE)
-            if label:
+    def figures_table(self, rows: tuple[FigureRow, ...]) -> None:
+        """One row per figure: its label (each language on its own line) on the left, its value
+        on the right, level with the label's first line; a note row spans the table."""
+        label_width, gap = self.epw * 0.62, 4
+        value_x = self.l_margin + label_width + gap
+        height = LINE + 0.4
+        self.set_font(FONT, size=BODY_SIZE)
+        for row in rows:
+            indent = 6 * row.level
+            if row.note:
+                self.set_font(FONT, size=SMALL_SIZE)
                 self.set_text_color(*MUTED)
-                self.multi_cell(
-                    width * 0.55,
-                    LINE + 1,
-                    stacked(label),
-                    new_x=XPos.RIGHT,
-                    new_y=YPos.TOP,
-                    wrapmode=self.wrap,
-                    border="B",
-                )
-                self.set_text_color(*INK)
-                self.multi_cell(
-                    width * 0.45,
-                    LINE + 1,
-                    stacked(value),
-                    new_x=XPos.LMARGIN,
-                    new_y=YPos.NEXT,
-                    wrapmode=self.wrap,
-                    border="B",
-                )
-            else:
-                self.paragraph(value, size=SMALL_SIZE, colour=MUTED, gap=0.5)
+                note = self.lines(row.label, self.epw - indent)
+                self.write_lines(note, LINE * SMALL_SIZE / BODY_SIZE, self.l_margin + indent)
+                self.set_font(FONT, size=BODY_SIZE)
+                continue
+            labels = self.lines(row.label, label_width - indent)
+            values = self.lines(row.value, self.epw - label_width - gap)
+            rows_high = max(len(labels), len(values)) * height
+            if self.will_page_break(rows_high + 1.5):
+                self.add_page()
+            top = self.get_y() + 0.75
+            self.set_text_color(*MUTED)
+            for number, line in enumerate(labels):
+                self.set_xy(self.l_margin + indent, top + number * height)
+                self.cell(label_width - indent, height, line)
+            self.set_text_color(*INK)
+            for number, line in enumerate(values):
+                self.set_xy(value_x, top + number * height)
+                self.cell(self.epw - label_width - gap, height, line, align="R")
+            bottom = top + rows_high + 0.75
+            self.set_draw_color(*RULE)
+            self.line(self.l_margin, bottom, self.l_margin + self.epw, bottom)
+            self.set_xy(self.l_margin, bottom)
+        self.set_text_color(*INK)
         self.ln(3)
 
 
@@ -216,13 +307,23 @@ def _cover(pack: _Pack) -> None:
     pack.add_page()
     pack.start_section(briefing.title, level=0)
     pack.paragraph(briefing.title, size=TITLE_SIZE, colour=ACCENT, gap=2)
-    pack.paragraph(briefing.agreement_title, size=HEADING_SIZE, gap=2)
+    pack.paragraph(briefing.agreement_title, size=HEADING_SIZE, gap=1)
+    if briefing.title_note:
+        pack.paragraph(briefing.title_note, size=SMALL_SIZE, colour=MUTED)
     pack.paragraph(briefing.signed_line)
     pack.paragraph(briefing.summary)
-    pack.heading(t("briefing.parties_heading"), level=1)
-    for side, parties in briefing.sides:
+    parties = briefing.parties
+    pack.heading(t("overview.signatories_heading"), level=1)
+    for side, names in parties.sides:
         pack.paragraph(side, size=SUBHEADING_SIZE - 1, gap=0.5)
-        pack.bullets(parties, t("common.not_recorded"))
+        pack.bullets(names, t("common.not_recorded"))
+    if parties.others:
+        pack.heading(t("overview.others_heading"), level=1)
+        pack.bullets(parties.others, t("common.not_recorded"))
+    if briefing.people:
+        pack.heading(t("briefing.people_heading"), level=1)
+        pack.bullets(briefing.people, t("common.not_recorded"))
+        pack.paragraph(briefing.people_note, size=SMALL_SIZE, colour=MUTED)
     pack.paragraph(briefing.selection_line, colour=MUTED)
 
 

@@ -31,8 +31,8 @@ def _load(data_dir):
     return result.dataset
 
 
-def test_initiatives_summary_counts_completed_and_overdue():
-    """The summary says how many initiatives are completed and planned milestones overdue."""
+def test_initiatives_summary_counts_completed_and_date_passed():
+    """The summary counts completed initiatives and planned milestones whose date has passed."""
     initiatives = pd.DataFrame({"status": ["completed", "completed", "active", "completed", "x"]})
     milestones = pd.DataFrame(
         {
@@ -41,9 +41,7 @@ def test_initiatives_summary_counts_completed_and_overdue():
         }
     )
     text = initiatives_summary(initiatives, milestones, date(2025, 1, 1), _t())
-    assert text == "Initiatives completed: 3 of 5. Planned milestones overdue: 1."
-    chinese = initiatives_summary(initiatives, milestones, date(2025, 1, 1), _t("zh"))
-    assert chinese == "已完成的举措：3 项（共 5 项）。已逾期的计划里程碑：1 个。"
+    assert text == _t()("alt.initiatives", completed=3, total=5, overdue=1)
 
 
 def test_status_chart_summary_names_each_area_and_count(data_dir):
@@ -67,8 +65,8 @@ def test_briefing_of_shipped_data_has_every_section(data_dir):
     pack = briefing.build_briefing(dataset, Filters(AGREEMENT), TODAY, "en")
     assert pack.agreement_title.startswith("Memorandum of Understanding")
     assert "4 July 2018" in pack.signed_line and "**" not in pack.signed_line
-    assert [side for side, _ in pack.sides][:2] == ["United Kingdom", "China"]
-    figures = dict(pack.figures)
+    assert [side for side, _ in pack.parties.sides] == ["UK side", "Chinese side"]
+    figures = {row.label: row.value for row in pack.figures}
     assert figures["Initiatives"] == str(len(dataset["initiatives"]))
     assert figures["Milestones done"] == str(int((dataset["milestones"]["status"] == "done").sum()))
     assert pack.focus.chart.figure is not None and pack.map.chart.figure is not None
@@ -88,7 +86,7 @@ def test_briefing_follows_the_filters(data_dir):
     dataset = _load(data_dir)
     active = Filters(AGREEMENT, statuses=("active",))
     pack = briefing.build_briefing(dataset, active, TODAY, "en")
-    assert dict(pack.figures)["Initiatives"] == "1"
+    assert {row.label: row.value for row in pack.figures}["Initiatives"] == "1"
     assert [p.initiative_id for p in pack.initiatives] == ["student-project-2018"]
     assert pack.selection_line == "Selection: statuses active."
 
@@ -135,7 +133,7 @@ def test_changes_since_a_version_lists_new_done_status_and_values(data_dir):
     versions = [v.number for v in history(data_dir.path)]
     changes = briefing_changes.changes_since(dataset, AGREEMENT, str(versions[0]), "en")
     assert changes.since.startswith(f"data version {versions[0]}")
-    assert changes.new_milestones == ("1 May 2019 · First meeting · planned",)
+    assert changes.new_milestones == ("First meeting: planned for 1 May 2019",)
     assert changes.completed_milestones == ("1 March 2019 · Joint working group set up · done",)
     assert changes.status_changes == ("Joint working group: planned → active",)
     assert changes.new_values == ()
