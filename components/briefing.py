@@ -390,7 +390,7 @@ def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues,
     lines = []
     for _, indicator in indicators.iterrows():
         found = latest.get(indicator["indicator_id"])
-        unit = indicator["unit"] or ""
+        unit = progress.indicator_unit(indicator, language)
         value = (
             t(
                 "briefing.latest_value",

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from components import overview
+from components import overview, progress
 from components.briefing import milestone_lines
 from components.charting import localised_column
 from components.history import load_version, version_on
@@ -120,7 +120,9 @@ def _new_values(
     indicator_names = dict(
         zip(indicators["indicator_id"], localised_column(indicators, "name", language), strict=True)
     )
-    units = dict(zip(indicators["indicator_id"], indicators["unit"], strict=True))
+    units = dict(
+        zip(indicators["indicator_id"], progress.unit_column(indicators, language), strict=True)
+    )
     return tuple(
         t(
             "briefing.value_line",

@@ -35,7 +35,7 @@ from components.charting import (
     translated,
 )
 from components.filters import Notice, Selection
-from components.i18n import BILINGUAL, translator
+from components.i18n import BILINGUAL, Bilingual, half, translator
 from components.loader import Dataset
 from components.status_palette import (
     INITIATIVE_STATUS_STYLES,
@@ -210,6 +210,26 @@ def verdicts(table: pd.DataFrame) -> pd.Series:
     return verdict.where(latest.notna(), NO_VALUES)
 
 
+def indicator_unit(indicator: pd.Series | dict, language: str) -> str:
+    """An indicator's unit as a reader of `language` sees it: in 中文 its `unit_zh`, else the
+    unit only when it is a symbol such as %, never an English word; both in English + 中文."""
+    english = str(half(indicator.get("unit"), "en") or "")
+    chinese = str(indicator.get("unit_zh") or "")
+    if not chinese and not any(letter.isascii() and letter.isalpha() for letter in english):
+        chinese = english
+    if language == BILINGUAL:
+        return Bilingual(english, chinese) if chinese else english
+    return chinese if language == "zh" else english
+
+
+def unit_column(indicators: pd.DataFrame, language: str) -> pd.Series:
+    """`indicator_unit` of every row."""
+    units = [indicator_unit(row, language) for row in indicators.to_dict("records")]
+    if language == BILINGUAL:
+        return bilingual_series(units, indicators.index)
+    return pd.Series(units, index=indicators.index, dtype="object")
+
+
 def indicator_table(
     dataset: Dataset, selection: Selection, values: IndicatorValues, language: str
 ) -> pd.DataFrame:
@@ -228,6 +248,7 @@ def indicator_table(
         )
     )
     table["name"] = localised_column(table, "name", language)
+    table["unit"] = unit_column(table, language)
     table["initiative"] = table["initiative_id"].map(titles)
     table["values_count"] = table["values_count"].fillna(0).astype("int64")
     table["latest_source_id"] = table["latest_source_id"].fillna("")
@@ -397,7 +418,7 @@ def values_chart(
     if series.empty:
         return Chart(None, series, (), None, (Notice("progress.no_values_for_indicator"),))
     figure = go.Figure()
-    unit = indicator["unit"] or ""
+    unit = indicator_unit(indicator, language)
     hover = [
         chart_lines(
             t(

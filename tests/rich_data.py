@@ -79,6 +79,7 @@ MILESTONES = [
     ("summer-school-runs", "summer-school", "2025-07-01", "day", "planned", "oxford"),
 ]
 
+UNITS_ZH = {"sensors": "个", "people": "人", "enquiries": "次", "visits": "次"}
 INDICATORS = [
     # id, initiative, unit, direction, baseline, baseline date, target, target date
     (
@@ -167,6 +168,7 @@ def write_rich_dataset(data: DataDir) -> DataDir:
             },
         )
     for ident, initiative, unit, direction, base, base_on, target, target_on in INDICATORS:
+        # Every unit but minutes has its Chinese form (an analyst's file may lack one).
         data.append(
             "indicators",
             {
@@ -174,6 +176,7 @@ def write_rich_dataset(data: DataDir) -> DataDir:
                 "initiative_id": initiative,
                 "name_en": ident.replace("-", " ").capitalize(),
                 "unit": unit,
+                "unit_zh": UNITS_ZH.get(unit, ""),
                 "direction": direction,
                 "baseline": base,
                 "baseline_date": base_on,

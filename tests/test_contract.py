@@ -111,3 +111,31 @@ def test_logic_modules_do_not_import_streamlit():
             if any(name.split(".")[0] == "streamlit" for name in names):
                 offenders.append(path.relative_to(REPO).as_posix())
     assert offenders == []
+
+
+def test_chinese_pages_show_an_indicators_chinese_unit(tmp_path_factory):
+    """In 中文 an indicator's unit is its unit_zh, in English its unit, in English + 中文 each
+    in its half; a unit without a Chinese form shows no English word in 中文 (a symbol such as
+    % is kept), so no Chinese page shows "（students）"."""
+    from components import progress
+    from components.filters import Filters, select
+    from tests.rich_data import load_rich
+
+    rich = load_rich(tmp_path_factory)
+    values = progress.IndicatorValues(rich["indicator_values"])
+    agreement = rich["agreements"]["agreement_id"].iloc[0]
+
+    def units(language: str) -> dict:
+        selection = select(rich, Filters(agreement))
+        table = progress.indicator_table(rich, selection, values, language)
+        return dict(zip(table["indicator_id"], table["unit"], strict=True))
+
+    assert units("zh")["sensors-installed"] == "个"
+    assert units("en")["sensors-installed"] == "sensors"
+    both = units("both")["sensors-installed"]
+    assert (both.en, both.zh) == ("sensors", "个")
+    assert units("zh")["travel-minutes"] == ""  # no unit_zh: no English word instead
+    assert progress.indicator_unit({"unit": "%", "unit_zh": ""}, "zh") == "%"
+    chinese_table = progress.indicator_table(rich, select(rich, Filters(agreement)), values, "zh")
+    chart = progress.bullet_chart(rich, chinese_table, ["sensors-installed"], "zh")
+    assert "sensors" not in chart.figure.to_json()
