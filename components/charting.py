@@ -269,6 +269,17 @@ def source_caption(
     )
 
 
+def month_text(column: pd.Series, language: str, missing: str) -> pd.Series:
+    """Dates to the month, as a reader of `language` writes them ("July 2018", "2018年7月"), or
+    as "2018-07" in the bilingual layout, where one cell cannot hold both languages whole;
+    `missing` where there is none."""
+    if language == BILINGUAL:
+        return column.dt.strftime("%Y-%m").fillna(missing)
+    return column.map(
+        lambda day: missing if pd.isna(day) else format_date(day, language, "month")
+    ).astype("string")
+
+
 def day_text(column: pd.Series, missing: str) -> pd.Series:
     """Dates as ISO days (YYYY-MM-DD), `missing` where there is none."""
     return column.dt.strftime("%Y-%m-%d").fillna(missing)

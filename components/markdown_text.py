@@ -84,11 +84,10 @@ def all_linkable(urls: object) -> bool:
     return bool(filled) and all(link_address(url) is not None for url in filled)
 
 
-def markdown_list(items: list[str], stack: bool = False) -> str:
-    """A Markdown list, an item a line; a bilingual item keeps its two languages on its line, or
-    with `stack` (for items of a sentence or more) puts its Chinese on a line under the English."""
-    shown = [stacked(item, "  \n") if stack else item for item in items]
-    return "\n".join(f"- {item}" for item in shown)
+def markdown_list(items: list[str]) -> str:
+    """A Markdown list, an item a line; a bilingual item has its English on one line and its
+    Chinese under it, each language whole (never "A · 甲" run on in one line)."""
+    return "\n".join("- " + stacked(item, "  \n") for item in items)
 
 
 def paragraphs(text: str) -> str:

@@ -5,14 +5,19 @@ Every figure carries the rows it was counted from, so the page can show where it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from components.contract import load_contract
-from components.i18n import BILINGUAL, Bilingual, composed, translate
+from components.i18n import BILINGUAL, Bilingual, composed, country_name, translate
 from components.loader import Dataset
+
+SIGNATORY = "signatory"
+# How the organisations that are not parties are listed: by what they did, the closest first.
+OTHER_ROLES = ("partner", "supporter", "delegation", "students-supported")
 
 
 def initiative_statuses() -> tuple[str, ...]:
@@ -35,11 +40,17 @@ def localised(row: pd.Series | dict, base: str, language: str) -> tuple[str, boo
 
 
 def agreement_title(agreement: pd.Series | dict, language: str) -> str:
-    """The agreement's title, marked as descriptive when no source gives it a formal one."""
-    title = localised(agreement, "title", language)[0]
+    """The agreement's title as the data gives it. A descriptive title (the source gives none)
+    carries no tag: `title_footnote` says so once, under it."""
+    return localised(agreement, "title", language)[0]
+
+
+def title_footnote(agreement: pd.Series | dict, language: str) -> str | None:
+    """The footnote a descriptive title needs (the source gives the agreement no formal title),
+    or None for a title the source gives."""
     if agreement.get("title_basis") != "descriptive":
-        return title
-    return translate("overview.descriptive_title", language, title=title)
+        return None
+    return translate("overview.descriptive_title_help", language)
 
 
 def source_title(source: pd.Series | dict, language: str, with_original: bool = False) -> str:
@@ -66,6 +77,57 @@ def source_titles(dataset: Dataset, language: str) -> dict[str, str]:
     return {
         source["source_id"]: source_title(source, language) for source in sources.to_dict("records")
     }
+
+
+@dataclass(frozen=True)
+class PartiesText:
+    """Who signed and who else took part, as plain text in one language (or composed in both):
+    the signatories under their side's heading, then every other organisation the sources name,
+    each with what it did. Callers escape it for Markdown, or print it as it is."""
+
+    # (side heading, signatory names) per side, the host side first.
+    sides: tuple[tuple[str, tuple[str, ...]], ...]
+    # "Name: what it did", one per organisation that is not a party.
+    others: tuple[str, ...]
+
+
+def side_heading(country: str, language: str) -> str:
+    """A side of the agreement by its country, as protocol names it: "UK side", 英方; a country
+    without a name of its own in the catalogue by its country name."""
+    if language == BILINGUAL:
+        return composed(language, lambda side: side_heading(country, side))
+    if not country or country == "unknown":
+        return translate("overview.country_unknown", language)
+    try:
+        return translate(f"overview.side.{country}", language)
+    except KeyError:
+        return country_name(country, language)
+
+
+def parties_text(
+    dataset: Dataset, agreement_id: str, language: str, name: Callable[[str], str] = str
+) -> PartiesText:
+    """The signatories by side and the other organisations, each name passed through `name`
+    (an escape for Markdown, say)."""
+
+    def named(party: dict) -> str:
+        text = localised(party, "name", language)[0]
+        return name(text) if text else translate("common.not_recorded", language)
+
+    sides = tuple(
+        (side_heading(country, language), tuple(named(p) for p in parties.to_dict("records")))
+        for country, parties in signatories_by_side(dataset, agreement_id).items()
+    )
+    others = tuple(
+        translate(
+            "overview.organisation_line",
+            language,
+            name=named(party),
+            role=translate("party_role." + party["role"], language),
+        )
+        for party in other_organisations(dataset, agreement_id).to_dict("records")
+    )
+    return PartiesText(sides, others)
 
 
 @dataclass(frozen=True)
@@ -102,38 +164,67 @@ def place_name(dataset: Dataset, place_id: str, language: str) -> str:
     return localised(match.iloc[0], "name", language)[0]
 
 
-def parties_by_side(dataset: Dataset, agreement_id: str) -> dict[str, pd.DataFrame]:
-    """The agreement's parties grouped by country, signatories first within each side.
-
-    The host side (the country where it was signed) comes first, unknown countries last.
-    """
-    parties = for_agreement(dataset, "parties", agreement_id)
-    roles = ("signatory", "partner", "supporter", "delegation")
-    parties = parties.assign(
-        _role=parties["role"].map({role: i for i, role in enumerate(roles)}),
-        _country=parties["country"].replace("", "unknown"),
-    ).sort_values(["_role", "name_en"])
+def _side_order(dataset: Dataset, agreement_id: str, countries) -> list[str]:
+    """The countries of the parties, the host side (where it was signed) first, unknown last."""
     places = dataset["places"]
     signed_at = places[places["place_id"] == agreement_row(dataset, agreement_id)["place_id"]]
     host = signed_at["country"].iloc[0] if len(signed_at) else None
-    countries = sorted(
-        parties["_country"].unique(),
-        key=lambda c: (c == "unknown", c != host, c),
+    return sorted(set(countries), key=lambda c: (c == "unknown", c != host, c))
+
+
+def in_protocol_order(parties: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Parties in protocol order: a province before the cities in it (河北省、廊坊市, as a Chinese
+    reader expects, and so in every language, so that the halves of a bilingual list agree);
+    otherwise the data's own order, which is the source's (牛津市、牛津郡)."""
+    if parties.empty:
+        return parties
+    kinds = dataset["places"].set_index("place_id")["kind"]
+    province_first = parties["place_id"].map(kinds).ne("province")
+    return (
+        parties.assign(_order=province_first)
+        .sort_values("_order", kind="stable")
+        .drop(columns="_order")
     )
+
+
+def signatories_by_side(dataset: Dataset, agreement_id: str) -> dict[str, pd.DataFrame]:
+    """The agreement's signatories grouped by country, the host side first, each side in protocol
+    order. Only signatories are parties: every other organisation is listed apart
+    (`other_organisations`)."""
+    parties = for_agreement(dataset, "parties", agreement_id)
+    signatories = in_protocol_order(parties[parties["role"] == SIGNATORY], dataset)
+    countries = signatories["country"].replace("", "unknown")
     return {
-        country: parties[parties["_country"] == country].drop(columns=["_role", "_country"])
-        for country in countries
+        country: signatories[countries == country]
+        for country in _side_order(dataset, agreement_id, countries)
     }
 
 
+def other_organisations(dataset: Dataset, agreement_id: str) -> pd.DataFrame:
+    """Organisations the sources name beside the signatories (not parties to the agreement),
+    grouped by what they did, in the data's order within each role."""
+    parties = for_agreement(dataset, "parties", agreement_id)
+    others = parties[parties["role"] != SIGNATORY]
+    order = {role: i for i, role in enumerate(OTHER_ROLES)}
+    return (
+        others.assign(_role=others["role"].map(order))
+        .sort_values("_role", kind="stable")
+        .drop(columns="_role")
+    )
+
+
 def people_for_agreement(dataset: Dataset, agreement_id: str) -> pd.DataFrame:
-    """People named for the agreement, with the organisation each represented."""
+    """People named for the agreement, with the organisation each represented, in order of
+    precedence (the data's `precedence`, as protocol ranks them; people without one last, in the
+    data's order)."""
     parties = for_agreement(dataset, "parties", agreement_id)[["party_id", "name_en", "name_zh"]]
     people = dataset["people"].merge(
         parties.rename(columns={"name_en": "party_name_en", "name_zh": "party_name_zh"}),
         on="party_id",
     )
-    return people
+    if "precedence" in people:
+        people = people.sort_values("precedence", na_position="last", kind="stable")
+    return people.reset_index(drop=True)
 
 
 def _with_sources(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:

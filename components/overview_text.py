@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from components import overview
 from components.charting import localised_column, translated
-from components.i18n import country_name, each_half, format_date, translator
+from components.i18n import each_half, format_date, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list
@@ -63,18 +63,16 @@ class AgreementCard:
     title_note: str | None
     signed_line: str
     summary: str
-    # (country heading, list of its parties) for each side.
+    signatories_heading: str
+    # (side heading, list of its signatories) for each side, the host side first.
     sides: tuple[tuple[str, str], ...]
+    others_heading: str | None
+    # Every other organisation the sources name, with what it did: a Markdown list.
+    others: str
     people_heading: str | None
     people: str
     people_note: str
     source_line: str
-
-
-def _country(code: str, language: str) -> str:
-    if code == "unknown":
-        return translator(language)("overview.country_unknown")
-    return country_name(code, language)
 
 
 def _person(person: dict, language: str) -> str:
@@ -90,45 +88,36 @@ def _person(person: dict, language: str) -> str:
     return translator(language)("overview.person_line_untitled", **values)
 
 
+def signed_line(dataset: Dataset, agreement: pd.Series, language: str) -> str:
+    """What was signed, when and where, as one sentence."""
+    t = translator(language)
+    return t(
+        "overview.signed_line",
+        kind=t(f"agreement_kind.{agreement['kind']}"),
+        date=format_date(agreement["signed_on"], language),
+        place=md(
+            overview.place_name(dataset, agreement["place_id"], language)
+            or t("common.not_recorded")
+        ),
+    )
+
+
 def agreement_card(dataset: Dataset, agreement_id: str, language: str) -> AgreementCard:
     t = translator(language)
     agreement = overview.agreement_row(dataset, agreement_id)
-    sides = tuple(
-        (
-            bold(md(_country(country, language))),
-            markdown_list(
-                [
-                    t(
-                        "overview.party_line",
-                        name=name_text(party, "name", language),
-                        role=t("party_role." + party["role"]),
-                    )
-                    for party in parties.to_dict("records")
-                ]
-            ),
-        )
-        for country, parties in overview.parties_by_side(dataset, agreement_id).items()
-    )
+    parties = overview.parties_text(dataset, agreement_id, language, name=md)
     people = overview.people_for_agreement(dataset, agreement_id)
-    descriptive = agreement["title_basis"] == "descriptive"
     return AgreementCard(
         title=md(overview.agreement_title(agreement, language)),
-        title_note=t("overview.descriptive_title_help") if descriptive else None,
-        signed_line=t(
-            "overview.signed_line",
-            kind=t(f"agreement_kind.{agreement['kind']}"),
-            date=format_date(agreement["signed_on"], language),
-            place=md(
-                overview.place_name(dataset, agreement["place_id"], language)
-                or t("common.not_recorded")
-            ),
-        ),
+        title_note=overview.title_footnote(agreement, language),
+        signed_line=signed_line(dataset, agreement, language),
         summary=_prose(agreement, "summary", language),
-        sides=sides,
+        signatories_heading=t("overview.signatories_heading"),
+        sides=tuple((bold(heading), markdown_list(names)) for heading, names in parties.sides),
+        others_heading=t("overview.others_heading") if parties.others else None,
+        others=markdown_list(parties.others),
         people_heading=t("overview.people_named", count=len(people)) if len(people) else None,
-        people=markdown_list(
-            [_person(person, language) for person in people.to_dict("records")], stack=True
-        ),
+        people=markdown_list([_person(person, language) for person in people.to_dict("records")]),
         people_note=t("overview.names_unverified"),
         source_line=_source_line(dataset, agreement["source_id"], language),
     )
@@ -215,8 +204,7 @@ def focus_area_blocks(dataset: Dataset, agreement_id: str, language: str) -> lis
                     source=md(sources[row["source_id"]]),
                 )
                 for row in initiatives.head(MAX_LISTED_PER_AREA).to_dict("records")
-            ],
-            stack=True,
+            ]
         )
         left_out = max(len(initiatives) - MAX_LISTED_PER_AREA, 0)
         blocks.append(FocusAreaBlock(heading, caption, listed, left_out))

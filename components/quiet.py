@@ -1,5 +1,6 @@
-"""What has gone quiet: initiatives and focus areas with no recorded activity (a milestone, an
-indicator value, a confirmed status) for a number of months, as the Progress page lists them."""
+"""What has no update recorded: initiatives and focus areas with no recorded activity (a
+milestone, an indicator value, a confirmed status) for a number of months, as the Progress page
+lists them. It says what the data records, never that the work itself stalled."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.charting import day_text, localised_column, translated
+from components.charting import day_text, localised_column, month_text, translated
 from components.filters import CLOSED_STATUSES, Selection
 from components.i18n import translator
 from components.loader import Dataset
@@ -134,11 +135,12 @@ def readable_quiet(quiet: Quiet, language: str) -> tuple[pd.DataFrame, pd.DataFr
             title=localised_column(rows, "title", language),
             status=translated(rows["status"], "status.", t),
             last_activity=day_text(rows["last_activity"], never),
-            quiet_since=day_text(rows["quiet_since"], never),
+            # To the month: the clock may start at a start date known only to the month.
+            quiet_since=month_text(rows["quiet_since"], language, never),
         ),
         areas.assign(
             name=localised_column(areas, "name", language),
             last_activity=day_text(areas["last_activity"], never),
-            quiet_since=day_text(areas["quiet_since"], never),
+            quiet_since=month_text(areas["quiet_since"], language, never),
         ),
     )

@@ -1,9 +1,11 @@
-"""Presentation mode: the partnership as full-screen slides for a projector (?slide=N)."""
+"""Presentation mode: the partnership as full-screen slides for a projector (?slide=N). Guests see
+the agreement, what it set out, where, and what is recorded; ?assessments=1 (the presenter's
+switch) adds the councillors' slides."""
 
 import streamlit as st
 
 from components import map_model
-from components.ui import cached, charts, map_view_ui
+from components.ui import cached, map_view_ui
 from components.ui import presentation_view as present
 from components.ui.shell import page_context
 
@@ -16,24 +18,23 @@ everything = present.unfiltered(ctx)
 
 if position.name == "agreement":
     present.agreement_slide(ctx)
+elif position.name == "focus_areas":
+    present.focus_areas_slide(ctx)
 elif position.name == "map":
     present.slide_title(t("present.map_title"), level=2)
-    whole = cached.map_view(ctx.dataset, ctx.agreement_id, None, ctx.language)
-    basemap = map_view_ui.configured_basemap(t)
-    map_view_ui.maps(ctx, None, map_model.ENDS, None, basemap)
-    map_view_ui.legend(whole.model, map_model.ENDS, t)
+    with present.body():
+        map_view_ui.maps(ctx, None, map_model.ENDS, None, map_view_ui.configured_basemap(t))
 elif position.name == "timeline":
     present.slide_title(t("present.timeline_title"), level=2)
     chart = cached.timeline_chart(ctx.dataset, everything, ctx.today, ctx.language)
-    charts.draw_chart(ctx, chart, "timeline")
+    present.slide_chart(ctx, chart, "timeline")
 elif position.name == "progress":
     present.slide_title(t("present.progress_title"), level=2)
     chart = cached.status_chart(ctx.dataset, everything, ctx.language)
-    charts.draw_chart(ctx, chart, "progress-by-focus-area")
+    present.slide_chart(ctx, chart, "progress-by-focus-area")
 elif position.name == "milestones":
-    present.milestones_slide(ctx)
+    present.milestones_slide(ctx, assessments=position.slides != present.GUEST_SLIDES)
 else:
     present.closing_slide(ctx)
 
-st.divider()
 present.controls(position, t)

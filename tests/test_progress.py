@@ -305,7 +305,7 @@ def test_readable_tables_translate_once_per_value_and_mark_missing_dates(rich, v
     initiatives, areas = quiet.readable_quiet(found, "en")
     never = initiatives[initiatives["initiative_id"] == "joint-working-group"].iloc[0]
     assert never["last_activity"] == t("progress.never")
-    assert never["quiet_since"] == "2018-07-04"
+    assert never["quiet_since"] == "July 2018"  # to the month: the clock may start at one
     assert set(areas["name"]) >= {"Specific joint projects"}
 
 

@@ -292,6 +292,11 @@ def agreement_slide(dataset: Dataset, agreement_id: str, language: str):
     return presentation.agreement_slide(dataset, agreement_id, language)
 
 
+@view
+def focus_areas_slide(dataset: Dataset, agreement_id: str, language: str):
+    return presentation.focus_areas_slide(dataset, agreement_id, language)
+
+
 # --- Timeline and Progress ----------------------------------------------------------------------
 
 

@@ -34,10 +34,14 @@ def agreement_card(ctx: PageContext) -> None:
             st.caption(card.title_note)
         st.markdown(paragraphs(card.signed_line))
         st.markdown(paragraphs(card.summary))
+        st.markdown(bold(card.signatories_heading))
         for column, (heading, parties) in zip(st.columns(len(card.sides)), card.sides, strict=True):
             with column:
                 st.markdown(heading)
                 st.markdown(parties)
+        if card.others_heading:
+            st.markdown(bold(card.others_heading))
+            st.markdown(card.others)
         if card.people_heading:
             with st.expander(card.people_heading):
                 st.markdown(card.people)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from components.presentation import SLIDES
+from components.presentation import GUEST_SLIDES as SLIDES
 from components.ui.lazy_expander import KEY_PREFIX
 from tests.browser.conftest import (
     open_page,
