@@ -277,9 +277,9 @@ def _counts_by_area(chart: Chart, language: str) -> str:
         parts.append(
             t("alt.area_counts", area=area, counts=counts or t("alt.no_initiatives_in_area"))
         )
-    return t(
-        "briefing.alt_status_by_area", areas=len(parts), parts=join(parts, language, "clauses")
-    )
+    # The row of initiatives that serve the agreement as a whole is not a focus area.
+    areas = chart.data.loc[chart.data["focus_area_id"] != "", "focus_area_id"].nunique()
+    return t("briefing.alt_status_by_area", areas=areas, parts=join(parts, language, "clauses"))
 
 
 def _dated(row, column: str, language: str) -> str:

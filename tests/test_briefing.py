@@ -156,3 +156,16 @@ def test_unusable_since_is_refused(data_dir, since):
     dataset = _load(data_dir)
     with pytest.raises(ValueError, match="version|date"):
         briefing_changes.changes_since(dataset, AGREEMENT, since, "en")
+
+
+def test_focus_area_summary_names_every_area_and_counts_only_focus_areas(data_dir):
+    """The pack's status summary names every focus area (the pack has no table beside it) and
+    does not count the agreement as a whole as a focus area."""
+    dataset = _load(data_dir)
+    selection = select(dataset, Filters(AGREEMENT))
+    chart = progress.status_by_focus_area(dataset, selection, "en")
+    text = briefing._counts_by_area(chart, "en")
+    areas = dataset["focus_areas"]
+    assert f"(focus areas: {len(areas)})" in text
+    assert all(name in text for name in areas["name_en"])
+    assert "more" not in text
