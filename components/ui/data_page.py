@@ -20,6 +20,7 @@ from components.contract import Contract
 from components.exports import csv_bytes, neutralise_formulas
 from components.history import prepare_rollback
 from components.i18n import join
+from components.limits import MAX_UPLOAD_BYTES
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import paragraphs
 from components.problems import report_frame, report_headings
@@ -45,6 +46,7 @@ DOWNLOAD_TABLE_KEY = "data_download_table"
 UPLOAD_KEY = "data_upload"
 UPLOAD_TABLE_KEY = "data_upload_table"
 UPLOAD_ROUND_KEY = "data_upload_round"
+UPLOADER_BOX = "data_uploader_box"  # the uploader's container, whose words are relabelled
 EDIT_TABLE_KEY = "data_edit_table"
 EDIT_GRID_KEY = "data_edit_grid"
 CHECK_EDITS_KEY = "data_check_edits"
@@ -185,6 +187,30 @@ def _keep_checked(proposal: Proposal, source: str, token: tuple) -> None:
     st.session_state.pop(RESULT_KEY, None)
 
 
+def _css_string(text: str) -> str:
+    """Catalogue text as a CSS string (for `content:`), quotes and backslashes escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    escaped = escaped.replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def _uploader_words(t: Callable[..., str]) -> None:
+    """Streamlit's own English on the uploader (its button and its size note) replaced by the
+    catalogue's words in the page's language. Only the words change: the English is hidden
+    from sight and from screen readers, the catalogue's text drawn in its place."""
+    box = f".st-key-{UPLOADER_BOX} [data-testid='stFileUploaderDropzone']"
+    button = f"{box} button [data-testid='stMarkdownContainer'] p"
+    note = f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span"
+    limit = t("data.uploader_limit", megabytes=MAX_UPLOAD_BYTES // 1_048_576)
+    hidden = "font-size: 0; visibility: hidden;"
+    shown = "visibility: visible; font-size: 0.875rem;"
+    st.html(
+        f"<style>{button}, {note} {{ {hidden} }}"
+        f"{button}::after {{ content: {_css_string(t('data.uploader_button'))}; {shown} }}"
+        f"{note}::after {{ content: {_css_string(limit)}; {shown} }}</style>"
+    )
+
+
 def upload_section(t: Callable[..., str], store: Store, contract: Contract) -> None:
     st.caption(paragraphs(t("data.upload_help")))
     choices = [RECOGNISE, *contract.table_names]
@@ -195,8 +221,14 @@ def upload_section(t: Callable[..., str], store: Store, contract: Contract) -> N
         format_func=lambda name: name or t("data.upload_table_recognise"),
     )
     round_number = st.session_state.get(UPLOAD_ROUND_KEY, 0)
-    # No `type=` filter: the file's bytes decide what it is, and say so when it is neither.
-    uploaded = st.file_uploader(t("data.upload_label"), key=f"{UPLOAD_KEY}-{round_number}")
+    _uploader_words(t)
+    with st.container(key=UPLOADER_BOX):
+        # No `type=` filter: the file's bytes decide what it is, and say so when it is neither.
+        uploaded = st.file_uploader(
+            t("data.upload_label"),
+            key=f"{UPLOAD_KEY}-{round_number}",
+            help=t("data.upload_label_help"),
+        )
     if uploaded is None:
         return
     token = ("upload", uploaded.file_id, chosen)

@@ -88,3 +88,43 @@ def test_editor_sees_the_report_then_applies_a_good_file(editor_server, page, of
     assert "Carfax tower." in (editor_server.data_dir / "places.csv").read_text(encoding="utf-8")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert offline.blocked == []
+
+
+def pseudo_text(page, selector: str) -> str:
+    """The text a `::after` draws over an element (CSS quotes it)."""
+    return page.locator(selector).first.evaluate(
+        "element => getComputedStyle(element, '::after').content"
+    )
+
+
+def test_the_uploader_speaks_the_pages_language(editor_server, page, offline):
+    """In 中文 the uploader's button and size note are the catalogue's Chinese, Streamlit's
+    English hidden; the report of a broken file is in Chinese."""
+    open_page(page, f"{editor_server.url}/data?lang=zh")
+    page.get_by_label(translate("data.sign_in_name", "zh")).fill("alice")
+    page.get_by_role("textbox", name=translate("data.sign_in_password", "zh")).fill(PASSWORD)
+    with rerun_expected(page):
+        page.get_by_role("button", name=translate("data.sign_in_button", "zh")).click()
+    page.get_by_text(translate("data.upload_label", "zh")).first.wait_for()
+    box = ".st-key-data_uploader_box [data-testid='stFileUploaderDropzone']"
+    button = f"{box} button [data-testid='stMarkdownContainer'] p"
+    note = f"{box} [data-testid='stFileUploaderDropzoneInstructions'] span"
+    assert pseudo_text(page, button) == f'"{translate("data.uploader_button", "zh")}"'
+    limit = translate("data.uploader_limit", "zh", megabytes=10)
+    assert pseudo_text(page, note) == f'"{limit}"'
+    for english in (button, note):
+        assert (
+            page.locator(english).first.evaluate("element => getComputedStyle(element).visibility")
+            == "hidden"
+        )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".st-key-data_uploader_box").screenshot(path=str(ARTIFACTS / "uploader-zh.png"))
+    broken = (editor_server.data_dir / "places.csv").read_bytes().replace(b",hebei,", b",hebie,")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": "places.csv", "mimeType": "text/csv", "buffer": broken}
+    )
+    rejected = translate("data.report_rejected", "zh", count=1).split("：")[0]
+    page.get_by_text(rejected).first.wait_for(timeout=30_000)
+    report = page.locator(".st-key-validation_report").inner_text()
+    assert translate("columns.report_fix", "zh") in report and "Did you mean" not in report
+    assert offline.blocked == []
