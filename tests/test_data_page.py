@@ -292,3 +292,14 @@ def test_the_data_page_says_how_to_add_indicators(monkeypatch, data_dir):
     (guide,) = [e for e in app.expander if e.label == translate("data.indicators_heading")]
     text = guide.markdown[0].value
     assert "`indicator_values.csv`" in text and "`direction`" in text
+
+
+def test_the_broken_data_panel_reads_in_the_pages_language(monkeypatch, data_dir):
+    """With broken files, every page's panel lists the problems in 中文 on a 中文 page."""
+    data_dir.set_cell("places", 2, "lat", "north")
+    app = open_app(monkeypatch, data_dir.path, lang="zh")
+    assert not app.exception
+    report = app.dataframe[0].value
+    problem = translate("columns.report_problem", "zh")
+    assert list(report[problem]) == [Message("problem.not_a_number").text("zh")]
+    assert list(report[translate("columns.report_line", "zh")]) == [2]

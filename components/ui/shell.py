@@ -9,7 +9,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from components import i18n
@@ -19,7 +18,7 @@ from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, joined
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
 from components.overview import agreements
-from components.problems import REPORT_COLUMNS, Severity, sort_key
+from components.problems import Severity, report_frame, report_headings
 from components.table_views import neutralised
 from components.ui import cached
 from components.ui.data import DataState, current_data
@@ -140,15 +139,11 @@ def problems_panel(state: DataState, t: Callable[..., str]) -> None:
     else:
         st.error(paragraphs(t("shell.files_invalid_nothing_to_show", count=len(errors))))
     with st.expander(t("shell.problems_details"), expanded=not state.showing_last_valid):
-        report = pd.DataFrame(
-            [p.as_row() for p in sorted(errors, key=sort_key)], columns=REPORT_COLUMNS
-        )
-        # The problems themselves are the analysts' report, in English; its headings follow
-        # the page's language.
-        headings = {name: t(f"columns.report_{name}") for name in REPORT_COLUMNS}
+        # The analysts' report, its problems, fixes and headings in the page's language.
+        report = report_frame(errors, language()).rename(columns=report_headings(language()))
         # The values quoted are the files' own, formula-like text among them: neutralised for
         # the grid's own download.
-        shown = neutralised(report.rename(columns=headings))
+        shown = neutralised(report)
         st.dataframe(shown, hide_index=True, width="stretch")
 
 
