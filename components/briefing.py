@@ -51,9 +51,6 @@ PACK_NOTES = {
     "timeline.rows_cut": "briefing.note_rows_cut",
     "timeline.row_marks_cut": "briefing.note_row_marks_cut",
 }
-# The data writes a councillor's honorific into the title ("… (Councillor)", "Councillor, …");
-# a UK council writes it before the name: "Councillor Colin Cook, Lord Mayor of Oxford".
-COUNCILLOR = "Councillor"
 # Past this many days without a newer source, the summary says since when nothing is recorded.
 NO_UPDATE_AFTER_DAYS = 180
 
@@ -517,15 +514,6 @@ def _source_lines(dataset: Dataset, language: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _honorific(title: str) -> tuple[str, str]:
-    """A councillor's honorific taken out of an English title, and the title without it."""
-    if title.endswith(f" ({COUNCILLOR})"):
-        return COUNCILLOR, title.removesuffix(f" ({COUNCILLOR})")
-    if title.startswith(f"{COUNCILLOR}, "):
-        return COUNCILLOR, title.removeprefix(f"{COUNCILLOR}, ")
-    return "", title
-
-
 def _person_line(person: dict, language: str) -> str:
     """A person as a UK council writes it ("Councillor Colin Cook, Lord Mayor of Oxford") or a
     Chinese office does (牛津市市长 Colin Cook: title first; a romanised name as the source gives
@@ -535,10 +523,9 @@ def _person_line(person: dict, language: str) -> str:
     t = translator(language)
     name = overview.localised(person, "name", language)[0]
     title = overview.localised(person, "title", language)[0]
-    if language == "en":
-        honorific, title = _honorific(title)
-        if honorific:
-            name = t("briefing.councillor", name=name)
+    honorific = person.get("honorific_en") or ""
+    if language == "en" and honorific:
+        name = t("briefing.honorific_name", honorific=honorific, name=name)
     if not title:
         return name or t("common.not_recorded")
     # Latin letters beside Chinese ones are set apart by a space: 牛津市市长 Colin Cook.
