@@ -14,7 +14,8 @@ from pathlib import Path
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 REGIONS_FILE = "regions.geojson"
-COUNTRIES_FILE = "countries.geojson"
+# Land and coastline only: no national borders anywhere on the map (see data/geo/README.md).
+LAND_FILE = "land.geojson"
 # deck.gl's world is 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
 # Web Mercator stops short of the poles.
@@ -160,5 +161,6 @@ def regions(geo_dir: Path = GEO_DIR) -> Outlines:
     return load_outlines(geo_dir / REGIONS_FILE)
 
 
-def countries(geo_dir: Path = GEO_DIR) -> Outlines:
-    return load_outlines(geo_dir / COUNTRIES_FILE)
+def land(geo_dir: Path = GEO_DIR) -> Outlines:
+    """The world's land, one feature per landmass, with no names or codes."""
+    return load_outlines(geo_dir / LAND_FILE)

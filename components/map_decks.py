@@ -25,31 +25,35 @@ from components.map_model import (
     THROUGH_PARTIES,
     End,
     MapModel,
-    names_in_order,
+    label_lines,
     place_names,
     records,
+    seat_note,
 )
 from components.overview import localised
 from components.status_palette import initiative_style
 
 # Layer ids: the tests and pydeck's selection events refer to layers by these.
-COUNTRIES_LAYER = "countries"
+LAND_LAYER = "land"
 REGIONS_LAYER = "regions"
-REGION_LABELS_LAYER = "region-labels"
 PLACES_LAYER = "places"
-PLACE_LABELS_LAYER = "place-labels"
 SELECTION_LAYER = "selection"
 LINKS_LAYER = "links"
+# Every label (regions' and places') in one text layer, drawn last so that no marker, outline
+# or arc covers a label. Each text layer costs a tab without a GPU seconds of shader work.
+LABELS_LAYER = "labels"
 
-# Map background without tiles: a blank MapLibre style served by the app itself (static/).
-LOCAL_STYLE = "/app/static/map-style.json"
+# Without tiles no base map at all: pydeck's default style with no provider tells Streamlit to
+# start no MapLibre map (whose own WebGL context and shaders cost a tab without a GPU seconds);
+# the land is a deck.gl layer drawn from data/geo/, so nothing is fetched.
+NO_BASEMAP_STYLE = pdk.Deck(map_provider=None).map_style
 TILES_VARIABLE = settings.MAP_TILES.name
 TILES_OFF = "off"
 TILES_CARTO = "carto"
 
-# Colours that are not statuses: the land, borders, outlines, labels, the links.
-LAND = [244, 243, 238]
-BORDER = [176, 182, 190]
+# Colours that are not statuses: the land, its coastline, outlines, labels, the links.
+LAND = [238, 236, 228]
+COASTLINE = [150, 160, 172]
 REGION_LINE = [31, 78, 121]
 REGION_FILL = [31, 78, 121, 28]
 # A region's tint when it has initiatives: its main status's colour, faint enough to read through.
@@ -60,8 +64,17 @@ MARKER_LINE = [27, 31, 36]
 NO_INITIATIVE_FILL = [255, 255, 255]
 SELECTION_LINE = [27, 31, 36]
 LINK_COLOUR = [31, 78, 121, 200]
-# Labels of places closer than this many pixels would print over each other.
-LABEL_GAP = 18
+# Pixels between a marker's edge and its label, and kept free around a label's box.
+LABEL_GAP = 5
+# A place closer than this many pixels to a place already labelled (a venue in its city, a city
+# in its province at world scale) is left to its tooltip.
+CROWDED = 18
+PLACE_LABEL_SIZE, REGION_LABEL_SIZE = 13, 15
+# Estimated label box, for placing labels clear of markers and of each other: a Latin character
+# is about this share of the font size wide, a Chinese one the full size; lines are the size
+# tall; the background adds LABEL_PADDING on each side.
+LATIN_WIDTH = 0.6
+LABEL_PADDING = (3, 1)
 # A tooltip lists at most this many initiatives and counts the rest: a place with hundreds of
 # initiatives would otherwise fill the screen, and every tooltip travels with the map.
 TOOLTIP_INITIATIVES = 8
@@ -96,7 +109,7 @@ def basemap(setting: str | None = None) -> Basemap:
     if value == TILES_CARTO:
         return Basemap(TILES_CARTO, "carto", pdk.map_styles.LIGHT, tiles=True)
     unknown = value if value not in ("", TILES_OFF) else ""
-    return Basemap(TILES_OFF, None, LOCAL_STYLE, tiles=False, unknown=unknown)
+    return Basemap(TILES_OFF, None, NO_BASEMAP_STYLE, tiles=False, unknown=unknown)
 
 
 # Tooltips are plain text ({"text": ...}): deck.gl and Streamlit put it in the page with
@@ -136,6 +149,9 @@ def place_tooltip(model: MapModel, place_id: str) -> str:
         place_names(place, language),
         translate(f"place_kind.{place['kind']}", language),
     ]
+    note = seat_note(place, language)
+    if note:
+        lines.append(translate("map.tooltip_seat_of", language, note=note))
     total = model.count_at(place_id)
     if not total:
         lines.append(translate("map.tooltip_no_initiatives", language))
@@ -162,8 +178,8 @@ def link_tooltip(model: MapModel, link: pd.Series | dict) -> str:
 
 
 def label(row: pd.Series | dict, language: str) -> str:
-    """A map label: the name in the page's language, with the Chinese or English under it."""
-    return "\n".join(names_in_order(row, "zh" if language == "zh" else "en"))
+    """A map label, each language whole on its own line(s) (see map_model.label_lines)."""
+    return "\n".join(label_lines(row, language))
 
 
 # --- Layers and decks ---------------------------------------------------------------------------
@@ -175,33 +191,33 @@ def _colour(status: str, alpha: int = 235) -> list[int]:
     return [*initiative_style(status).rgb, alpha]
 
 
-def _country_layer(features: list[dict], basemap_: Basemap) -> pdk.Layer:
+def _land_layer(features: list[dict], basemap_: Basemap) -> pdk.Layer:
+    """The world's land, filled, with its coastline; with tiles, the coastline only (the tiles
+    draw land and sea). The land carries no national borders: there are none in the data."""
     return pdk.Layer(
         "GeoJsonLayer",
-        id=COUNTRIES_LAYER,
+        id=LAND_LAYER,
         data={"type": "FeatureCollection", "features": features},
-        filled=not basemap_.tiles,  # tiles draw the land themselves
+        filled=not basemap_.tiles,
         stroked=True,
         get_fill_color=LAND,
-        get_line_color=BORDER,
+        get_line_color=COASTLINE,
         line_width_min_pixels=1,
         pickable=False,
     )
 
 
-def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | None) -> list:
-    features, labels = [], []
+def _region_layer(model: MapModel, place_ids: Iterable[str], selected: str | None) -> pdk.Layer:
+    features = []
     for place_id in place_ids:
         if place_id not in model.outlines:
             continue
-        outline = model.outlines[place_id]
         place = model.place(place_id)
-        box = feature_bounds(outline)
         status = place["main_status"]
         features.append(
             {
                 "type": "Feature",
-                "geometry": outline["geometry"],
+                "geometry": model.outlines[place_id]["geometry"],
                 "properties": {
                     "place_id": place_id,
                     "tooltip": place_tooltip(model, place_id),
@@ -210,16 +226,7 @@ def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | No
                 },
             }
         )
-        # The outline's name sits above its northern edge, clear of the markers inside it.
-        labels.append(
-            {
-                "place_id": place_id,
-                "label": label(place, model.language),
-                "lon": (box.west + box.east) / 2,
-                "lat": box.north,
-            }
-        )
-    outlines = pdk.Layer(
+    return pdk.Layer(
         "GeoJsonLayer",
         id=REGIONS_LAYER,
         data={"type": "FeatureCollection", "features": features},
@@ -233,28 +240,169 @@ def _region_layers(model: MapModel, place_ids: Iterable[str], selected: str | No
         auto_highlight=True,
         highlight_color=[31, 78, 121, 60],
     )
-    names = _text_layer(REGION_LABELS_LAYER, labels, anchor="middle", baseline="bottom", size=15)
-    return [outlines, names]
 
 
-def _text_layer(layer_id: str, rows: list[dict], anchor: str, baseline: str, size: int):
+# --- Labels: placed clear of every marker and of each other ------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in pixels (y grows downward)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def meets(self, other: Box, gap: float = 0) -> bool:
+        return not (
+            other.left >= self.right + gap
+            or other.right <= self.left - gap
+            or other.top >= self.bottom + gap
+            or other.bottom <= self.top - gap
+        )
+
+    def meets_circle(self, x: float, y: float, radius: float) -> bool:
+        nearest_x = min(max(x, self.left), self.right)
+        nearest_y = min(max(y, self.top), self.bottom)
+        return math.hypot(x - nearest_x, y - nearest_y) < radius
+
+    def within(self, other: Box) -> bool:
+        return (
+            self.left >= other.left
+            and self.right <= other.right
+            and self.top >= other.top
+            and self.bottom <= other.bottom
+        )
+
+
+def label_extent(text: str, size: float) -> tuple[float, float]:
+    """An estimate of a label's box, background included, in pixels: (width, height)."""
+    lines = text.split("\n")
+    widths = [sum(size if ord(c) >= 0x2E80 else size * LATIN_WIDTH for c in ln) for ln in lines]
+    pad_x, pad_y = LABEL_PADDING
+    return max(widths) + 2 * pad_x, len(lines) * size + 2 * pad_y
+
+
+def label_box(row: dict, view: View) -> Box:
+    """Where a label row (lon, lat, pixel_offset, text_anchor, baseline, size) lands."""
+    x, y = view.pixels(row["lon"], row["lat"])
+    x, y = x + row["pixel_offset"][0], y + row["pixel_offset"][1]
+    width, height = label_extent(row["label"], row["size"])
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[row["text_anchor"]]
+    top = {"top": y, "center": y - height / 2, "bottom": y - height}[row["baseline"]]
+    return Box(left, top, left + width, top + height)
+
+
+def marker_circles(rows: list[dict], view: View) -> list[tuple[float, float, float]]:
+    """The drawn markers as (x, y, radius) in pixels, their outline included."""
+    circles = []
+    for row in rows:
+        if not row["has_outline"]:
+            x, y = view.pixels(row["lon"], row["lat"])
+            circles.append((x, y, row["radius"] + 1.5))
+    return circles
+
+
+def _frame(view: View, width: int, height: int) -> Box:
+    x, y = view.pixels(view.longitude, view.latitude)
+    return Box(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+
+
+def _positions(clearance: float) -> list[tuple[str, str, list[float]]]:
+    """Where a label may sit around its point, in order of preference: right, left, above,
+    below, each `clearance` pixels from the point."""
+    return [
+        ("start", "center", [clearance, 0]),
+        ("end", "center", [-clearance, 0]),
+        ("middle", "bottom", [0, -clearance]),
+        ("middle", "top", [0, clearance]),
+    ]
+
+
+def place_labels(
+    model: MapModel,
+    rows: list[dict],
+    view: View,
+    size: tuple[int, int],
+    outlined_above: Iterable[str] = (),
+) -> list[dict]:
+    """The labels that fit, each placed so that its box covers no marker and no other label and
+    stays inside the map (`size` in pixels). Outer places and busier places are placed first; a
+    place whose label fits nowhere (a venue inside its city) is left to its tooltip. Regions in
+    `outlined_above` are named above their outline's northern edge when that fits."""
+    depth = dict(zip(model.places["place_id"], model.places["depth"], strict=True))
+    circles = marker_circles(rows, view)
+    frame = _frame(view, *size)
+    placed: list[dict] = []
+    boxes: list[Box] = []
+    labelled: list[tuple[float, float]] = []
+    above = set(outlined_above)
+    for row in sorted(rows, key=lambda r: (depth[r["place_id"]], -r["count"])):
+        text = label(model.place(row["place_id"]), model.language)
+        x, y = view.pixels(row["lon"], row["lat"])
+        if any(math.hypot(x - lx, y - ly) < CROWDED for lx, ly in labelled):
+            continue
+        # Clear of every marker drawn at this spot (a city and its venue share one).
+        clearance = max(
+            [row["radius"] + 1.5 if not row["has_outline"] else 0.0]
+            + [
+                r + math.hypot(cx - x, cy - y)
+                for cx, cy, r in circles
+                if math.hypot(cx - x, cy - y) < r
+            ]
+        )
+        candidates = []
+        if row["place_id"] in above:
+            box = feature_bounds(model.outlines[row["place_id"]])
+            spot = {"lon": (box.west + box.east) / 2, "lat": box.north}
+            candidates.append(({**spot}, "middle", "bottom", [0, -LABEL_GAP], REGION_LABEL_SIZE))
+        size_ = REGION_LABEL_SIZE if row["has_outline"] else PLACE_LABEL_SIZE
+        spot = {"lon": row["lon"], "lat": row["lat"]}
+        # Half a pixel more than the gap the check below asks for, against rounding.
+        for anchor, baseline, offset in _positions(clearance + LABEL_GAP + 0.5):
+            candidates.append((spot, anchor, baseline, offset, size_))
+        for where, anchor, baseline, offset, text_size in candidates:
+            candidate = {
+                "place_id": row["place_id"],
+                **where,
+                "label": text,
+                "pixel_offset": offset,
+                "text_anchor": anchor,
+                "baseline": baseline,
+                "size": text_size,
+            }
+            box = label_box(candidate, view)
+            if (
+                box.within(frame)
+                and not any(box.meets_circle(cx, cy, r + LABEL_GAP) for cx, cy, r in circles)
+                and not any(box.meets(other, LABEL_GAP) for other in boxes)
+            ):
+                placed.append(candidate)
+                boxes.append(box)
+                labelled.append((x, y))
+                break
+    return placed
+
+
+def _labels_layer(rows: list[dict]) -> pdk.Layer:
     return pdk.Layer(
         "TextLayer",
-        id=layer_id,
+        id=LABELS_LAYER,
         data=rows,
         get_position=["lon", "lat"],
         get_text="label",
-        get_size=size,
+        get_size="size",
         get_color=LABEL,
-        get_text_anchor=f"'{anchor}'",
-        get_alignment_baseline=f"'{baseline}'",
-        get_pixel_offset="pixel_offset" if rows and "pixel_offset" in rows[0] else [0, -4],
+        get_text_anchor="text_anchor",
+        get_alignment_baseline="baseline",
+        get_pixel_offset="pixel_offset",
         # Chinese names need glyphs beyond deck.gl's default ASCII atlas.
         character_set=pdk.types.String("auto"),
         font_family=pdk.types.String(font_family("Source Sans", "Noto Sans")),
         background=True,
         get_background_color=LABEL_BACKGROUND,
-        background_padding=[3, 1],
+        background_padding=list(LABEL_PADDING),
         pickable=False,
     )
 
@@ -276,32 +424,13 @@ def _place_rows(model: MapModel, place_ids: Iterable[str]) -> list[dict]:
                 "status": place["main_status"],
                 "fill_color": _colour(place["main_status"]),
                 "tooltip": place_tooltip(model, place["place_id"]),
-                "label": label(place, model.language),
-                # A region is drawn as its outline, not a marker: its label sits on its point.
-                "pixel_offset": [0, 0] if place["has_outline"] else [place["radius"] + 4, 0],
                 "has_outline": place["has_outline"],
             }
         )
     return rows
 
 
-def uncluttered(model: MapModel, rows: list[dict], view: View, gap: float = LABEL_GAP) -> set:
-    """Places whose labels fit: a place closer than `gap` pixels to one already labelled (a venue
-    in its city, a city in its county at world scale) is left to its tooltip. Outer places and
-    places with more initiatives are labelled first."""
-    depth = dict(zip(model.places["place_id"], model.places["depth"], strict=True))
-    ordered = sorted(rows, key=lambda r: (depth[r["place_id"]], -r["count"]))
-    kept: list[tuple[float, float]] = []
-    labelled = set()
-    for row in ordered:
-        x, y = view.pixels(row["lon"], row["lat"])
-        if all(math.hypot(x - kx, y - ky) >= gap for kx, ky in kept):
-            kept.append((x, y))
-            labelled.add(row["place_id"])
-    return labelled
-
-
-def _place_layers(model: MapModel, rows: list[dict], labelled: set[str], selected: str | None):
+def _place_layers(rows: list[dict], selected: str | None) -> list[pdk.Layer]:
     markers = pdk.Layer(
         "ScatterplotLayer",
         id=PLACES_LAYER,
@@ -320,12 +449,7 @@ def _place_layers(model: MapModel, rows: list[dict], labelled: set[str], selecte
         pickable=True,
         auto_highlight=True,
     )
-    labels = [
-        {k: row[k] for k in ("place_id", "lon", "lat", "label", "pixel_offset")}
-        for row in rows
-        if row["place_id"] in labelled
-    ]
-    layers = [markers, _text_layer(PLACE_LABELS_LAYER, labels, "start", "center", size=13)]
+    layers = [markers]
     chosen = [row for row in rows if row["place_id"] == selected and not row["has_outline"]]
     if chosen:
         ring = {**chosen[0], "radius": chosen[0]["radius"] + 5}
@@ -373,11 +497,11 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def _deck(layers: list, view: View, basemap_: Basemap, pitch: float = 0) -> pdk.Deck:
+def _deck(layers: list, view: View, basemap_: Basemap) -> pdk.Deck:
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(
-            latitude=view.latitude, longitude=view.longitude, zoom=view.zoom, pitch=pitch
+            latitude=view.latitude, longitude=view.longitude, zoom=view.zoom
         ),
         map_provider=basemap_.provider,
         map_style=basemap_.style,
@@ -388,7 +512,7 @@ def _deck(layers: list, view: View, basemap_: Basemap, pitch: float = 0) -> pdk.
 def end_deck(
     model: MapModel, end: End, selected: str | None = None, basemap_: Basemap | None = None
 ) -> pdk.Deck:
-    """One panel of Both ends: the end's country outlines, regions, places and labels."""
+    """One panel of Both ends: the land it shows, regions, places and labels."""
     basemap_ = basemap_ or basemap()
     visible = end.view.visible_bounds(PANEL_WIDTH, PANEL_HEIGHT)
     shown = [
@@ -398,12 +522,14 @@ def end_deck(
         p for p in model.outlines if feature_bounds(model.outlines[p]).intersects(visible)
     ]
     rows = _place_rows(model, shown)
-    # A region is named by its outline's label; its marker needs no second label.
-    labelled = uncluttered(model, [r for r in rows if r["place_id"] not in regions_shown], end.view)
+    labels = place_labels(
+        model, rows, end.view, (PANEL_WIDTH, PANEL_HEIGHT), outlined_above=regions_shown
+    )
     layers = [
-        _country_layer(model.countries.within(visible), basemap_),
-        *_region_layers(model, regions_shown, selected),
-        *_place_layers(model, rows, labelled, selected),
+        _land_layer(model.land.within(visible), basemap_),
+        _region_layer(model, regions_shown, selected),
+        *_place_layers(rows, selected),
+        _labels_layer(labels),
     ]
     return _deck(layers, end.view, basemap_)
 
@@ -421,21 +547,29 @@ def arc_width(count: int) -> float:
     return round(2 + 4 * math.log2(1 + count), 1)
 
 
-def link_deck(
-    model: MapModel, selected: str | None = None, basemap_: Basemap | None = None
-) -> pdk.Deck:
-    """The link view: the world, with an arc for each pair of places that share initiatives."""
-    basemap_ = basemap_ or basemap()
+def link_view(model: MapModel) -> View:
+    """The link view's framing: every linked place (every place when none is linked)."""
     places = model.places.set_index("place_id")
     linked = set(model.links["source_id"]) | set(model.links["target_id"])
     framed = linked or set(places.index)
-    view = fit(
+    return fit(
         Bounds.around([(places.at[p, "lon"], places.at[p, "lat"]) for p in framed]),
         LINK_WIDTH,
         LINK_HEIGHT,
-        padding=0.18,  # room for the labels east of the markers
+        padding=0.18,  # room for the labels beside the markers
         max_zoom=5,
     )
+
+
+def link_deck(
+    model: MapModel, selected: str | None = None, basemap_: Basemap | None = None
+) -> pdk.Deck:
+    """The link view: the land between the two ends, with an arc for each pair of places that
+    share initiatives. Seen from straight above (the labels' placement is exact), the arcs
+    are laid flat so that they curve on the map."""
+    basemap_ = basemap_ or basemap()
+    view = link_view(model)
+    visible = view.visible_bounds(LINK_WIDTH, LINK_HEIGHT)
     arcs = []
     for link in records(model.links):
         source, target = model.place(link["source_id"]), model.place(link["target_id"])
@@ -462,16 +596,18 @@ def link_deck(
         get_width="width",
         width_units="'pixels'",
         get_height="height",
+        get_tilt=90,
         get_source_color=LINK_COLOUR,
         get_target_color=LINK_COLOUR,
         pickable=True,
         auto_highlight=True,
     )
-    rows = _place_rows(model, list(places.index))
+    rows = _place_rows(model, list(model.places["place_id"]))
     layers = [
-        _country_layer(list(model.countries.features), basemap_),
-        _region_layers(model, model.outlines, selected)[0],
+        _land_layer(model.land.within(visible), basemap_),
+        _region_layer(model, model.outlines, selected),
         arc_layer,
-        *_place_layers(model, rows, uncluttered(model, rows, view), selected),
+        *_place_layers(rows, selected),
+        _labels_layer(place_labels(model, rows, view, (LINK_WIDTH, LINK_HEIGHT))),
     ]
-    return _deck(layers, view, basemap_, pitch=30)
+    return _deck(layers, view, basemap_)

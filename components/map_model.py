@@ -10,6 +10,7 @@ place is at the places of its lead and partner organisations.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from components.geo import GEO_DIR, Bounds, Outlines, View, countries, feature_bounds, fit, regions
-from components.i18n import composed
+from components.geo import GEO_DIR, Bounds, Outlines, View, feature_bounds, fit, land, regions
+from components.i18n import BILINGUAL, composed, join, translate
 from components.loader import Dataset
 from components.overview import for_agreement, initiative_statuses
 
@@ -58,7 +59,8 @@ class MapModel:
     ends: tuple[End, ...]
     # Outline features of the places that have one, keyed by place_id.
     outlines: dict[str, dict]
-    countries: Outlines
+    # The world's land and coastline (no national borders), drawn under everything.
+    land: Outlines
     region_source: dict
     language: str
 
@@ -161,6 +163,42 @@ def agreement_place_ids(dataset: Dataset, agreement_id: str) -> list[str]:
     for place_id in list(named):
         named.update(_ancestors(place_id, parents))
     return [place_id for place_id in places["place_id"] if place_id in named]
+
+
+def seats_only(dataset: Dataset, agreement_id: str) -> dict[str, list[dict]]:
+    """Places on the map only as the seat of an organisation that does not bear the place's
+    name (Chengdu, seat of a university the release names, while it names no work there): each
+    with those organisations' rows, so the map can say on itself why the place is there."""
+    named = set()
+    named.update(for_agreement(dataset, "agreements", agreement_id)["place_id"])
+    named.update(for_agreement(dataset, "milestones", agreement_id)["place_id"])
+    for place_ids in for_agreement(dataset, "initiatives", agreement_id)["place_ids"]:
+        named.update(place_ids)
+    places = dataset["places"]
+    parents = dict(zip(places["place_id"], places["parent_place_id"], strict=True))
+    for place_id in list(named):
+        named.update(_ancestors(place_id, parents))
+    by_id = {row["place_id"]: row for row in records(places)}
+    seats: dict[str, list[dict]] = {}
+    for party in records(for_agreement(dataset, "parties", agreement_id)):
+        place = by_id.get(party["place_id"])
+        if place is None or place["place_id"] in named:
+            continue
+        seats.setdefault(place["place_id"], []).append(party)
+    return {
+        place_id: parties
+        for place_id, parties in seats.items()
+        if not any(_bears_name(party, by_id[place_id]) for party in parties)
+    }
+
+
+def _bears_name(party: dict, place: dict) -> bool:
+    """True when the organisation's name names its place ("Baoding Municipal Government")."""
+    english, chinese = place.get("name_en") or "", place.get("name_zh") or ""
+    return bool(
+        (english and english.casefold() in (party.get("name_en") or "").casefold())
+        or (chinese and chinese in (party.get("name_zh") or ""))
+    )
 
 
 def initiative_places(dataset: Dataset, initiatives: pd.DataFrame) -> pd.DataFrame:
@@ -324,6 +362,12 @@ def build_model(
     places["has_outline"] = places["place_id"].isin(outlines)
     depth = _depths(all_places)
     places["depth"] = places["place_id"].map(depth)
+    seats = seats_only(dataset, agreement_id)
+    for side in ("en", "zh"):
+        places[f"seat_of_{side}"] = [
+            join([p[f"name_{side}"] or p["name_en"] for p in seats.get(place_id, [])], side)
+            for place_id in places["place_id"]
+        ]
 
     order = _country_order(dataset, agreement_id, places["country"])
     return MapModel(
@@ -332,7 +376,7 @@ def build_model(
         links=links(involvements, all_places, order),
         ends=_ends(dataset, agreement_id, places, outlines, order),
         outlines=outlines,
-        countries=countries(geo_dir),
+        land=land(geo_dir),
         region_source=region_outlines.source,
         language=language,
     )
@@ -346,11 +390,62 @@ def names_in_order(row: pd.Series | dict, language: str) -> list[str]:
     return list(dict.fromkeys(n for n in (first, second) if n))
 
 
+def own_name(row: pd.Series | dict, language: str) -> str:
+    """The place's name in one language (the other one's when it has none)."""
+    english, chinese = row.get("name_en", "") or "", row.get("name_zh", "") or ""
+    return (chinese or english) if language == "zh" else (english or chinese)
+
+
 def place_names(row: pd.Series | dict, language: str) -> str:
-    """A place's English and Chinese names on one line ("Langfang · 廊坊市"), the reader's
-    language first ("廊坊市 · Langfang" in Chinese; each half its own way in the bilingual
-    layout). Places carry both names in every language: they are what a guest looks for."""
-    return composed(language, lambda side: " · ".join(names_in_order(row, side)))
+    """A place's names on one line. In English both names ("Langfang · 廊坊市"), in Chinese the
+    Chinese first ("廊坊市 · Langfang"): places are what a guest looks for. In the bilingual
+    layout each language is written whole: the English half names the place in English, the
+    Chinese half in Chinese ("Langfang" and "廊坊市"), never one nested in the other."""
+    if language == BILINGUAL:
+        return composed(language, lambda side: own_name(row, side))
+    return " · ".join(names_in_order(row, language))
+
+
+def seat_note(row: pd.Series | dict, language: str) -> str:
+    """Why a place that is only an organisation's seat is on the map, or "" (see seats_only)."""
+    if not (row.get("seat_of_en") or ""):
+        return ""
+    return composed(
+        language,
+        lambda side: translate("map.seat_of", side, parties=row.get(f"seat_of_{side}") or ""),
+    )
+
+
+# An English label line longer than this is wrapped: a long organisation's name would otherwise
+# make one label as wide as the panel.
+LABEL_LINE_CHARS = 34
+
+
+def label_lines(row: pd.Series | dict, language: str) -> list[str]:
+    """A map label's lines, each language whole. English: the English name (with why the place
+    is there, wrapped), then the Chinese name. Chinese: the Chinese name alone, with why the place
+    is there; a Chinese surface carries no English but a name with no Chinese form. Both: the
+    English line(s), then the Chinese line."""
+    english, chinese = own_name(row, "en"), own_name(row, "zh")
+    note = row.get("seat_of_en") or ""
+
+    def with_note(name: str, side: str) -> str:
+        if not note:
+            return name
+        return translate("map.label_with_note", side, name=name, note=seat_note(row, side))
+
+    zh_line = with_note(chinese, "zh")
+    if language == "zh":
+        return [zh_line]
+    en_lines = textwrap.wrap(with_note(english, "en"), LABEL_LINE_CHARS) or [english]
+    second = zh_line if language == BILINGUAL else chinese
+    return list(dict.fromkeys([*en_lines, second])) if second else en_lines
+
+
+def outlines_credit(model: MapModel) -> str:
+    """Who made the outlines the map draws ("Natural Earth"), from the files' `x-source`."""
+    credits = [source.get("credit", "") for source in (model.land.source, model.region_source)]
+    return ", ".join(dict.fromkeys(c for c in credits if c))
 
 
 def legend_statuses(model: MapModel) -> list[str]:

@@ -37,7 +37,8 @@ DEFAULT_WIDTH, DEFAULT_HEIGHT, SCALE = 900, 420, 2
 MARGIN_SHARE, MIN_MARGIN = 0.35, 0.6
 # Labels closer than this share of a panel's width or height would print over each other.
 LABEL_GAP = 0.08
-LAND, BORDER, REGION = "#f4f3ee", "#b0b6be", "#1f4e79"
+# Land and its coastline only: the land file has no national borders, so none can be drawn.
+LAND, COASTLINE, REGION = "#eeece4", "#96a0ac", "#1f4e79"
 WATER = "#ffffff"
 TEXT = "#1b1f24"
 
@@ -156,6 +157,12 @@ def _name(row: pd.Series, language: str) -> str:
     return label(row, language).split("\n")[0]
 
 
+def region_label_point(model: MapModel, place_id: str) -> tuple[float, float]:
+    """Where a region's name is printed: the middle of its outline's northern edge."""
+    box = feature_bounds(model.outlines[place_id])
+    return (box.west + box.east) / 2, box.north
+
+
 def _uncluttered(places: pd.DataFrame, box: Bounds) -> set[str]:
     """Places whose label can be printed: the busiest first, skipping any too close to a place
     already labelled (a venue inside its city would print over the city's name)."""
@@ -170,10 +177,10 @@ def _uncluttered(places: pd.DataFrame, box: Bounds) -> set[str]:
 
 
 def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str]) -> go.Figure:
-    """Both ends side by side: land and borders, the places' region outlines, and each place
-    marked in its main status's colour and symbol (a place with no initiative is a plain ring),
-    labelled with its name. `titles` name the panels (one per end); `status_names` label the
-    legend."""
+    """Both ends side by side: land and coastline (no national borders), the places' region
+    outlines, and each place marked in its main status's colour and symbol (a place with no
+    initiative is a plain ring), labelled by its own marker; a region is named above its
+    outline. `titles` name the panels (one per end); `status_names` label the legend."""
     ends = model.ends
     figure = make_subplots(
         rows=1,
@@ -184,14 +191,14 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
     shown_statuses: set[str] = set()
     for column, end in enumerate(ends, start=1):
         box = end_bounds(model, end.place_ids)
-        xs, ys = _outline_xy(model.countries.within(box))
+        xs, ys = _outline_xy(model.land.within(box))
         figure.add_scatter(
             x=xs,
             y=ys,
             mode="lines",
             fill="toself",
             fillcolor=LAND,
-            line={"color": BORDER, "width": 0.8},
+            line={"color": COASTLINE, "width": 0.8},
             hoverinfo="skip",
             showlegend=False,
             row=1,
@@ -220,16 +227,21 @@ def map_figure(model: MapModel, titles: list[str], status_names: dict[str, str])
                 for lon, lat in zip(model.places["lon"], model.places["lat"], strict=True)
             ]
         ]
-        named = _uncluttered(inside, box)
-        # A county or province is drawn as its outline: named at its point, with no marker that
-        # would read as one more city.
+        # Regions are named at their northern edge, not at their point: only markers compete.
+        named = _uncluttered(inside[~inside["has_outline"]], box)
+        # A county or province is drawn as its outline, with no marker that would read as one
+        # more city: it is named above its outline's northern edge, clear of the markers and
+        # their labels inside it (at its representative point its name would sit beside a city's
+        # marker, and across the outline's lines).
         regions = inside[inside["has_outline"]]
         if len(regions):
+            tops = [region_label_point(model, place_id) for place_id in regions["place_id"]]
             figure.add_scatter(
-                x=regions["lon"].tolist(),
-                y=regions["lat"].tolist(),
+                x=[lon for lon, _ in tops],
+                y=[lat for _, lat in tops],
                 mode="text",
                 text=[hover_safe(_name(row, model.language)) for _, row in regions.iterrows()],
+                textposition="top center",
                 textfont={"color": REGION, "size": 12},
                 hoverinfo="skip",
                 showlegend=False,

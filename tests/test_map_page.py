@@ -32,20 +32,14 @@ def layer_ids(deck: dict) -> list[str]:
 
 
 def test_default_view_shows_both_ends_offline(monkeypatch):
-    """Two decks side by side, each with outlines, markers and labels, on the local style."""
+    """Two decks side by side, each with land, outlines, markers and labels, no base map."""
     app = open_map(monkeypatch)
     assert app.title[0].value == translate("map.title")
     shown = decks(app)
     assert len(shown) == 2
     for deck in shown:
-        assert layer_ids(deck) == [
-            "countries",
-            "regions",
-            "region-labels",
-            "places",
-            "place-labels",
-        ]
-        assert deck["mapStyle"] == map_decks.LOCAL_STYLE
+        assert layer_ids(deck) == ["land", "regions", "places", "labels"]
+        assert deck["mapStyle"] == map_decks.NO_BASEMAP_STYLE
     regions = [
         {f["properties"]["place_id"] for f in deck["layers"][1]["data"]["features"]}
         for deck in shown
@@ -55,7 +49,7 @@ def test_default_view_shows_both_ends_offline(monkeypatch):
     assert set(tooltip) == {"text", "style"}
     assert app.query_params[map_view_ui.VIEW_KEY] == map_model.ENDS
     captions = " ".join(caption.value for caption in app.caption)
-    assert "Natural Earth" in captions and "public domain" in captions
+    assert translate("map.outlines_credit", credit="Natural Earth") in captions
 
 
 def test_link_view_from_the_url_draws_arcs(monkeypatch):
@@ -97,7 +91,7 @@ def test_sidebar_filters_in_the_url_change_what_the_map_counts(monkeypatch):
     """?status=active leaves no initiative (all are planned): every marker counts none, the
     places stay drawn, and the shared notice says the filters match nothing."""
     app = open_map(monkeypatch, status="active")
-    markers = {row["place_id"]: row for row in decks(app)[0]["layers"][3]["data"]}
+    markers = {row["place_id"]: row for row in decks(app)[0]["layers"][2]["data"]}
     assert set(markers) == {"oxford", "oxford-town-hall"}  # Oxfordshire is drawn as its outline
     assert {row["count"] for row in markers.values()} == {0}
     assert translate("filters.no_match") in [info.value for info in app.info]
@@ -124,7 +118,7 @@ def test_unknown_tiles_setting_is_reported_and_ignored(monkeypatch):
     monkeypatch.setenv(map_decks.TILES_VARIABLE, "satellite")
     app = open_map(monkeypatch)
     assert any("satellite" in warning.value for warning in app.warning)
-    assert all(deck["mapStyle"] == map_decks.LOCAL_STYLE for deck in decks(app))
+    assert all(deck["mapStyle"] == map_decks.NO_BASEMAP_STYLE for deck in decks(app))
 
 
 @pytest.mark.parametrize("language", ["zh", "both"])

@@ -134,6 +134,9 @@ def legend(model: map_model.MapModel, view: str, t: Callable[..., str]) -> None:
     lines = [t("map.legend_size"), t("map.legend_outline")]
     if view == map_model.LINK:
         lines.append(t("map.legend_arc"))
+    # Where the outlines come from, in words a guest reads (on the page and the map slide); the
+    # packages and files they were taken from are in data/geo/README.md.
+    lines.append(t("map.outlines_credit", credit=escape_markdown(map_model.outlines_credit(model))))
     st.caption(paragraphs(joined("  \n", lines)))
 
 
@@ -145,24 +148,12 @@ def sources(
     basemap: map_decks.Basemap,
     language: str,
 ) -> None:
-    """Where the places, outlines and statuses come from, and how current they are."""
+    """Where the places and statuses come from, and how current they are."""
     t = translator(language)
     titles = source_titles(dataset, language)
     cited = [titles.get(s, s) for s in dict.fromkeys(model.places["source_id"])]
-
-    def outline_source(meta: dict) -> str:
-        return t("map.outline_source", title=meta.get("title", ""), via=meta.get("via", ""))
-
-    regions_source, countries_source = model.region_source, model.countries.source
     lines = [
-        t(
-            "map.sources",
-            sources=escape_markdown(join(cited, language, "clauses")),
-            regions=escape_markdown(outline_source(regions_source)),
-            regions_licence=escape_markdown(regions_source.get("licence", "")),
-            countries=escape_markdown(outline_source(countries_source)),
-            countries_licence=escape_markdown(countries_source.get("licence", "")),
-        ),
+        t("map.sources", sources=escape_markdown(join(cited, language, "clauses"))),
         t("map.counting_rule"),
     ]
     if view == map_model.LINK:
