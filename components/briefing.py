@@ -525,7 +525,8 @@ def _person_line(person: dict, language: str) -> str:
     title = overview.localised(person, "title", language)[0]
     honorific = person.get("honorific_en") or ""
     if language == "en" and honorific:
-        name = t("briefing.honorific_name", honorific=honorific, name=name)
+        # English styles a person before the name; Chinese puts the title first instead.
+        name = f"{honorific} {name}"
     if not title:
         return name or t("common.not_recorded")
     # Latin letters beside Chinese ones are set apart by a space: 牛津市市长 Colin Cook.

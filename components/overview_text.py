@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from components import overview
 from components.charting import localised_column, translated
-from components.i18n import each_half, format_date, translator
+from components.i18n import composed, each_half, format_date, translate, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list
@@ -76,16 +76,25 @@ class AgreementCard:
 
 
 def _person(person: dict, language: str) -> str:
-    values = {
-        "name": name_text(person, "name", language),
-        "party": name_text(person, "party_name", language),
-        "note": _prose(person, "note", language),
-    }
-    if person["title_en"] or person["title_zh"]:
-        return translator(language)(
-            "overview.person_line", title=name_text(person, "title", language), **values
-        )
-    return translator(language)("overview.person_line_untitled", **values)
+    """A person as a council writes them: "Councillor **Colin Cook**, Lord Mayor of Oxford." with
+    what the source says they did. Their title names their body, so it is not repeated."""
+
+    def in_language(side: str) -> str:
+        name = name_text(person, "name", side)
+        # English puts a style before the name ("Councillor"); Chinese puts the title first.
+        style = md(person.get("honorific_en") or "") if side == "en" else ""
+        values = {
+            "name": f"{style} {name}" if style else name,
+            "party": name_text(person, "party_name", side),
+            "note": _prose(person, "note", side),
+        }
+        if person["title_en"] or person["title_zh"]:
+            return translate(
+                "overview.person_line", side, title=name_text(person, "title", side), **values
+            )
+        return translate("overview.person_line_untitled", side, **values)
+
+    return composed(language, in_language)
 
 
 def signed_line(dataset: Dataset, agreement: pd.Series, language: str) -> str:

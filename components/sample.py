@@ -371,6 +371,7 @@ def _people(rng: np.random.Generator, size: SampleSize, parties: Parties) -> Col
         "party_id": parties.ids[np.arange(size.people) % size.parties],
         "note_en": "",
         "note_zh": "",
+        "honorific_en": "",
         "precedence": pd.Series(person_numbers).astype(str),
     }
 

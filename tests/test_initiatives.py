@@ -46,7 +46,7 @@ def test_table_rows_name_areas_lead_places_dates_status_and_source(table):
 def test_table_in_chinese_uses_chinese_names(rich):
     table = initiatives.initiative_table(rich, "zh")
     row = table[table["initiative_id"] == "smart-cities-knowledge-sharing"].iloc[0]
-    assert row["title"] == "智慧与可持续城市知识共享"
+    assert row["title"] == "牛津郡与河北省智慧城市知识共享"
     assert row["places"] == "牛津郡、河北省"
     assert row["status"] == translate("status.planned", "zh")
 
