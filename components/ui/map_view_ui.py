@@ -90,10 +90,14 @@ def maps(
     hundreds of markers and outlines on every rerun would cost seconds."""
     t, language = ctx.t, ctx.language
     decks = cached.decks(ctx.dataset, ctx.agreement_id, filters, language, view, place, basemap)
+    model = cached.map_view(ctx.dataset, ctx.agreement_id, filters, language).model
+    # Where the outlines come from, in words a guest reads, under the map on the page and the
+    # map slide alike; the packages and files they were taken from are in data/geo/README.md.
+    credit = t("map.outlines_credit", credit=escape_markdown(map_model.outlines_credit(model)))
     if view == map_model.LINK:
         st.pydeck_chart(decks[0], height=LINK_HEIGHT)
+        st.caption(paragraphs(credit))
         return
-    model = cached.map_view(ctx.dataset, ctx.agreement_id, filters, language).model
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
             names = [map_model.place_names(model.place(p), language) for p in end.place_ids]
@@ -107,7 +111,8 @@ def maps(
         )
         if len(outside) > OUTSIDE_NAMES:
             names = joined("", [names, t("alt.and_more", count=len(outside) - OUTSIDE_NAMES)])
-        st.caption(paragraphs(t("map.outside_ends", places=escape_markdown(names))))
+        credit = joined(" ", [t("map.outside_ends", places=escape_markdown(names)), credit])
+    st.caption(paragraphs(credit))
 
 
 def _swatch(colour: str, text: str, hollow: bool = False) -> str:
@@ -134,9 +139,6 @@ def legend(model: map_model.MapModel, view: str, t: Callable[..., str]) -> None:
     lines = [t("map.legend_size"), t("map.legend_outline")]
     if view == map_model.LINK:
         lines.append(t("map.legend_arc"))
-    # Where the outlines come from, in words a guest reads (on the page and the map slide); the
-    # packages and files they were taken from are in data/geo/README.md.
-    lines.append(t("map.outlines_credit", credit=escape_markdown(map_model.outlines_credit(model))))
     st.caption(paragraphs(joined("  \n", lines)))
 
 
