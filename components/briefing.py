@@ -582,7 +582,7 @@ def build_briefing(
         )
     )
     # Names pass through as they are: a bilingual name keeps its halves.
-    parties = overview.parties_text(dataset, agreement_id, language, name=lambda text: text)
+    parties = overview.parties_text(dataset, agreement_id, language)
     people, people_note = _people(dataset, agreement_id, language)
     figures, overall = _figures(dataset, selection, agreement_id, today, language)
     status_chart = progress.status_by_focus_area(dataset, selection, language)

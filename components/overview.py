@@ -104,11 +104,15 @@ def side_heading(country: str, language: str) -> str:
         return country_name(country, language)
 
 
+def _as_is(text: str) -> str:
+    return text  # `str` itself would turn a bilingual name into its one-line form
+
+
 def parties_text(
-    dataset: Dataset, agreement_id: str, language: str, name: Callable[[str], str] = str
+    dataset: Dataset, agreement_id: str, language: str, name: Callable[[str], str] = _as_is
 ) -> PartiesText:
     """The signatories by side and the other organisations, each name passed through `name`
-    (an escape for Markdown, say)."""
+    (an escape for Markdown, say), a bilingual name kept bilingual."""
 
     def named(party: dict) -> str:
         text = localised(party, "name", language)[0]

@@ -5,6 +5,7 @@ import streamlit as st
 from components.contract import load_contract
 from components.markdown_text import paragraphs
 from components.ui import data_page as view
+from components.ui import headings
 from components.ui.auth import current_editor, sign_in, signed_in_bar
 from components.ui.shell import route_through_app, translator
 
@@ -15,7 +16,7 @@ if not st.session_state.get(view.ROUTED_KEY):
 t = translator()
 contract = load_contract()
 
-st.title(t("data.title"))
+headings.title(t("data.title"))
 st.caption(paragraphs(t("data.intro")))
 store = view.opened_store(t, contract)
 if store is None:
@@ -25,7 +26,7 @@ view.downloads(t, store, contract)
 editor = current_editor()
 if editor is None:
     # Viewers get the sign-in prompt and nothing that could change the data.
-    st.header(t("data.editors_heading"))
+    headings.header(t("data.editors_heading"))
     sign_in(t)
     st.stop()
 

@@ -4,7 +4,7 @@ details (summary, people, places, milestones, indicators, sources), opened by ?i
 import streamlit as st
 
 from components.markdown_text import paragraphs
-from components.ui import cached, initiatives_view
+from components.ui import cached, headings, initiatives_view
 from components.ui.filters_ui import filter_summary
 from components.ui.shell import page_context
 
@@ -13,11 +13,11 @@ t = ctx.t
 
 found = initiatives_view.chosen_initiative(ctx)
 if found is not None:
-    st.title(t("initiatives.title"))
+    headings.title(t("initiatives.title"))
     initiatives_view.details(ctx, found)
     st.stop()
 
-st.title(t("initiatives.title"))
+headings.title(t("initiatives.title"))
 st.caption(paragraphs(t("initiatives.intro")))
 if filter_summary(cached.selection(ctx.dataset, ctx.filters), ctx.dataset, t):
     initiatives_view.table(ctx)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.markdown_text import paragraphs
+from components.ui import headings
 from components.ui import overview_view as view
 from components.ui.briefing_view import briefing_download
 from components.ui.shell import page_context
@@ -10,19 +11,19 @@ from components.ui.shell import page_context
 ctx = page_context()
 t = ctx.t
 
-st.title(t("overview.title"))
-st.header(t("overview.agreement_heading"))
+headings.title(t("overview.title"))
+headings.header(t("overview.agreement_heading"))
 view.agreement_card(ctx)
 
-st.header(t("overview.figures_heading"))
+headings.header(t("overview.figures_heading"))
 view.headline_figures(ctx)
 
-st.header(t("overview.focus_areas_heading"))
+headings.header(t("overview.focus_areas_heading"))
 view.focus_areas(ctx)
 
-st.header(t("briefing.title"))
+headings.header(t("briefing.title"))
 briefing_download(ctx)
 
-st.header(t("overview.sources_heading"))
+headings.header(t("overview.sources_heading"))
 st.caption(paragraphs(t("overview.sources_help")))
 view.sources(ctx)

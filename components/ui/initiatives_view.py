@@ -11,7 +11,7 @@ from components.i18n import each_half, format_date, joined
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_list, paragraphs
 from components.overview import source_title
-from components.ui import cached
+from components.ui import cached, headings
 from components.ui.charts import caption, draw_chart, draw_table
 from components.ui.shell import PageContext
 
@@ -66,7 +66,7 @@ def details(ctx: PageContext, view: initiatives.DetailsView) -> None:
     found = view.details
     t, row = ctx.t, found.initiative
     st.button(t("initiatives.back"), on_click=_close)
-    st.header(md(found.title))
+    headings.header(md(found.title))
     start = format_date(row["start_date"], ctx.language, row["start_date_precision"] or "day")
     end = (
         format_date(row["end_date"], ctx.language, row["end_date_precision"] or "day")
@@ -82,7 +82,7 @@ def details(ctx: PageContext, view: initiatives.DetailsView) -> None:
             as_of=format_date(row["status_as_of"], ctx.language),
         )
     )
-    st.subheader(t("initiatives.summary_heading"))
+    headings.subheader(t("initiatives.summary_heading"))
     st.markdown(paragraphs(md(found.summary)) if found.summary else t("initiatives.no_summary"))
     not_recorded = t("common.not_recorded")
     facts = [
@@ -93,22 +93,22 @@ def details(ctx: PageContext, view: initiatives.DetailsView) -> None:
     st.markdown(paragraphs(joined("  \n", facts)))
     caption(ctx, (row["source_id"],), row["status_as_of"])
 
-    st.subheader(t("initiatives.places_heading"))
+    headings.subheader(t("initiatives.places_heading"))
     if not draw_chart(ctx, view.places, "places"):
         st.info(paragraphs(t("initiatives.no_places")))
     else:
         st.caption(paragraphs(t("initiatives.map_help")))
 
-    st.subheader(t("initiatives.milestones_heading"))
+    headings.subheader(t("initiatives.milestones_heading"))
     if view.milestones.empty:
         st.info(paragraphs(t("initiatives.no_milestones")))
     else:
         draw_table(ctx, view.milestones)
 
-    st.subheader(t("initiatives.indicators_heading"))
+    headings.subheader(t("initiatives.indicators_heading"))
     _indicators(ctx, view)
 
-    st.subheader(t("initiatives.sources_heading"))
+    headings.subheader(t("initiatives.sources_heading"))
     lines = [
         t(
             "initiatives.source_item",

@@ -18,7 +18,7 @@ from components.markdown_text import all_linkable, paragraphs
 from components.markdown_text import escape_markdown as md
 from components.overview import Figure
 from components.overview_text import MAX_TRACE_ROWS, bold, name_text
-from components.ui import cached
+from components.ui import cached, headings
 from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
 
@@ -29,7 +29,7 @@ STALE_AFTER_DAYS = 365
 def agreement_card(ctx: PageContext) -> None:
     card = cached.agreement_card(ctx.dataset, ctx.agreement_id, ctx.language)
     with st.container(border=True):
-        st.subheader(card.title)
+        headings.subheader(card.title)
         if card.title_note:
             st.caption(card.title_note)
         st.markdown(paragraphs(card.signed_line))

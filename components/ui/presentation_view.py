@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import overview
 from components.filters import Filters
-from components.i18n import LANGUAGES, Bilingual, format_date, join
+from components.i18n import LANGUAGES, format_date, join
 from components.markdown_text import escape_markdown as md
 from components.markdown_text import markdown_link, markdown_list, paragraphs
 from components.presentation import (
@@ -31,7 +31,7 @@ from components.presentation import (
     slides_for,
 )
 from components.text_alternatives import ChartView
-from components.ui import cached, charts
+from components.ui import cached, charts, headings
 from components.ui.shell import LANGUAGE_KEY, LANGUAGE_NAMES, PageContext, language
 
 SLIDE_KEY = "slide"
@@ -187,22 +187,13 @@ def assessments_choice(position: SlidePosition, t) -> None:
 
 
 def slide_title(text: str, level: int = 1) -> None:
-    """A slide's title (`level` 2 for a section's); in the bilingual layout the English title
-    with the Chinese under it, one level down (a page has one top-level heading)."""
-    if isinstance(text, Bilingual) and not text.single:
-        st.markdown(f"{'#' * level} {text.en}\n{'#' * (level + 1)} {text.zh}")
-    elif level == 1:
-        st.title(text)
-    else:
-        st.header(text)
+    """A slide's title (`level` 2 for a section's), each language whole in the bilingual layout."""
+    headings.heading(text, level)
 
 
 def section_heading(text: str) -> str:
-    """Markdown for a heading within a slide; in the bilingual layout the English heading with
-    the Chinese one under it, each whole."""
-    if isinstance(text, Bilingual) and not text.single:
-        return f"### {text.en}\n### {text.zh}"
-    return f"### {text}"
+    """Markdown for a heading within a slide."""
+    return headings.heading_markdown(text, headings.SUBHEADER)
 
 
 def _auto_advance(position: SlidePosition, seconds: int) -> None:

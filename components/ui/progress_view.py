@@ -7,7 +7,7 @@ import streamlit as st
 from components import progress, quiet
 from components.i18n import format_date
 from components.markdown_text import escape_markdown, paragraphs
-from components.ui import cached
+from components.ui import cached, headings
 from components.ui.charts import draw_chart, draw_table
 from components.ui.lazy_expander import lazy_expander
 from components.ui.shell import PageContext
@@ -75,7 +75,7 @@ def indicators(ctx: PageContext) -> None:
     if draw_chart(ctx, bullets, "bullets"):
         st.caption(paragraphs(t("progress.bullets_help")))
 
-    st.subheader(t("progress.values_heading"))
+    headings.subheader(t("progress.values_heading"))
     current = st.session_state.get(INDICATOR_KEY)
     one_options, _ = progress.picker_options(labels, text, [current] if current else [])
     one = st.selectbox(
@@ -116,13 +116,13 @@ def gone_quiet(ctx: PageContext) -> None:
     st.caption(paragraphs(t("progress.quiet_help", date=format_date(quiet.cutoff, ctx.language))))
     initiatives_column, areas_column = st.columns(2)
     with initiatives_column:
-        st.subheader(t("progress.quiet_initiatives"))
+        headings.subheader(t("progress.quiet_initiatives"))
         if quiet.initiatives.empty:
             st.success(paragraphs(t("progress.quiet_none_initiatives")))
         else:
             draw_table(ctx, quiet.initiatives)
     with areas_column:
-        st.subheader(t("progress.quiet_areas"))
+        headings.subheader(t("progress.quiet_areas"))
         if quiet.areas.empty:
             st.success(paragraphs(t("progress.quiet_none_areas")))
         else:
