@@ -274,12 +274,19 @@ def month_text(column: pd.Series, language: str, missing: str) -> pd.Series:
     as "2018-07" in the bilingual layout, where one cell cannot hold both languages whole;
     `missing` where there is none."""
     if language == BILINGUAL:
-        return column.dt.strftime("%Y-%m").fillna(missing)
-    return column.map(
-        lambda day: missing if pd.isna(day) else format_date(day, language, "month")
-    ).astype("string")
+        return _filled(column.dt.strftime("%Y-%m"), missing)
+    return _filled(
+        column.map(lambda day: None if pd.isna(day) else format_date(day, language, "month")),
+        missing,
+    )
+
+
+def _filled(texts: pd.Series, missing: str) -> pd.Series:
+    """`texts` with `missing` where there is none, kept whole when it is bilingual (a text
+    column would flatten it to its one-line form)."""
+    return bilingual_series((missing if pd.isna(t) else t for t in texts), texts.index)
 
 
 def day_text(column: pd.Series, missing: str) -> pd.Series:
     """Dates as ISO days (YYYY-MM-DD), `missing` where there is none."""
-    return column.dt.strftime("%Y-%m-%d").fillna(missing)
+    return _filled(column.dt.strftime("%Y-%m-%d"), missing)

@@ -43,7 +43,6 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
     parties = names(dataset, "parties", "party_id", language)
     places = names(dataset, "places", "place_id", language)
     sources = source_titles(dataset, language)
-    statuses = {status: t("status." + status) for status in set(initiatives["status"])}
     return pd.DataFrame(
         {
             "initiative_id": initiatives["initiative_id"],
@@ -55,7 +54,7 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
             "places": initiatives["place_ids"].map(lambda ids: join_names(ids, places, language)),
             "start": partial_iso(initiatives["start_date"], initiatives["start_date_precision"]),
             "end": partial_iso(initiatives["end_date"], initiatives["end_date_precision"]),
-            "status": initiatives["status"].map(statuses),
+            "status": translated(initiatives["status"], "status.", t),
             "status_as_of": initiatives["status_as_of"].dt.strftime("%Y-%m-%d").fillna(""),
             "source": initiatives["source_id"].map(sources),
             "source_id": initiatives["source_id"],

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from components.exports import FORMULA_STARTS, neutralise_formulas
-from components.i18n import translator
+from components.i18n import BILINGUAL, CATALOGUE_LANGUAGES, Bilingual, half, translator
 
 # A table longer than this is cut (with a note): sending tens of thousands of rows to the browser
 # on every rerun costs more than the rerun budget, and nobody reads them on screen.
@@ -18,15 +18,16 @@ MAX_TABLE_ROWS = 1000
 # Each table's columns in the order shown, with the catalogue key of its heading. Columns a
 # frame holds but its table does not list stay on the server.
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    # A name and its status first, so that a narrow screen never pushes the status off it.
     "initiatives": {
         "title": "columns.title",
+        "status": "columns.status",
+        "status_as_of": "columns.status_as_of",
+        "start": "columns.start",
+        "end": "columns.end",
         "focus_areas": "columns.focus_areas",
         "lead": "columns.lead",
         "places": "columns.places",
-        "start": "columns.start",
-        "end": "columns.end",
-        "status": "columns.status",
-        "status_as_of": "columns.status_as_of",
         "source": "columns.source",
     },
     "initiative_milestones": {
@@ -68,6 +69,17 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "last_activity": "columns.last_activity",
         "quiet_since": "columns.quiet_since",
     },
+}
+
+
+# In the bilingual layout a cell cannot hold both languages whole, so a text column becomes a
+# column per language; to keep the table on a projector's screen, these columns (shown in the
+# table's details, or in one language) are left out there.
+LEFT_OUT_IN_BOTH: dict[str, tuple[str, ...]] = {
+    "initiatives": ("focus_areas", "lead", "places", "source"),
+    "initiative_milestones": ("note",),
+    "milestones": ("kind", "initiative", "note", "source"),
+    "indicators_table": ("initiative", "direction", "target_date", "values_count"),
 }
 
 
@@ -122,6 +134,27 @@ def table_view(
 ) -> TableView:
     """`frame` as table `name` of TABLE_COLUMNS shows it, in `language`."""
     t = translator(language)
-    headings = {column: t(key) for column, key in TABLE_COLUMNS[name].items()}
-    shown = frame.head(MAX_TABLE_ROWS)[list(headings)].rename(columns=headings)
+    columns = TABLE_COLUMNS[name]
+    if language == BILINGUAL:
+        columns = {c: key for c, key in columns.items() if c not in LEFT_OUT_IN_BOTH.get(name, ())}
+    headings = {column: t(key) for column, key in columns.items()}
+    shown = frame.head(MAX_TABLE_ROWS)[list(headings)]
+    shown = (
+        by_language(shown, headings) if language == BILINGUAL else shown.rename(columns=headings)
+    )
     return TableView(name, shown, as_arrow(shown), len(frame), tuple(source_ids))
+
+
+def by_language(frame: pd.DataFrame, headings: dict[str, object]) -> pd.DataFrame:
+    """The bilingual layout of a table: a column of text in both languages becomes two, its
+    English and its Chinese, each under its own language's heading; a column the same in both
+    (dates, numbers, ids) stays one, under both headings."""
+    parts = {}
+    for column, heading in headings.items():
+        values = frame[column]
+        if any(isinstance(v, Bilingual) and not v.single for v in values):
+            for side in CATALOGUE_LANGUAGES:
+                parts[half(heading, side)] = values.map(lambda v, side=side: half(v, side))
+        else:
+            parts[str(heading)] = values.map(lambda v: v if not isinstance(v, Bilingual) else v.en)
+    return pd.DataFrame(parts, index=frame.index)
