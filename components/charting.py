@@ -104,6 +104,18 @@ def join_names(ids: Iterable[str], lookup: dict[str, str], language: str) -> str
     return join((lookup.get(i, i) for i in ids), language)
 
 
+EDITORIAL = "editorial"
+
+
+def focus_area_names(initiative: pd.Series | dict, lookup: dict[str, str], language: str) -> str:
+    """An initiative's focus areas by name, marked as our reading when no source names them
+    (focus_area_basis 'editorial')."""
+    named = join_names(initiative["focus_area_ids"], lookup, language)
+    if named and initiative.get("focus_area_basis") == EDITORIAL:
+        return translator(language)("initiatives.focus_areas_editorial", areas=named)
+    return named
+
+
 def hover_safe(text: object) -> str:
     """Data text for plotly hover labels, which read a few HTML tags: shown literally."""
     if text is None or text is pd.NA:

@@ -13,8 +13,10 @@ from components.charting import (
     Chart,
     as_of,
     base_layout,
+    bilingual_series,
     chart_text,
     emphasised,
+    focus_area_names,
     hover_block,
     hover_safe,
     join_names,
@@ -47,8 +49,14 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
         {
             "initiative_id": initiatives["initiative_id"],
             "title": localised_column(initiatives, "title", language),
-            "focus_areas": initiatives["focus_area_ids"].map(
-                lambda ids: join_names(ids, areas, language)
+            "focus_areas": bilingual_series(
+                (
+                    focus_area_names(row, areas, language)
+                    for row in initiatives[["focus_area_ids", "focus_area_basis"]].to_dict(
+                        "records"
+                    )
+                ),
+                initiatives.index,
             ),
             "lead": initiatives["lead_party_id"].map(lambda i: parties.get(i, "")),
             "places": initiatives["place_ids"].map(lambda ids: join_names(ids, places, language)),
@@ -130,7 +138,7 @@ def details(
         initiative=row,
         title=localised_column(match, "title", language).iloc[0],
         summary=localised_column(match, "summary", language).iloc[0],
-        focus_areas=join_names(row["focus_area_ids"], areas, language),
+        focus_areas=focus_area_names(row, areas, language),
         lead=parties.get(row["lead_party_id"], ""),
         partners=join_names(row["partner_party_ids"], parties, language),
         places=places,

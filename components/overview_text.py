@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from components import overview
-from components.charting import localised_column, translated
+from components.charting import EDITORIAL, localised_column, translated
 from components.i18n import composed, each_half, format_date, translate, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown as md
@@ -206,7 +206,9 @@ def focus_area_blocks(dataset: Dataset, agreement_id: str, language: str) -> lis
         listed = markdown_list(
             [
                 t(
-                    "overview.initiative_line",
+                    "overview.initiative_line_editorial"
+                    if area is not None and row["focus_area_basis"] == EDITORIAL
+                    else "overview.initiative_line",
                     title=name_text(row, "title", language),
                     status=t("status." + row["status"]),
                     date=format_date(row["status_as_of"], language),

@@ -451,6 +451,7 @@ def _initiatives(
             rng.integers(0, 4, count),
             rng,
         ),
+        "focus_area_basis": "",
         "lead_party_id": np.where(has_lead, lead, ""),
         "partner_party_ids": _id_lists(
             parties.ids,

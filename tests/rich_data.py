@@ -132,6 +132,19 @@ def write_rich_dataset(data: DataDir) -> DataDir:
             "published_on": "2024-06-01",
         },
     )
+    # A sixth focus area, of test data only: the release names five.
+    data.append(
+        "focus_areas",
+        {
+            "focus_area_id": "smart-sustainable-cities",
+            "agreement_id": AGREEMENT,
+            "name_en": "Smart and sustainable cities",
+            "name_zh": "智慧与可持续城市",
+            "description_basis": "editorial",
+            "sort_order": "6",
+            "source_id": SOURCE,
+        },
+    )
     for ident, areas, lead, places, start, start_p, end, end_p, status, as_of in INITIATIVES:
         data.append(
             "initiatives",
