@@ -65,8 +65,26 @@ def _listed(items: list[str], language: str, total: int | None = None) -> str:
     return text
 
 
-def _day(value: object, language: str) -> str:
-    return format_date(value if pd.notna(value) else None, language)
+def _day(value: object, language: str, precision: str | None = "day") -> str:
+    return format_date(value if pd.notna(value) else None, language, precision or "day")
+
+
+def _span(data: pd.DataFrame, language: str) -> tuple[str, str]:
+    """The first and the last date of a timeline, each no more precise than the data knows it
+    ("August 2018" for a month-precision date, never "1 August 2018")."""
+    dates = pd.concat(
+        [
+            data[["start", "start_precision"]].set_axis(["date", "precision"], axis=1),
+            data[["end", "end_precision"]].set_axis(["date", "precision"], axis=1),
+        ]
+    ).dropna(subset=["date"])
+    if dates.empty:
+        return _day(None, language), _day(None, language)
+    ordered = dates.sort_values("date", kind="stable")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    return _day(first["date"], language, first["precision"]), _day(
+        last["date"], language, last["precision"]
+    )
 
 
 def initiatives_summary(
@@ -101,7 +119,7 @@ def _timeline(data: pd.DataFrame, today: date, language: str) -> str:
     t = translator(language)
     initiatives = data[data["item"] == "initiative"]
     milestones = data[data["item"] != "initiative"]
-    dates = pd.concat([data["start"], data["end"]]).dropna()
+    start, end = _span(data, language)
     done = int((milestones["status"] == "done").sum())
     overdue = int(
         ((milestones["status"] == "planned") & (milestones["start"] < pd.Timestamp(today))).sum()
@@ -112,8 +130,8 @@ def _timeline(data: pd.DataFrame, today: date, language: str) -> str:
         milestones=len(milestones),
         done=done,
         overdue=overdue,
-        start=_day(dates.min() if len(dates) else None, language),
-        end=_day(dates.max() if len(dates) else None, language),
+        start=start,
+        end=end,
     )
 
 
@@ -124,7 +142,8 @@ def _burn_up(data: pd.DataFrame, language: str) -> str:
         "alt.burn_up",
         done=int(last["milestones_done"]),
         planned=int(last["milestones_planned"]),
-        date=_day(last["date"], language),
+        # To the month: the last step may be a milestone known only to its month.
+        date=_day(last["date"], language, "month"),
     )
 
 
