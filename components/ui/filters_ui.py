@@ -25,7 +25,7 @@ from components.filters import (
 from components.i18n import format_date, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, paragraphs
-from components.ui import cached
+from components.ui import cached, headings
 
 # Widget keys (session state), one per filter.
 FOCUS_KEY = "filter_focus"
@@ -119,7 +119,7 @@ def draw_filters(dataset: Dataset, agreement_id: str, language: str) -> Filters:
 
     area_names, place_names = cached.option_names(dataset, language)
     sidebar = st.sidebar
-    sidebar.subheader(t("filters.heading"))
+    headings.subheader(t("filters.heading"), sidebar)
     sidebar.multiselect(
         t("filters.focus"),
         options.focus_area_ids,

@@ -31,16 +31,16 @@ def agreement_card(ctx: PageContext) -> None:
     with st.container(border=True):
         headings.subheader(card.title)
         if card.title_note:
-            st.caption(card.title_note)
+            st.caption(paragraphs(card.title_note))
         st.markdown(paragraphs(card.signed_line))
         st.markdown(paragraphs(card.summary))
-        st.markdown(bold(card.signatories_heading))
+        st.markdown(one_above_other(bold(card.signatories_heading)))
         for column, (heading, parties) in zip(st.columns(len(card.sides)), card.sides, strict=True):
             with column:
-                st.markdown(heading)
+                st.markdown(one_above_other(heading))
                 st.markdown(parties)
         if card.others_heading:
-            st.markdown(bold(card.others_heading))
+            st.markdown(one_above_other(bold(card.others_heading)))
             st.markdown(card.others)
         if card.people_heading:
             with st.expander(card.people_heading):
@@ -49,11 +49,17 @@ def agreement_card(ctx: PageContext) -> None:
         st.caption(paragraphs(card.source_line))
 
 
+def one_above_other(text: str) -> str:
+    """Markdown for a short label (a bold heading inside a card): in the bilingual layout its
+    English on one line and its Chinese under it, each whole."""
+    return stacked(text, "  \n")
+
+
 def _metric(column: DeltaGenerator, label: str, value: str, ctx: PageContext) -> None:
     """A headline figure. In the bilingual layout its label is stacked above it, English over
     Chinese, rather than cut to fit one line of a narrow column."""
     if ctx.language == BILINGUAL:
-        column.markdown(stacked(bold(md(label)), "  \n"))
+        column.markdown(one_above_other(bold(md(label))))
         column.metric(label, value, label_visibility="collapsed")
     else:
         column.metric(label, value)
@@ -124,7 +130,7 @@ def headline_figures(ctx: PageContext) -> None:
             if figure in by_status:
                 status = t("status." + figure.key.removeprefix("initiatives_"))
                 heading = t("figures.trace_status", heading=heading, status=status)
-            st.markdown(bold(heading))
+            st.markdown(one_above_other(bold(heading)))
             if figure.rows.empty:
                 st.caption(paragraphs(t("figures.no_rows")))
             else:
@@ -161,7 +167,7 @@ def focus_areas(ctx: PageContext) -> None:
     t = ctx.t
     for block in cached.focus_area_blocks(ctx.dataset, ctx.agreement_id, ctx.language):
         with st.container(border=True):
-            st.markdown(block.heading)
+            st.markdown(one_above_other(block.heading))
             if block.caption:
                 st.caption(paragraphs(block.caption))
             if not block.listed:
