@@ -28,7 +28,7 @@ from components.charting import (
 )
 from components.i18n import translator
 from components.loader import Dataset
-from components.overview import source_titles
+from components.overview import province_first, source_titles
 from components.status_palette import initiative_style
 from components.table_views import TableView, table_view
 from components.text_alternatives import ChartView, chart_view
@@ -59,7 +59,9 @@ def initiative_table(dataset: Dataset, language: str) -> pd.DataFrame:
                 initiatives.index,
             ),
             "lead": initiatives["lead_party_id"].map(lambda i: parties.get(i, "")),
-            "places": initiatives["place_ids"].map(lambda ids: join_names(ids, places, language)),
+            "places": initiatives["place_ids"].map(
+                lambda ids: join_names(province_first(ids, dataset, "places"), places, language)
+            ),
             "start": partial_iso(initiatives["start_date"], initiatives["start_date_precision"]),
             "end": partial_iso(initiatives["end_date"], initiatives["end_date_precision"]),
             "status": translated(initiatives["status"], "status.", t),
@@ -140,7 +142,9 @@ def details(
         summary=localised_column(match, "summary", language).iloc[0],
         focus_areas=focus_area_names(row, areas, language),
         lead=parties.get(row["lead_party_id"], ""),
-        partners=join_names(row["partner_party_ids"], parties, language),
+        partners=join_names(
+            province_first(row["partner_party_ids"], dataset, "parties"), parties, language
+        ),
         places=places,
         milestones=milestones,
         indicators=indicators,

@@ -191,6 +191,21 @@ def in_protocol_order(parties: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     )
 
 
+def province_first(ids: list[str], dataset: Dataset, table: str) -> list[str]:
+    """Place or party ids (`table` "places" or "parties") in protocol order: each country's
+    together, where it first appears, and a province (or a party seated in one) before the
+    rest of its country (河北省、廊坊市); otherwise as given."""
+    frame = dataset[table].set_index("place_id" if table == "places" else "party_id")
+    places = dataset["places"].set_index("place_id")
+    seat = frame.index.to_series() if table == "places" else frame["place_id"]
+    kinds = seat.map(places["kind"]).to_dict()
+    countries = frame["country"].to_dict()
+    first: dict[str, int] = {}
+    for i in ids:
+        first.setdefault(countries.get(i, ""), len(first))
+    return sorted(ids, key=lambda i: (first[countries.get(i, "")], kinds.get(i) != "province"))
+
+
 def signatories_by_side(dataset: Dataset, agreement_id: str) -> dict[str, pd.DataFrame]:
     """The agreement's signatories grouped by country, the host side first, each side in protocol
     order. Only signatories are parties: every other organisation is listed apart
