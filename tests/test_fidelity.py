@@ -288,3 +288,69 @@ def test_a_mark_removed_from_the_row_is_caught(data_dir: DataDir):
         f"parties uestc: {unmarked}",
         f"places chengdu: {unmarked}",
     ]
+
+
+# --- As the release says it: precision, plans, focus areas, tagging -----------------------------
+
+# The focus areas the release lists, in its words and order ("The focus will be in the areas of…").
+RELEASE_FOCUS_AREAS = [
+    "Higher education",
+    "Internships and apprenticeships",
+    "Strategic planning and place making",
+    "Trade and investment promotion",
+    "Specific joint projects",
+]
+
+
+def _by_id(table: str, id_column: str) -> dict[str, dict[str, str]]:
+    return {row[id_column]: row for row in _rows(SHIPPED_DATA, table)}
+
+
+def test_this_august_is_a_month_not_a_day():
+    """'This August' (2018) is known to the month: the student project and its milestone carry
+    month precision, so no page, table or pack prints a day for it."""
+    project = _by_id("initiatives", "initiative_id")["student-project-2018"]
+    assert (project["start_date"], project["start_date_precision"]) == ("2018-08-01", "month")
+    milestone = _by_id("milestones", "milestone_id")["student-project-begins"]
+    assert (milestone["date"], milestone["date_precision"]) == ("2018-08-01", "month")
+
+
+def test_the_student_project_is_told_as_a_plan():
+    """The release (July 2018) says what the county is doing this August: a plan, not a record
+    that it happened; no later source says it took place."""
+    project = _by_id("initiatives", "initiative_id")["student-project-2018"]
+    assert project["status"] == "planned"
+    assert project["summary_en"].startswith("Planned for August 2018")
+    assert "is to support" in project["summary_en"] and " supports " not in project["summary_en"]
+    assert project["summary_zh"].find("计划于2018年8月") >= 0 and "拟支持" in project["summary_zh"]
+    assert _by_id("milestones", "milestone_id")["student-project-begins"]["status"] == "planned"
+
+
+def test_the_release_s_five_focus_areas_are_the_focus_areas():
+    """Smart cities is not a sixth focus area: the release lists five."""
+    areas = sorted(_rows(SHIPPED_DATA, "focus_areas"), key=lambda row: int(row["sort_order"]))
+    assert [row["name_en"] for row in areas] == RELEASE_FOCUS_AREAS
+
+
+def test_smart_cities_is_the_separate_undertaking_of_oxfordshire_and_hebei():
+    """'Oxfordshire and Hebei have agreed to share and develop knowledge…': its own two parties,
+    named as theirs in its title, and said to be separate."""
+    sharing = _by_id("initiatives", "initiative_id")["smart-cities-knowledge-sharing"]
+    assert sharing["partner_party_ids"] == "oxfordshire-county-council;hebei-province"
+    assert "Oxfordshire–Hebei" in sharing["title_en"] and "牛津郡与河北省" in sharing["title_zh"]
+    assert sharing["summary_en"].startswith("A separate undertaking of Oxfordshire and Hebei")
+
+
+def test_a_focus_area_tagging_the_source_does_not_make_is_marked_editorial():
+    """Only the smart-cities sharing is tied to a focus area by the source ('underpinned by
+    strategic planning and place making principles'); every other tagging is our reading."""
+    for row in _rows(SHIPPED_DATA, "initiatives"):
+        if not row["focus_area_ids"]:
+            assert row["focus_area_basis"] == "", row["initiative_id"]
+        elif row["initiative_id"] == "smart-cities-knowledge-sharing":
+            assert (row["focus_area_ids"], row["focus_area_basis"]) == (
+                "strategic-planning-place-making",
+                "source",
+            )
+        else:
+            assert row["focus_area_basis"] == "editorial", row["initiative_id"]
