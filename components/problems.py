@@ -302,8 +302,9 @@ def format_report(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-# The columns of the report whose text is in the report's language.
-TEXT_COLUMNS = ("problem", "fix")
+# The columns of the report whose text is in the report's language (one column per language in
+# the bilingual layout, so that no cell holds both).
+TEXT_COLUMNS = ("severity", "problem", "fix")
 
 
 def report_columns(language: str = "en") -> list[str]:
@@ -328,7 +329,7 @@ def report_frame(problems: list[Problem], language: str = "en") -> pd.DataFrame:
         rows = []
         for problem in ordered:
             english, chinese = problem.as_row("en"), problem.as_row("zh")
-            row = {**english, "severity": Bilingual(english["severity"], chinese["severity"])}
+            row = dict(english)
             for name in TEXT_COLUMNS:
                 row[f"{name}_en"], row[f"{name}_zh"] = english[name], chinese[name]
             rows.append(row)

@@ -61,3 +61,23 @@ def test_every_bilingual_table_splits_its_text(tmp_path_factory):
         shown = table_view(frame, name, "both", ()).shown
         for column in shown.columns:
             assert not any(INLINE in str(cell) for cell in shown[column]), (name, column)
+
+
+def test_the_validation_report_gives_each_language_its_own_column():
+    """The report the Data page downloads in English + 中文: the severity, the problem and the fix
+    each in an English and a Chinese column, no cell holding both."""
+    from components.problems import Problem, Severity, report_frame
+
+    problem = Problem(
+        severity=Severity.ERROR,
+        file="places.csv",
+        line=2,
+        column="lat",
+        value="x",
+        problem="The latitude is not a number.",
+        fix="Write it as a number.",
+    )
+    frame = report_frame([problem], "both")
+    assert {"severity_en", "severity_zh", "problem_en", "problem_zh"} <= set(frame.columns)
+    for column in frame.columns:
+        assert not any(INLINE in str(cell) for cell in frame[column]), column

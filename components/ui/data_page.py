@@ -290,7 +290,13 @@ def report_in_language(problems) -> pd.DataFrame:
 
 
 def _report_table(problems) -> None:
-    frame = report_in_language(problems).drop(columns=report_headings(language())["severity"])
+    # Shown under headings that already say errors or warnings: the severity column is left out.
+    severity = [
+        heading
+        for name, heading in report_headings(language()).items()
+        if name.startswith("severity")
+    ]
+    frame = report_in_language(problems).drop(columns=severity)
     if len(frame) <= FULL_TEXT_ROWS:
         # A short report in full: every word of the problem and the fix, wrapped, no toolbar.
         st.table(frame.astype("str").replace("<NA>", ""), border="horizontal", hide_index=True)
