@@ -89,6 +89,9 @@ PROJECTOR_CSS = """
 .st-key-slide-controls [data-testid="stSelectbox"] [data-testid="stWidgetLabel"],
 .st-key-slide-controls [data-testid="stButtonGroup"] [data-testid="stWidgetLabel"] {
   display: none; }
+/* The presenter's switch, off: a track that shows on the dark background. */
+.st-key-slide-controls [data-testid="stCheckbox"]
+  label:has(input:not(:checked)) > div:first-of-type { background: #5a5f6a; }
 .st-key-slide-controls kbd, .st-key-slide-controls [data-testid="stShortcut"] { display: none; }
 /* The Space key's button only carries the shortcut; the visible one is "Next". */
 .st-key-next-by-space { display: none; }
