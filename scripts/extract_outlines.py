@@ -229,6 +229,22 @@ def _unwrap(ring: list) -> list:
     return result
 
 
+def _recentred(rings: list) -> list:
+    """Each ring moved by whole turns of 360 degrees so that its middle lies within -180..180.
+    Unwrapping follows a ring from wherever it starts: Eurasia's starts on the antimeridian in
+    Chukotka and would otherwise lie one world to the west, off the map."""
+    moved = []
+    for ring in rings:
+        lons = [lon for lon, _ in ring]
+        middle, turns = (min(lons) + max(lons)) / 2, 0
+        while middle + 360 * turns < -180:
+            turns += 1
+        while middle + 360 * turns > 180:
+            turns -= 1
+        moved.append([[lon + 360 * turns, lat] for lon, lat in ring])
+    return moved
+
+
 def extract_land(world_atlas: Path) -> dict:
     """Each landmass of Natural Earth's land as a feature of its own (so a zoomed-in map ships
     only the land it shows), with no properties: land carries no names or codes."""
@@ -243,7 +259,7 @@ def extract_land(world_atlas: Path) -> dict:
         else:
             continue
         for polygon in polygons:
-            rings = [[_unwrap(_ring(arcs, ring)) for ring in polygon]]
+            rings = [_recentred([_unwrap(_ring(arcs, ring)) for ring in polygon])]
             rings = _clean_rings(rings, 0, LAND_DECIMALS)
             if not rings or max(lat for _, lat in rings[0][0]) < LEFT_OUT_SOUTH_OF:
                 continue

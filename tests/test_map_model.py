@@ -614,3 +614,29 @@ def test_static_map_has_no_border_and_names_regions_at_their_outline(shipped):
         len(ring) for f in shipped.land.features for ring in f["geometry"]["coordinates"][0:1]
     )
     assert land_points > 0
+
+
+def test_every_place_stands_on_the_shipped_land():
+    """Each place lies inside a landmass as the map draws it (a ring unwrapped across the
+    antimeridian once put Eurasia and Africa one world to the west, off the map)."""
+
+    def inside(lon: float, lat: float, feature: dict) -> bool:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        crossings = 0
+        for polygon in polygons:
+            for ring in polygon:
+                for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+                    if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+                        crossings += 1
+        return crossings % 2 == 1
+
+    land = geo.land()
+    places = load_dataset(SHIPPED_DATA).dataset["places"]
+    for place in places.itertuples():
+        assert any(inside(place.lon, place.lat, f) for f in land.features), place.place_id
+    for feature in land.features:
+        box = geo.feature_bounds(feature)
+        assert -180 <= (box.west + box.east) / 2 <= 180
