@@ -4,7 +4,7 @@ switch) adds the councillors' slides."""
 
 import streamlit as st
 
-from components import map_model
+from components import map_decks, map_model
 from components.ui import cached, map_view_ui
 from components.ui import presentation_view as present
 from components.ui.shell import page_context
@@ -23,7 +23,9 @@ elif position.name == "focus_areas":
 elif position.name == "map":
     present.slide_title(t("present.map_title"), level=2)
     with present.body():
-        map_view_ui.maps(ctx, None, map_model.ENDS, None, map_view_ui.configured_basemap(t))
+        # Never tiles on a slide: a tile service's base map draws national borders, which a
+        # delegation must not be shown (the operator's setting still applies to the Map page).
+        map_view_ui.maps(ctx, None, map_model.ENDS, None, map_decks.basemap(map_decks.TILES_OFF))
 elif position.name == "timeline":
     present.slide_title(t("present.timeline_title"), level=2)
     chart = cached.timeline_chart(ctx.dataset, everything, ctx.today, ctx.language)

@@ -210,6 +210,20 @@ def test_the_map_slide_draws_no_national_border_and_credits_outlines_plainly(mon
     assert not [word for word in TECHNICAL if word in captions]
 
 
+def test_the_map_slide_never_draws_tiles(monkeypatch):
+    """Even with the operator's tiles on (whose base map draws national borders), the slide a
+    delegation sees draws the shipped land only; the Map page follows the setting."""
+    from components.presentation import GUEST_SLIDES
+
+    monkeypatch.setenv(map_decks.TILES_VARIABLE, map_decks.TILES_CARTO)
+    app = open_app(monkeypatch, present="1", slide=str(GUEST_SLIDES.index("map") + 1))
+    assert not app.exception
+    for deck in decks(app):
+        assert deck.get("mapProvider") in (None, "") and "carto" not in json.dumps(deck)
+    page = open_map(monkeypatch)
+    assert any("carto" in json.dumps(deck) for deck in decks(page))
+
+
 @pytest.mark.parametrize(
     ("language", "sentence"),
     [
