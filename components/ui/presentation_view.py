@@ -64,7 +64,8 @@ PROJECTOR_CSS = """
 [data-testid="stMainBlockContainer"] > div > [data-testid="stVerticalBlock"] { gap: 1.2vh; }
 [data-testid="stMain"] h1 { font-size: 5.2vh; line-height: 1.2; color: #ffd400; padding: 0; }
 [data-testid="stMain"] h2 { font-size: 4.4vh; line-height: 1.2; color: #ffd400; padding: 0; }
-[data-testid="stMain"] h3 { font-size: 3.4vh; line-height: 1.25; color: #ffffff;
+[data-testid="stMain"] h3, [data-testid="stMain"] h4,
+.st-key-slide-body h2 { font-size: 3.4vh; line-height: 1.25; color: #ffffff;
   padding: 0.4vh 0 0 0; }
 [data-testid="stMain"] a { color: #9fd3ff; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 2.9vh; line-height: 1.4;
@@ -194,9 +195,9 @@ def slide_title(text: str, level: int = 1) -> None:
     headings.heading(text, level)
 
 
-def section_heading(text: str) -> str:
-    """Markdown for a heading within a slide."""
-    return headings.heading_markdown(text, headings.SUBHEADER)
+def section_heading(text: str, level: int = headings.SUBHEADER) -> str:
+    """Markdown for a heading within a slide, one level under the slide's title."""
+    return headings.heading_markdown(text, level)
 
 
 def _auto_advance(position: SlidePosition, seconds: int) -> None:
@@ -216,7 +217,8 @@ def agreement_slide(ctx: PageContext) -> None:
     slide_title(slide.title)
     with body():
         st.markdown(paragraphs(slide.signed_line))
-        st.markdown(section_heading(slide.signatories_heading))
+        # The slide's title is its page's h1: the sections under it start at h2.
+        st.markdown(section_heading(slide.signatories_heading, headings.HEADER))
         columns = st.columns(len(slide.sides))
         for column, (heading, parties) in zip(columns, slide.sides, strict=True):
             column.markdown(section_heading(heading))
