@@ -25,7 +25,8 @@ elif position.name == "map":
     with present.body():
         # Never tiles on a slide: a tile service's base map draws national borders, which a
         # delegation must not be shown (the operator's setting still applies to the Map page).
-        map_view_ui.maps(ctx, None, map_model.ENDS, None, map_decks.basemap(map_decks.TILES_OFF))
+        no_tiles = map_decks.basemap(map_decks.TILES_OFF)
+        map_view_ui.maps(ctx, None, map_model.ENDS, None, no_tiles, name_outside=False)
 elif position.name == "timeline":
     present.slide_title(t("present.timeline_title"), level=2)
     chart = cached.timeline_chart(ctx.dataset, everything, ctx.today, ctx.language)

@@ -84,10 +84,12 @@ def maps(
     view: str,
     place: str | None,
     basemap: map_decks.Basemap,
+    name_outside: bool = True,
 ) -> None:
     """The decks of the chosen view, of the map `cached.map_view` builds for `filters` (None:
     the whole agreement). They are remembered with their JSON: rebuilding and serialising
-    hundreds of markers and outlines on every rerun would cost seconds."""
+    hundreds of markers and outlines on every rerun would cost seconds. `name_outside` names
+    the places outside Both ends' panels (a slide, with no other view to point to, does not)."""
     t, language = ctx.t, ctx.language
     decks = cached.decks(ctx.dataset, ctx.agreement_id, filters, language, view, place, basemap)
     model = cached.map_view(ctx.dataset, ctx.agreement_id, filters, language).model
@@ -103,7 +105,7 @@ def maps(
             names = [map_model.place_names(model.place(p), language) for p in end.place_ids]
             st.caption(escape_markdown(join(names, language)))
             st.pydeck_chart(deck, height=PANEL_HEIGHT)
-    outside = model.outside_ends()
+    outside = model.outside_ends() if name_outside else []
     if outside:
         names = join(
             (map_model.place_names(model.place(p), language) for p in outside[:OUTSIDE_NAMES]),

@@ -74,8 +74,13 @@ PROJECTOR_CSS = """
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stCaptionContainer"] * { color: #e6e6e6; }
 /* Charts and maps take the height a slide leaves them, whatever the screen. */
+.st-key-slide-body [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+.st-key-slide-body [data-testid="stFullScreenFrame"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-slide-body [data-testid="stDeckGlJsonChart"],
-.st-key-slide-body [data-testid="stDeckGlJsonChart"] > div { height: 52vh !important; }
+.st-key-slide-body [data-testid="stDeckGlJsonChart"] > div { height: 52vh !important;
+  flex: 0 0 52vh !important; }
+/* The sea: without tiles a map draws land only, and the slide's black would show through. */
+.st-key-slide-body [data-testid="stDeckGlJsonChart"] { background: #dce6ee; }
 /* The controls: one quiet row at the bottom, not competing with the slide. */
 .st-key-slide-controls { position: fixed !important; left: 4vw; right: 4vw; bottom: 1.2vh;
   width: auto !important; opacity: 0.75; z-index: 10; background: #0b0c0e; }
