@@ -68,8 +68,9 @@ def _views(monkeypatch, language: str):
             continue
         yield page.script, open_app(monkeypatch, page=page.script, lang=language)
     for number, name in enumerate(FULL_SLIDES, start=1):
-        yield f"slide {name}", open_app(
-            monkeypatch, present="1", assessments="1", slide=str(number), lang=language
+        yield (
+            f"slide {name}",
+            open_app(monkeypatch, present="1", assessments="1", slide=str(number), lang=language),
         )
 
 
