@@ -93,8 +93,9 @@ def next_after_auto_advance(position: SlidePosition) -> SlidePosition:
 
 @dataclass(frozen=True)
 class MilestoneLists:
-    """What the milestones slide lists: done (newest first) and announced as planned (soonest
-    first, undated last), each with its source's title, and which planned dates have passed."""
+    """What the milestones slide lists: done (the newest, in the order they happened) and
+    announced as planned (soonest first, undated last), each with its source's title, and which
+    planned dates have passed."""
 
     done: pd.DataFrame
     planned: pd.DataFrame
@@ -109,8 +110,12 @@ def milestone_lists(
     milestones = for_agreement(dataset, "milestones", agreement_id)
     sources = dataset["sources"][["source_id", "title"]].rename(columns={"title": "source_title"})
     milestones = milestones.merge(sources, on="source_id", how="left")
-    done = milestones[milestones["status"] == "done"].sort_values(
-        ["date", "milestone_id"], ascending=[False, True], na_position="last"
+    # In the order they happened, as a guest follows the story; the newest when there are more.
+    done = (
+        milestones[milestones["status"] == "done"]
+        .sort_values(["date", "milestone_id"], ascending=[False, True], na_position="last")
+        .head(limit)
+        .sort_values(["date", "milestone_id"], kind="stable", na_position="last")
     )
     planned = milestones[milestones["status"] == "planned"].sort_values(
         ["date", "milestone_id"], na_position="last"

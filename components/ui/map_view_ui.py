@@ -15,7 +15,7 @@ from components.filters import Filters
 from components.i18n import each_half, format_date, join, joined, translator
 from components.loader import Dataset
 from components.markdown_text import escape_markdown, markdown_list, paragraphs
-from components.overview import localised, source_titles
+from components.overview import localised, province_first, source_titles
 from components.status_palette import initiative_style
 from components.ui import cached
 from components.ui.shell import PageContext
@@ -95,14 +95,22 @@ def maps(
     model = cached.map_view(ctx.dataset, ctx.agreement_id, filters, language).model
     # Where the outlines come from, in words a guest reads, under the map on the page and the
     # map slide alike; the packages and files they were taken from are in data/geo/README.md.
-    credit = t("map.outlines_credit", credit=escape_markdown(map_model.outlines_credit(model)))
+    credit = joined(
+        " ",
+        [
+            t("map.outlines_credit", credit=escape_markdown(map_model.outlines_credit(model))),
+            t("map.not_boundaries"),
+        ],
+    )
     if view == map_model.LINK:
         st.pydeck_chart(decks[0], height=LINK_HEIGHT)
         st.caption(paragraphs(credit))
         return
     for column, end, deck in zip(st.columns(len(decks)), model.ends, decks, strict=True):
         with column:
-            names = [map_model.place_names(model.place(p), language) for p in end.place_ids]
+            # A province before its city (河北省、廊坊市), as protocol lists them.
+            ordered = province_first(list(end.place_ids), ctx.dataset, "places")
+            names = [map_model.place_names(model.place(p), language) for p in ordered]
             st.caption(escape_markdown(join(names, language)))
             st.pydeck_chart(deck, height=PANEL_HEIGHT)
     outside = model.outside_ends() if name_outside else []

@@ -83,7 +83,10 @@ PROJECTOR_CSS = """
 .st-key-slide-body [data-testid="stDeckGlJsonChart"] { background: #dce6ee; }
 /* The controls: one quiet row at the bottom, not competing with the slide. */
 .st-key-slide-controls { position: fixed !important; left: 4vw; right: 4vw; bottom: 1.2vh;
-  width: auto !important; opacity: 0.75; z-index: 10; background: #0b0c0e; }
+  width: auto !important; opacity: 0.2; z-index: 10; background: #0b0c0e;
+  transition: opacity 0.3s; }
+/* Faint for the room, plain for the presenter who points at them or tabs into them. */
+.st-key-slide-controls:hover, .st-key-slide-controls:focus-within { opacity: 1; }
 .st-key-slide-controls p, .st-key-slide-controls label p { font-size: 1.7vh !important; }
 .st-key-slide-controls button { min-height: 0; padding: 0.3vh 1vw; background: #1b1d22;
   border: 1px solid #ffd400; }
@@ -127,11 +130,12 @@ def controls(position: SlidePosition, t) -> None:
     """One row at the bottom: previous and next (also by the arrow keys and Space), where we are,
     the language, the presenter's assessments, auto-advance and leaving."""
     with st.container(key=CONTROLS_KEY, horizontal=True, vertical_alignment="center"):
-        if st.button(t("present.previous"), shortcut="Left", disabled=position.is_first):
+        # One arrow a button, outside the words (in both languages it would stand twice).
+        if st.button(f"← {t('present.previous')}", shortcut="Left", disabled=position.is_first):
             go_to(position.moved(-1))
         st.markdown(t("present.counter", number=position.number, count=position.count))
         if st.button(
-            t("present.next"), shortcut="Right", disabled=position.is_last, type="primary"
+            f"{t('present.next')} →", shortcut="Right", disabled=position.is_last, type="primary"
         ):
             go_to(position.moved(1))
         # Space also moves on, as presenters expect from slide software.
@@ -305,10 +309,15 @@ def projected(figure: go.Figure) -> go.Figure:
         font={"size": SLIDE_FONT_PX},
         legend={"font": {"size": SLIDE_FONT_PX}},
         height=SLIDE_CHART_PX,
+        # Room above the plot for the labels of its marker lines (signed, today).
+        margin={"t": 70},
     )
     # Larger text needs room: the axes grow their margins to keep every label inside the picture.
     for axes in (shown.update_xaxes, shown.update_yaxes):
         axes(tickfont_size=SLIDE_FONT_PX, title_font_size=SLIDE_FONT_PX, automargin=True)
+    if any(trace.type == "bar" for trace in shown.data):
+        # Category names at projector size would run into each other on one line.
+        shown.update_xaxes(tickangle=-25)
     shown.update_annotations(font_size=SLIDE_FONT_PX)
     return shown
 

@@ -102,7 +102,7 @@ def wait_for_slide_controls(page, language: str, number: int, count: int = len(S
     just after it draws the buttons, through the hotkeys library it exposes as window.hotkeys.
     """
     counter(page, language, number, count).wait_for(timeout=60_000)
-    page.get_by_role("button", name=translate("present.next", language)).wait_for()
+    page.get_by_role("button", name=f"{translate('present.next', language)} →").wait_for()
     page.wait_for_function(
         "() => !window.hotkeys || ['left', 'right', 'space'].every("
         "k => window.hotkeys.getAllKeyCodes().some(c => c.shortcut === k))"
