@@ -31,7 +31,7 @@ from components.i18n import (
     translator,
 )
 from components.illustrative import has_illustrative_rows, illustrative_source_ids
-from components.initiatives import details
+from components.initiatives import dates_line, details
 from components.loader import Dataset
 from components.map_model import build_model, places_table
 from components.static_charts import map_figure
@@ -413,27 +413,6 @@ def _indicator_lines(indicators: pd.DataFrame, values: progress.IndicatorValues,
     return tuple(lines)
 
 
-def _dates_line(initiative: pd.Series, language: str) -> str:
-    """An initiative's dates at their precision, a planned one's as a plan, and what the data
-    does not record said in words (not "date unknown to date unknown")."""
-    t = translator(language)
-    known = {
-        side: format_date(
-            initiative[f"{side}_date"], language, initiative[f"{side}_date_precision"] or "day"
-        )
-        for side in ("start", "end")
-        if pd.notna(initiative[f"{side}_date"])
-    }
-    planned = initiative["status"] == "planned"
-    if len(known) == 2:
-        return t("briefing.dates_planned" if planned else "briefing.dates_line", **known)
-    if "start" in known:
-        return t("briefing.dates_planned_start" if planned else "briefing.dates_from", **known)
-    if "end" in known:
-        return t("briefing.dates_until", **known)
-    return t("briefing.dates_none")
-
-
 def _initiative_pages(
     dataset: Dataset, selection: Selection, language: str
 ) -> tuple[tuple[InitiativePage, ...], tuple[str, ...]]:
@@ -453,7 +432,7 @@ def _initiative_pages(
             date=format_date(row["status_as_of"], language),
         )
         facts = [
-            _dates_line(row, language),
+            dates_line(row, language),
             t("initiatives.focus_line", areas=found.focus_areas or t("timeline.whole_agreement")),
             t("initiatives.lead_line", lead=found.lead or t("common.not_recorded")),
         ]

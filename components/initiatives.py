@@ -26,7 +26,7 @@ from components.charting import (
     source_ids,
     translated,
 )
-from components.i18n import translator
+from components.i18n import format_date, translator
 from components.loader import Dataset
 from components.overview import province_first, source_titles
 from components.status_palette import initiative_style
@@ -105,6 +105,27 @@ class Details:
     indicators: pd.DataFrame
     # The sources every part of the details view cites.
     sources: pd.DataFrame
+
+
+def dates_line(initiative: pd.Series, language: str) -> str:
+    """An initiative's dates at their precision, a planned one's as a plan, and what the data
+    does not record said in words (not "date unknown to date unknown")."""
+    t = translator(language)
+    known = {
+        side: format_date(
+            initiative[f"{side}_date"], language, initiative[f"{side}_date_precision"] or "day"
+        )
+        for side in ("start", "end")
+        if pd.notna(initiative[f"{side}_date"])
+    }
+    planned = initiative["status"] == "planned"
+    if len(known) == 2:
+        return t("initiatives.span_planned" if planned else "initiatives.span_line", **known)
+    if "start" in known:
+        return t("initiatives.span_planned_start" if planned else "initiatives.span_from", **known)
+    if "end" in known:
+        return t("initiatives.span_until", **known)
+    return t("initiatives.span_none")
 
 
 def details(

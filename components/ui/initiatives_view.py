@@ -3,7 +3,6 @@ link opens with `?initiative=<id>`."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components import initiatives
@@ -67,21 +66,13 @@ def details(ctx: PageContext, view: initiatives.DetailsView) -> None:
     t, row = ctx.t, found.initiative
     st.button(t("initiatives.back"), on_click=_close)
     headings.header(md(found.title))
-    start = format_date(row["start_date"], ctx.language, row["start_date_precision"] or "day")
-    end = (
-        format_date(row["end_date"], ctx.language, row["end_date_precision"] or "day")
-        if pd.notna(row["end_date"])
-        else t("timeline.end_unknown")
+    dates = t(
+        "initiatives.dates_line",
+        dates=initiatives.dates_line(row, ctx.language),
+        status=t("status." + row["status"]),
+        as_of=format_date(row["status_as_of"], ctx.language),
     )
-    st.markdown(
-        t(
-            "initiatives.dates_line",
-            start=start,
-            end=end,
-            status=t("status." + row["status"]),
-            as_of=format_date(row["status_as_of"], ctx.language),
-        )
-    )
+    st.markdown(paragraphs(dates))
     headings.subheader(t("initiatives.summary_heading"))
     st.markdown(paragraphs(md(found.summary)) if found.summary else t("initiatives.no_summary"))
     not_recorded = t("common.not_recorded")
