@@ -30,7 +30,7 @@ from components.charting import (
     translated,
 )
 from components.filters import Notice, Selection, period_end
-from components.i18n import translator
+from components.i18n import BILINGUAL, translator
 from components.loader import Dataset
 from components.overview import source_titles
 from components.status_palette import initiative_style, milestone_style
@@ -41,6 +41,8 @@ MAX_ROWS = 60
 # a large dataset holds thousands, and each marker costs the page its hover text.
 MAX_MARKS_PER_ROW = 100
 ROW_HEIGHT = 38
+# A legend entry's height in pixels when it stands in two lines (English over Chinese).
+LEGEND_ENTRY_BILINGUAL = 44
 DAY_MS = 24 * 3600 * 1000
 # How each initiative is drawn.
 SPAN, ONGOING, START_ONLY, UNDATED = "span", "ongoing", "start_only", "undated"
@@ -311,7 +313,11 @@ def _figure(
         day_line(figure, signed.iloc[0], t("timeline.signed_line"), "solid")
     day_line(figure, today, t("timeline.today_line"), "dot")
     count = len(set(rows["_label"]) | set(marks["_row"]))
-    base_layout(figure, height=160 + ROW_HEIGHT * count)
+    # Tall enough for its rows, and for its legend, whose entries take two lines each in the
+    # bilingual layout: a short chart would otherwise cut the legend and scroll it.
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
+    legend_height = 180 + entries * (LEGEND_ENTRY_BILINGUAL if language == BILINGUAL else 24)
+    base_layout(figure, height=max(160 + ROW_HEIGHT * count, legend_height))
     date_axis(figure, language, t("timeline.axis_date"))
     figure.update_yaxes(autorange="reversed", title_text=chart_text(t("timeline.axis_initiative")))
     figure.update_layout(barmode="overlay")
