@@ -151,10 +151,16 @@ def _ancestors(place_id: str, parents: dict[str, str]) -> list[str]:
 def agreement_place_ids(dataset: Dataset, agreement_id: str) -> list[str]:
     """Places the agreement names anywhere (its own, its parties', milestones', initiatives'),
     with the places they lie in, in the order of places.csv."""
-    named = set()
-    agreement = for_agreement(dataset, "agreements", agreement_id)
-    named.update(agreement["place_id"])
-    named.update(for_agreement(dataset, "parties", agreement_id)["place_id"])
+    named = _named_place_ids(dataset, agreement_id, with_parties=True)
+    return [place_id for place_id in dataset["places"]["place_id"] if place_id in named]
+
+
+def _named_place_ids(dataset: Dataset, agreement_id: str, with_parties: bool) -> set[str]:
+    """The places the agreement, its milestones and initiatives (and, `with_parties`, its
+    parties) name, with the places they lie in."""
+    named = set(for_agreement(dataset, "agreements", agreement_id)["place_id"])
+    if with_parties:
+        named.update(for_agreement(dataset, "parties", agreement_id)["place_id"])
     named.update(for_agreement(dataset, "milestones", agreement_id)["place_id"])
     for place_ids in for_agreement(dataset, "initiatives", agreement_id)["place_ids"]:
         named.update(place_ids)
@@ -162,23 +168,15 @@ def agreement_place_ids(dataset: Dataset, agreement_id: str) -> list[str]:
     parents = dict(zip(places["place_id"], places["parent_place_id"], strict=True))
     for place_id in list(named):
         named.update(_ancestors(place_id, parents))
-    return [place_id for place_id in places["place_id"] if place_id in named]
+    return named
 
 
 def seats_only(dataset: Dataset, agreement_id: str) -> dict[str, list[dict]]:
     """Places on the map only as the seat of an organisation that does not bear the place's
     name (Chengdu, seat of a university the release names, while it names no work there): each
     with those organisations' rows, so the map can say on itself why the place is there."""
-    named = set()
-    named.update(for_agreement(dataset, "agreements", agreement_id)["place_id"])
-    named.update(for_agreement(dataset, "milestones", agreement_id)["place_id"])
-    for place_ids in for_agreement(dataset, "initiatives", agreement_id)["place_ids"]:
-        named.update(place_ids)
-    places = dataset["places"]
-    parents = dict(zip(places["place_id"], places["parent_place_id"], strict=True))
-    for place_id in list(named):
-        named.update(_ancestors(place_id, parents))
-    by_id = {row["place_id"]: row for row in records(places)}
+    named = _named_place_ids(dataset, agreement_id, with_parties=False)
+    by_id = {row["place_id"]: row for row in records(dataset["places"])}
     seats: dict[str, list[dict]] = {}
     for party in records(for_agreement(dataset, "parties", agreement_id)):
         place = by_id.get(party["place_id"])
