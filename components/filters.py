@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from components.loader import Dataset
-from components.overview import initiative_statuses
+from components.overview import focus_areas_in_order, initiative_statuses
 
 # Query-parameter names: the sidebar widgets and shared links use these, and nothing else.
 AGREEMENT_PARAM = "agreement"
@@ -89,10 +89,7 @@ class FilterOptions:
 def filter_options(dataset: Dataset, agreement_id: str) -> FilterOptions:
     """Focus areas of the agreement; every status; the places its initiatives and milestones name,
     with the places that contain them (so "Hebei" can select Langfang's initiatives)."""
-    areas = dataset["focus_areas"]
-    areas = areas[areas["agreement_id"] == agreement_id].sort_values(
-        ["sort_order", "name_en"], na_position="last"
-    )
+    areas = focus_areas_in_order(dataset, agreement_id)
     initiatives = dataset["initiatives"]
     milestones = dataset["milestones"]
     named = {

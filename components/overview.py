@@ -315,14 +315,20 @@ def headline_figures(dataset: Dataset, agreement_id: str, today: date) -> list[F
     return figures
 
 
+def focus_areas_in_order(dataset: Dataset, agreement_id: str) -> pd.DataFrame:
+    """The agreement's focus areas in their sort order (then by name, unsorted ones last): the
+    order every page, slide and pack lists them in."""
+    return for_agreement(dataset, "focus_areas", agreement_id).sort_values(
+        ["sort_order", "name_en"], na_position="last"
+    )
+
+
 def focus_areas_with_initiatives(
     dataset: Dataset, agreement_id: str
 ) -> list[tuple[pd.Series | None, pd.DataFrame]]:
     """Each focus area (in its sort order) with its initiatives; last, those serving the whole
     agreement (no focus area), as `(None, initiatives)` when there are any."""
-    areas = for_agreement(dataset, "focus_areas", agreement_id).sort_values(
-        ["sort_order", "name_en"], na_position="last"
-    )
+    areas = focus_areas_in_order(dataset, agreement_id)
     initiatives = _with_sources(dataset, for_agreement(dataset, "initiatives", agreement_id))
     result = []
     for _, area in areas.iterrows():

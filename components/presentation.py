@@ -174,9 +174,7 @@ class FocusAreasSlide:
 
 
 def focus_areas_slide(dataset: Dataset, agreement_id: str, language: str) -> FocusAreasSlide:
-    areas = for_agreement(dataset, "focus_areas", agreement_id).sort_values(
-        ["sort_order", "name_en"], na_position="last"
-    )
+    areas = overview.focus_areas_in_order(dataset, agreement_id)
     return FocusAreasSlide(
         tuple(md(localised(area, "name", language)[0]) for area in areas.to_dict("records")),
         tuple(dict.fromkeys(areas["source_id"])),

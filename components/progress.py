@@ -37,6 +37,7 @@ from components.charting import (
 from components.filters import Notice, Selection
 from components.i18n import BILINGUAL, Bilingual, half, translator
 from components.loader import Dataset
+from components.overview import focus_areas_in_order
 from components.status_palette import (
     INITIATIVE_STATUS_STYLES,
     MILESTONE_STATUS_STYLES,
@@ -493,10 +494,7 @@ def status_by_focus_area(dataset: Dataset, selection: Selection, language: str) 
     initiatives = selection.initiatives
     if initiatives.empty:
         return Chart(None, initiatives.iloc[:, :0], (), None, (Notice("filters.no_match"),))
-    areas = dataset["focus_areas"]
-    areas = areas[areas["agreement_id"] == selection.filters.agreement_id].sort_values(
-        ["sort_order", "name_en"], na_position="last"
-    )
+    areas = focus_areas_in_order(dataset, selection.filters.agreement_id)
     if selection.filters.focus_area_ids:
         areas = areas[areas["focus_area_id"].isin(selection.filters.focus_area_ids)]
     area_names = names(dataset, "focus_areas", "focus_area_id", language)

@@ -32,7 +32,7 @@ from components.charting import (
 from components.filters import Notice, Selection, period_end
 from components.i18n import BILINGUAL, translator
 from components.loader import Dataset
-from components.overview import source_titles
+from components.overview import focus_areas_in_order, source_titles
 from components.status_palette import initiative_style, milestone_style
 
 # A chart of more rows than this cannot be read; the page says how many are left out.
@@ -69,10 +69,7 @@ def _focus_group(
     """Each initiative's group (its first focus area, among the chosen ones when filtered) and
     the groups' order. An initiative serving several areas is drawn once; the hover names all."""
     t = translator(language)
-    areas = dataset["focus_areas"]
-    areas = areas[areas["agreement_id"] == selection.filters.agreement_id].sort_values(
-        ["sort_order", "name_en"], na_position="last"
-    )
+    areas = focus_areas_in_order(dataset, selection.filters.agreement_id)
     order = {area: i for i, area in enumerate(areas["focus_area_id"])}
     chosen = set(selection.filters.focus_area_ids) or set(order)
 
